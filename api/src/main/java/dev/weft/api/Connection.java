@@ -1,0 +1,126 @@
+package dev.weft.api;
+
+import dev.weft.api.extension.ExtensionParameters;
+import dev.weft.api.handshake.HandshakeRequest;
+
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * One open WebSocket connection, as seen by the application: the handshake is over and the close
+ * handshake is handled for you.
+ *
+ * <h2>Threads</h2>
+ * Every method may be called from any thread. Calls made on the connection's own event-loop thread
+ * (handler callbacks run there by default) act at once; calls from other threads are handed to that
+ * thread in call order, so messages sent from one thread leave in the order they were sent.
+ *
+ * <h2>Completion</h2>
+ * Each send returns a future that completes once the whole message has been handed to the network
+ * (written to the socket), and completes exceptionally if it can never be: the connection is
+ * closing or closed, the argument is invalid, or the transport failed. Buffers passed to a send
+ * must not be changed until its future completes.
+ */
+public interface Connection {
+
+    /**
+     * Sends a whole text message.
+     *
+     * @param text the text; a lone surrogate makes the future fail with {@link IllegalArgumentException}
+     */
+    CompletableFuture<Void> sendText(CharSequence text);
+
+    /** Sends a whole binary message: the bytes from the buffer's position to its limit. */
+    CompletableFuture<Void> sendBinary(ByteBuffer data);
+
+    /**
+     * Sends one part of a text message that is streamed in parts, so the whole message never has to
+     * be held in memory. The first part starts a message and the part with {@code last == true}
+     * ends it; until then no other data message may be sent (control frames may). Each part
+     * becomes one frame.
+     *
+     * @param part a part of the text that ends on a whole code point (not on a high surrogate)
+     * @param last whether this part ends the message
+     */
+    CompletableFuture<Void> sendText(CharSequence part, boolean last);
+
+    /**
+     * Sends one part of a binary message that is streamed in parts; see
+     * {@link #sendText(CharSequence, boolean)}.
+     */
+    CompletableFuture<Void> sendBinary(ByteBuffer part, boolean last);
+
+    /**
+     * Sends a frame exactly as given (the low level of the API): opcode, FIN and reserved bits are
+     * not checked against the message state or the negotiated extensions. Negotiated extensions
+     * still see the frame on its way out, and a client masks it. Control frames with more than 125
+     * bytes of payload and fragmented control frames are refused, because no peer would accept them.
+     */
+    CompletableFuture<Void> sendFrame(Frame frame);
+
+    /** Sends a ping with up to 125 bytes of application data. */
+    CompletableFuture<Void> ping(ByteBuffer data);
+
+    /** Sends an unsolicited pong (a one-way heartbeat) with up to 125 bytes of application data. */
+    CompletableFuture<Void> pong(ByteBuffer data);
+
+    /**
+     * Starts the close handshake (RFC 6455 §7.1.2): sends a close frame and, once the peer answers
+     * (or the close timeout passes), closes the transport. {@link WebSocketHandler#onClose} is
+     * called once, when the connection is {@link ConnectionState#CLOSED}. Calling this again, or
+     * after the peer started closing, has no further effect.
+     *
+     * @param code a code valid on the wire ({@link CloseCodes#isValidOnWire(int)})
+     * @param reason a reason whose UTF-8 form takes at most 123 bytes; may be empty
+     * @return completes when the close frame has been written
+     * @throws IllegalArgumentException if the code or the reason cannot be sent
+     */
+    CompletableFuture<Void> close(int code, String reason);
+
+    /** Closes with {@link CloseCodes#NORMAL_CLOSURE} and no reason. */
+    default CompletableFuture<Void> close() {
+        return close(CloseCodes.NORMAL_CLOSURE, "");
+    }
+
+    /**
+     * Closes the transport at once, without a close handshake; the handler sees
+     * {@link CloseCodes#ABNORMAL_CLOSURE}. Queued data is dropped.
+     */
+    void abort();
+
+    /** The current state. */
+    ConnectionState state();
+
+    /** Whether the connection is {@link ConnectionState#OPEN}. */
+    default boolean isOpen() {
+        return state() == ConnectionState.OPEN;
+    }
+
+    /** The subprotocol agreed in the opening handshake, if any. */
+    Optional<String> subprotocol();
+
+    /** The extensions agreed in the opening handshake, in the order they apply to outgoing data. */
+    List<ExtensionParameters> extensions();
+
+    /** The peer's address, as the transport knows it. */
+    SocketAddress remoteAddress();
+
+    /** The request that opened this connection, as the server received it or the client sent it. */
+    HandshakeRequest handshakeRequest();
+
+    /**
+     * Application state attached to this connection (a user id, a room name...). The map is
+     * thread-safe and lives as long as the connection.
+     */
+    ConcurrentMap<String, Object> attributes();
+
+    /**
+     * Bytes handed to this connection for sending that the transport has not written yet. Use it
+     * (or the transport's watermarks) to stop producing while a peer reads slowly.
+     */
+    long queuedBytes();
+}

@@ -1,0 +1,56 @@
+package dev.weft.api.extension;
+
+import dev.weft.api.Frame;
+
+/**
+ * An extension agreed for one connection: the data path, separate from its {@link ExtensionFactory}
+ * which does the negotiation. Used by one connection on one thread at a time; it need not be
+ * thread-safe.
+ *
+ * <h2>Reserved bits</h2>
+ * An extension claims the RSV bits it uses with {@link #rsv()}. The engine refuses frames with
+ * bits no agreed extension claims, and never agrees two extensions that claim the same bit.
+ *
+ * <h2>Order</h2>
+ * Extensions apply to outgoing frames in the order the server listed them in its response, and
+ * to incoming frames in the reverse order (RFC 6455 §9.1). Every frame passes every extension,
+ * control frames included, so that an extension sees a message's frames in order; an extension
+ * that does not change a frame returns it as it is.
+ *
+ * <h2>Failures</h2>
+ * {@link #decode} throws {@link dev.weft.api.WebSocketException} to fail the connection with a
+ * specific close code (a protocol error in the peer's use of the extension, or an inflated
+ * message over {@link ExtensionContext#maxMessageSize()}).
+ */
+public interface Extension extends AutoCloseable {
+
+    /** The parameters as agreed: what the server's response listed for this extension. */
+    ExtensionParameters parameters();
+
+    /** The reserved bits this extension uses: a combination of {@code Frame.RSV1..RSV3}, or 0. */
+    int rsv();
+
+    /**
+     * Transforms a frame on its way out, before masking. Data frames arrive in message order;
+     * control frames may arrive between the frames of a fragmented message.
+     *
+     * @return the frame to send (possibly {@code frame} itself)
+     */
+    Frame encode(Frame frame);
+
+    /**
+     * Transforms a frame on its way in, after unmasking and after the engine's frame-level checks.
+     *
+     * @return the frame as the application (or the next extension) should see it; it must carry
+     *     none of the bits this extension claimed
+     * @throws dev.weft.api.WebSocketException to fail the connection
+     */
+    Frame decode(Frame frame);
+
+    /**
+     * Frees what the extension holds (native compression contexts, buffers). Called exactly once,
+     * when the connection ends; the extension is not used afterwards.
+     */
+    @Override
+    void close();
+}

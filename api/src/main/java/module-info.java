@@ -1,0 +1,11 @@
+/**
+ * Weft's public types: frames, messages, connections and handlers, handshake views and the
+ * interceptor hook, configuration, and the extension SPI. Depends on the JDK only.
+ */
+module dev.weft.api {
+    exports dev.weft.api;
+    exports dev.weft.api.extension;
+    exports dev.weft.api.handshake;
+
+    uses dev.weft.api.extension.ExtensionFactory;
+}
