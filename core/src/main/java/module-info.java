@@ -6,11 +6,7 @@ module dev.weft.core {
     requires transitive dev.weft.api;
 
     exports dev.weft.core.frame;
-    exports dev.weft.core.message;
     exports dev.weft.core.handshake;
-    exports dev.weft.core.extension;
-    exports dev.weft.core.session;
-    exports dev.weft.core.memory;
 
     uses dev.weft.api.extension.ExtensionFactory;
 }
