@@ -7,6 +7,10 @@ module dev.weft.core {
 
     exports dev.weft.core.frame;
     exports dev.weft.core.handshake;
+    exports dev.weft.core.message;
+    exports dev.weft.core.extension;
+    exports dev.weft.core.session;
+    exports dev.weft.core.memory;
 
     uses dev.weft.api.extension.ExtensionFactory;
 }

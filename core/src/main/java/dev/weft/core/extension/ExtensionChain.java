@@ -1,0 +1,92 @@
+package dev.weft.core.extension;
+
+import dev.weft.api.Frame;
+import dev.weft.api.extension.Extension;
+import dev.weft.api.extension.ExtensionParameters;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The extensions agreed for one connection, applied in the order RFC 6455 §9.1 gives them: outgoing
+ * frames pass them in the order of the server's response, incoming frames in the reverse order.
+ * Not thread safe: used on the connection's thread.
+ */
+public final class ExtensionChain {
+
+    private static final System.Logger LOG = System.getLogger(ExtensionChain.class.getName());
+
+    private final List<Extension> extensions;
+    private final int rsv;
+    private boolean closed;
+
+    /**
+     * @param extensions the agreed extensions in response order
+     * @throws IllegalArgumentException if two of them claim the same reserved bit
+     */
+    public ExtensionChain(List<Extension> extensions) {
+        this.extensions = List.copyOf(extensions);
+        int bits = 0;
+        for (Extension e : this.extensions) {
+            if ((bits & e.rsv()) != 0) {
+                throw new IllegalArgumentException("two extensions claim the same reserved bit: "
+                        + e.parameters().name());
+            }
+            bits |= e.rsv();
+        }
+        this.rsv = bits;
+    }
+
+    /** Whether no extension was agreed. */
+    public boolean isEmpty() {
+        return extensions.isEmpty();
+    }
+
+    /** The reserved bits the agreed extensions claim. */
+    public int rsv() {
+        return rsv;
+    }
+
+    /** The agreed parameters, in response order. */
+    public List<ExtensionParameters> parameters() {
+        List<ExtensionParameters> out = new ArrayList<>(extensions.size());
+        for (Extension e : extensions) {
+            out.add(e.parameters());
+        }
+        return List.copyOf(out);
+    }
+
+    /** Passes an outgoing frame through every extension, in response order. */
+    public Frame encode(Frame frame) {
+        for (Extension e : extensions) {
+            frame = e.encode(frame);
+        }
+        return frame;
+    }
+
+    /** Passes an incoming frame through every extension, in reverse response order. */
+    public Frame decode(Frame frame) {
+        for (int i = extensions.size() - 1; i >= 0; i--) {
+            frame = extensions.get(i).decode(frame);
+        }
+        return frame;
+    }
+
+    /**
+     * Closes every extension once. A failure in one is logged and does not stop the others from
+     * being closed: their native resources must be freed regardless.
+     */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Extension e : extensions) {
+            try {
+                e.close();
+            } catch (RuntimeException ex) {
+                LOG.log(System.Logger.Level.WARNING, "extension " + e.parameters().name() + " failed to close", ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.weft.core.frame;
+
+import dev.weft.api.Role;
+
+import java.nio.ByteBuffer;
+
+import static dev.weft.core.frame.FrameHeader.B0_FLAG_FIN;
+import static dev.weft.core.frame.FrameHeader.B1_FLAG_MASK;
+import static dev.weft.core.frame.FrameHeader.PAYLOAD_16;
+import static dev.weft.core.frame.FrameHeader.PAYLOAD_16_MAX;
+import static dev.weft.core.frame.FrameHeader.PAYLOAD_64;
+import static dev.weft.core.frame.FrameHeader.PAYLOAD_SHORT_MAX;
+
+/**
+ * An RFC 6455 frame writer. Not thread safe.
+ *
+ * <p>A server's frame goes out as two buffers, the header and the caller's payload untouched, for
+ * one gathering write: the payload is never copied to prepend a header. A client must mask, which
+ * means writing a transformed copy anyway, so its header and masked payload share one buffer.
+ * Lengths always take their shortest form (RFC 6455 §5.2).
+ */
+public final class FrameEncoder {
+
+    private final boolean mask;
+    private final MaskKeySource keys;
+
+    /**
+     * @param localRole the role of the endpoint that writes; a client masks every frame
+     * @param keys the source of masking keys (used by clients only)
+     */
+    public FrameEncoder(Role localRole, MaskKeySource keys) {
+        this.mask = localRole == Role.CLIENT;
+        this.keys = keys;
+    }
+
+    /** Whether this encoder masks, so that {@link #encode} returns the whole frame in one buffer. */
+    public boolean masks() {
+        return mask;
+    }
+
+    /**
+     * Encodes one frame.
+     *
+     * @param b0 the first header byte: FIN, reserved bits and opcode
+     * @param payload the payload from its position to its limit; neither it nor its position is
+     *     changed
+     * @return for a server, the header alone, to be written before {@code payload}; for a client,
+     *     the header and the masked payload, the whole frame. Positioned at zero.
+     */
+    public ByteBuffer encode(int b0, ByteBuffer payload) {
+        int length = payload.remaining();
+        int headerLength = FrameHeader.length(length, mask);
+        ByteBuffer out = ByteBuffer.allocate(mask ? headerLength + length : headerLength);
+        out.put((byte) b0);
+        int maskBit = mask ? B1_FLAG_MASK : 0;
+        if (length <= PAYLOAD_SHORT_MAX) {
+            out.put((byte) (maskBit | length));
+        } else if (length <= PAYLOAD_16_MAX) {
+            out.put((byte) (maskBit | PAYLOAD_16)).putShort((short) length);
+        } else {
+            out.put((byte) (maskBit | PAYLOAD_64)).putLong(length);
+        }
+        if (mask) {
+            int key = keys.nextKey();
+            out.putInt(key);
+            Masking.mask(payload, payload.position(), out, headerLength, length, key, 0);
+        }
+        return out.clear();
+    }
+
+    /** The first header byte for a frame: FIN, reserved bits (in their header positions) and opcode. */
+    public static int firstByte(boolean fin, int rsv, int opcode) {
+        return (fin ? B0_FLAG_FIN : 0) | rsv | opcode;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.weft.core.session;
+
+import dev.weft.api.Frame;
+import dev.weft.api.FrameObserver;
+import dev.weft.api.Opcode;
+import dev.weft.api.PartialMessageHandler;
+import dev.weft.api.WebSocketConfig;
+import dev.weft.api.WebSocketHandler;
+import dev.weft.core.extension.ExtensionChain;
+import dev.weft.core.frame.FrameDecoder;
+import dev.weft.core.message.MessageAssembler;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Routes decoded frames inside a {@link Session}: control frames to the session, data frames to the
+ * message assembler, messages to the handler. Not thread safe.
+ *
+ * <p>A data frame streams straight into the assembler chunk by chunk, unless an extension or a
+ * {@link FrameObserver} needs it whole; then it is gathered first (bounded by the maximum frame
+ * size). Control frames are always gathered: they hold at most 125 bytes.
+ */
+final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
+
+    /** A frame buffer up to this size is kept for the next frame; a larger one is let go. */
+    private static final int RETAINED_BUFFER = 64 * 1024;
+
+    private final Session session;
+    private final WebSocketHandler handler;
+    private final PartialMessageHandler partialHandler;
+    private final FrameObserver observer;
+    private final ExtensionChain extensions;
+    private final MessageAssembler assembler;
+    private final boolean gatherDataFrames;
+
+    private boolean fin;
+    private int rsv;
+    private Opcode opcode;
+    private boolean gathering;
+    private byte[] frame = new byte[125];
+    private int frameLength;
+
+    Inbound(Session session, WebSocketHandler handler, ExtensionChain extensions, WebSocketConfig config) {
+        this.session = session;
+        this.handler = handler;
+        this.partialHandler = handler instanceof PartialMessageHandler p ? p : null;
+        this.observer = handler instanceof FrameObserver o ? o : null;
+        this.extensions = extensions;
+        this.gatherDataFrames = !extensions.isEmpty() || observer != null;
+        this.assembler = new MessageAssembler(config.maxMessageSize(), config.maxFragmentsPerMessage(),
+                partialHandler != null, this);
+    }
+
+    @Override
+    public void onFrameHeader(boolean fin, int rsv, Opcode opcode, long payloadLength) {
+        this.fin = fin;
+        this.rsv = rsv;
+        this.opcode = opcode;
+        if (!opcode.isControl()) {
+            // Fragmentation errors are found here, before any payload is read.
+            assembler.checkStart(opcode);
+        }
+        gathering = opcode.isControl() || gatherDataFrames;
+        if (gathering) {
+            frameLength = 0;
+            if (payloadLength > frame.length) {
+                frame = new byte[(int) payloadLength];
+            }
+        } else {
+            assembler.beginFrame(opcode, fin, payloadLength);
+        }
+    }
+
+    @Override
+    public void onFramePayload(ByteBuffer chunk) {
+        if (session.inputClosed()) {
+            return;
+        }
+        if (gathering) {
+            int n = chunk.remaining();
+            chunk.get(chunk.position(), frame, frameLength, n);
+            frameLength += n;
+        } else {
+            assembler.append(chunk);
+        }
+    }
+
+    @Override
+    public boolean onFrameEnd() {
+        if (session.inputClosed()) {
+            return false;
+        }
+        if (gathering) {
+            onWholeFrame(ByteBuffer.wrap(frame, 0, frameLength));
+            if (frame.length > RETAINED_BUFFER) {
+                frame = new byte[125];
+            }
+        } else {
+            assembler.endFrame();
+        }
+        return !session.inputClosed();
+    }
+
+    private void onWholeFrame(ByteBuffer payload) {
+        boolean fin = this.fin;
+        Opcode opcode = this.opcode;
+        if (!extensions.isEmpty() || observer != null) {
+            Frame decoded = extensions.decode(new Frame(fin, rsv, opcode, payload));
+            if (observer != null) {
+                session.invoke(() -> observer.onFrame(session, decoded));
+                if (session.inputClosed()) {
+                    return;
+                }
+            }
+            fin = decoded.fin();
+            opcode = decoded.opcode();
+            payload = decoded.payload();
+        }
+        if (opcode.isControl()) {
+            session.onControlFrame(opcode, payload);
+        } else {
+            assembler.beginFrame(opcode, fin, payload.remaining());
+            assembler.append(payload);
+            assembler.endFrame();
+        }
+    }
+
+    // ---------------------------------------------------------------- MessageAssembler.Sink
+    // Direct calls rather than session.invoke(lambda): this is the per-message path.
+
+    @Override
+    public void onText(String text) {
+        try {
+            handler.onText(session, text);
+        } catch (Throwable t) {
+            session.handlerFailed(t);
+        }
+    }
+
+    @Override
+    public void onBinary(ByteBuffer data) {
+        try {
+            handler.onBinary(session, data);
+        } catch (Throwable t) {
+            session.handlerFailed(t);
+        }
+    }
+
+    @Override
+    public void onTextPart(String part, boolean last) {
+        try {
+            partialHandler.onTextPart(session, part, last);
+        } catch (Throwable t) {
+            session.handlerFailed(t);
+        }
+    }
+
+    @Override
+    public void onBinaryPart(ByteBuffer part, boolean last) {
+        try {
+            partialHandler.onBinaryPart(session, part, last);
+        } catch (Throwable t) {
+            session.handlerFailed(t);
+        }
+    }
+}

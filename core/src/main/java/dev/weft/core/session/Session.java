@@ -1,0 +1,567 @@
+package dev.weft.core.session;
+
+import dev.weft.api.CloseCodes;
+import dev.weft.api.Connection;
+import dev.weft.api.ConnectionState;
+import dev.weft.api.Frame;
+import dev.weft.api.Opcode;
+import dev.weft.api.Role;
+import dev.weft.api.WebSocketConfig;
+import dev.weft.api.WebSocketException;
+import dev.weft.api.WebSocketHandler;
+import dev.weft.api.extension.ExtensionParameters;
+import dev.weft.api.handshake.HandshakeRequest;
+import dev.weft.core.extension.ExtensionChain;
+import dev.weft.core.frame.FrameDecoder;
+import dev.weft.core.frame.FrameEncoder;
+import dev.weft.core.frame.MaskKeySource;
+import dev.weft.core.handshake.Agreement;
+import dev.weft.core.message.Utf8Encoder;
+
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * One WebSocket connection after its opening handshake: the protocol state machine of RFC 6455
+ * §5–§7, with no I/O of its own. A transport feeds it bytes ({@link #receive}) and the end of input
+ * ({@link #endOfInput}); it writes bytes to the transport's {@link TransportSink} and sets timers on
+ * the transport's {@link Scheduler}.
+ *
+ * <h2>Theory of operation</h2>
+ * The state only moves forward: {@code CONNECTING → OPEN → CLOSING → CLOSED}.
+ * <ul>
+ * <li>{@link #start} opens the session and calls {@code onOpen}.
+ * <li>A local {@code close()} sends a close frame and moves to CLOSING; the peer's answering close
+ *     frame moves to CLOSED. If it does not come within the close timeout, the transport is
+ *     aborted and the handler sees 1006.
+ * <li>A close frame from the peer while OPEN is echoed, and the session is CLOSED at once; input
+ *     after a close frame is ignored.
+ * <li>A protocol violation by the peer, an extension failure or a handler exception
+ *     <em>fails</em> the connection (RFC 6455 §7.1.7): a close frame with the matching code, then
+ *     CLOSED; input after that is ignored.
+ * <li>End of input before the close handshake, an abort, the idle timeout or a transport failure
+ *     go straight to CLOSED with 1006.
+ * </ul>
+ * On entering CLOSED the extensions are closed and the transport is closed: at once by a server
+ * (RFC 6455 §7.1.1 has the server close TCP first), after the server's own close, or the close
+ * timeout, by a client.
+ *
+ * <h2>Threads</h2>
+ * The transport calls {@link #start}, {@link #receive}, {@link #endOfInput} and
+ * {@link #transportFailed} on the loop thread. The {@link Connection} methods are safe from any
+ * thread: on the loop thread they act at once, from elsewhere they are handed to the loop with
+ * {@link Scheduler#execute}, in call order. Text is encoded on the calling thread, so a sender
+ * pays for its own encoding. No lock is taken.
+ */
+public final class Session implements Connection {
+
+    private static final System.Logger LOG = System.getLogger(Session.class.getName());
+
+    private final Role role;
+    private final WebSocketConfig config;
+    private final Agreement agreement;
+    private final WebSocketHandler handler;
+    private final TransportSink sink;
+    private final Scheduler scheduler;
+    private final ExtensionChain extensions;
+    private final FrameEncoder encoder;
+    private final FrameDecoder decoder;
+    private final Inbound inbound;
+    private final ConcurrentMap<String, Object> attributes;
+
+    private volatile ConnectionState state = ConnectionState.CONNECTING;
+    /** Set once no more input is to be read: a close frame arrived, the connection failed or ended. */
+    private boolean inputClosed;
+    private boolean inputEnded;
+    private boolean closeSent;
+    private boolean errorReported;
+    /** The opcode of an outgoing message being streamed in parts, or null. */
+    private Opcode streaming;
+    /** At most one automatic pong is queued at a time; the latest ping waits here meanwhile. */
+    private boolean pongInFlight;
+    private ByteBuffer pendingPong;
+    private long lastInputNanos;
+    private Scheduler.Timer closeTimer;
+    private Scheduler.Timer idleTimer;
+    private Scheduler.Timer keepAliveTimer;
+
+    /**
+     * @param role which end this session is
+     * @param config the protocol settings
+     * @param agreement what the opening handshake agreed
+     * @param handler receives the events
+     * @param sink where outgoing bytes go
+     * @param scheduler the loop thread and clock
+     * @param maskKeys masking keys, for a client ({@link MaskKeySource#secure()} outside tests)
+     */
+    public Session(Role role, WebSocketConfig config, Agreement agreement, WebSocketHandler handler,
+                   TransportSink sink, Scheduler scheduler, MaskKeySource maskKeys) {
+        this.role = role;
+        this.config = config;
+        this.agreement = agreement;
+        this.handler = handler;
+        this.sink = sink;
+        this.scheduler = scheduler;
+        this.extensions = new ExtensionChain(agreement.extensions());
+        this.encoder = new FrameEncoder(role, maskKeys);
+        this.decoder = new FrameDecoder(role, config.maxFrameSize());
+        this.decoder.allowRsv(extensions.rsv());
+        this.inbound = new Inbound(this, handler, extensions, config);
+        this.attributes = new ConcurrentHashMap<>(agreement.attributes());
+    }
+
+    // ---------------------------------------------------------------- transport side (loop thread)
+
+    /** Opens the session and calls {@code onOpen}. Call once, before {@link #receive}. */
+    public void start() {
+        if (state != ConnectionState.CONNECTING) {
+            throw new IllegalStateException("already started");
+        }
+        state = ConnectionState.OPEN;
+        lastInputNanos = scheduler.nanoTime();
+        if (!config.idleTimeout().isZero()) {
+            idleTimer = scheduler.schedule(this::checkIdle, config.idleTimeout().toNanos());
+        }
+        if (!config.keepAliveInterval().isZero()) {
+            keepAliveTimer = scheduler.schedule(this::keepAlive, config.keepAliveInterval().toNanos());
+        }
+        try {
+            handler.onOpen(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    /**
+     * Feeds bytes from the peer. Consumes all of {@code in}; masked payloads are unmasked in place,
+     * so the buffer must be writable.
+     */
+    public void receive(ByteBuffer in) {
+        if (state == ConnectionState.CONNECTING) {
+            throw new IllegalStateException("receive before start");
+        }
+        if (inputClosed) {
+            in.position(in.limit());
+            return;
+        }
+        lastInputNanos = scheduler.nanoTime();
+        try {
+            decoder.decode(in, inbound);
+        } catch (WebSocketException e) {
+            fail(e.closeCode(), e.getMessage(), e);
+        }
+        if (inputClosed) {
+            in.position(in.limit());
+        }
+    }
+
+    /** The peer closed its side of the connection (end of stream). */
+    public void endOfInput() {
+        inputEnded = true;
+        inputClosed = true;
+        if (state == ConnectionState.CLOSED) {
+            // A client waiting for the server to close TCP after the close handshake.
+            cancel(closeTimer);
+            sink.close();
+        } else {
+            enterClosed(CloseCodes.ABNORMAL_CLOSURE, "the connection ended without a close frame", false);
+        }
+    }
+
+    /** The transport failed (an I/O error): reports it and closes with 1006. */
+    public void transportFailed(Throwable cause) {
+        inputClosed = true;
+        reportError(cause);
+        enterClosed(CloseCodes.ABNORMAL_CLOSURE, String.valueOf(cause.getMessage()), true);
+    }
+
+    // ---------------------------------------------------------------- Connection (any thread)
+
+    @Override
+    public CompletableFuture<Void> sendText(CharSequence text) {
+        return sendData(Opcode.TEXT, text, true, false);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinary(ByteBuffer data) {
+        return sendData(Opcode.BINARY, data.slice(), true, false);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendText(CharSequence part, boolean last) {
+        if (Utf8Encoder.endsWithHighSurrogate(part)) {
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException("a text part must end on a whole code point, not a high surrogate"));
+        }
+        return sendData(Opcode.TEXT, part, last, true);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinary(ByteBuffer part, boolean last) {
+        return sendData(Opcode.BINARY, part.slice(), last, true);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendFrame(Frame frame) {
+        if (frame.opcode().isControl()) {
+            String problem = controlProblem(frame.payloadLength());
+            if (problem == null && !frame.fin()) {
+                problem = "a control frame cannot be fragmented";
+            }
+            if (problem != null) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
+            }
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        onLoop(() -> {
+            if (refuseUnlessOpen(written)) {
+                return;
+            }
+            writeFrame(frame.fin(), frame.rsv(), frame.opcode(), frame.payload(), written);
+            if (frame.opcode() == Opcode.CLOSE) {
+                startClosing();
+            }
+        });
+        return written;
+    }
+
+    @Override
+    public CompletableFuture<Void> ping(ByteBuffer data) {
+        return sendControl(Opcode.PING, data);
+    }
+
+    @Override
+    public CompletableFuture<Void> pong(ByteBuffer data) {
+        return sendControl(Opcode.PONG, data);
+    }
+
+    @Override
+    public CompletableFuture<Void> close(int code, String reason) {
+        // "Endpoints MUST NOT send" codes reserved for local use (RFC 6455 §7.4.1)
+        if (!CloseCodes.isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code " + code + " cannot be sent");
+        }
+        ByteBuffer body = CloseFrame.body(code, CloseFrame.encodeReason(reason));
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        onLoop(() -> {
+            if (state != ConnectionState.OPEN) {
+                // Already closing: the handshake under way decides the outcome.
+                written.complete(null);
+                return;
+            }
+            writeFrame(true, 0, Opcode.CLOSE, body, written);
+            startClosing();
+        });
+        return written;
+    }
+
+    @Override
+    public void abort() {
+        onLoop(() -> enterClosed(CloseCodes.ABNORMAL_CLOSURE, "aborted", true));
+    }
+
+    @Override
+    public ConnectionState state() {
+        return state;
+    }
+
+    @Override
+    public Optional<String> subprotocol() {
+        return Optional.ofNullable(agreement.subprotocol());
+    }
+
+    @Override
+    public List<ExtensionParameters> extensions() {
+        return extensions.parameters();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return sink.remoteAddress();
+    }
+
+    @Override
+    public HandshakeRequest handshakeRequest() {
+        return agreement.request();
+    }
+
+    @Override
+    public ConcurrentMap<String, Object> attributes() {
+        return attributes;
+    }
+
+    @Override
+    public long queuedBytes() {
+        return sink.queuedBytes();
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + role + " " + state + " " + sink.remoteAddress() + "]";
+    }
+
+    // ---------------------------------------------------------------- inbound events (loop thread)
+
+    /** Whether input is no longer read; checked by {@link Inbound} after every frame. */
+    boolean inputClosed() {
+        return inputClosed;
+    }
+
+    /** A control frame arrived, whole; {@code payload} is only valid during the call. */
+    void onControlFrame(Opcode opcode, ByteBuffer payload) {
+        switch (opcode) {
+            case PING -> {
+                if (config.autoPong() && !closeSent) {
+                    answerPing(payload);
+                }
+                ByteBuffer data = copy(payload);
+                invoke(() -> handler.onPing(this, data));
+            }
+            case PONG -> {
+                ByteBuffer data = copy(payload);
+                invoke(() -> handler.onPong(this, data));
+            }
+            case CLOSE -> onCloseFrame(CloseFrame.parse(payload));
+            default -> throw new IllegalArgumentException(opcode + " is not a control opcode");
+        }
+    }
+
+    /** Runs a handler callback; an exception from it fails the connection with 1011. */
+    void invoke(Runnable callback) {
+        try {
+            callback.run();
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    private void onCloseFrame(CloseFrame close) {
+        inputClosed = true;
+        if (!closeSent) {
+            // "If an endpoint receives a Close frame and did not previously send a Close frame, the
+            // endpoint MUST send a Close frame in response. ... it typically echos the status code it
+            // received." (RFC 6455 §5.5.1)
+            ByteBuffer echo = close.code() == CloseCodes.NO_STATUS_RECEIVED
+                    ? ByteBuffer.allocate(0) : CloseFrame.body(close.code(), new byte[0]);
+            writeFrame(true, 0, Opcode.CLOSE, echo, null);
+            closeSent = true;
+        }
+        enterClosed(close.code(), close.reason(), false);
+    }
+
+    private void answerPing(ByteBuffer payload) {
+        if (pongInFlight) {
+            // "If an endpoint receives a Ping frame and has not yet sent Pong frame(s) in response
+            // to previous Ping frame(s), the endpoint MAY elect to send a Pong frame for only the
+            // most recently processed Ping frame." (RFC 6455 §5.5.3) This keeps a ping flood from
+            // growing the write queue.
+            pendingPong = copy(payload);
+            return;
+        }
+        pongInFlight = true;
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        writeFrame(true, 0, Opcode.PONG, copy(payload), written);
+        written.whenComplete((ok, error) -> pongWritten());
+    }
+
+    private void pongWritten() {
+        pongInFlight = false;
+        ByteBuffer next = pendingPong;
+        pendingPong = null;
+        if (next != null && !closeSent && state != ConnectionState.CLOSED) {
+            answerPing(next);
+        }
+    }
+
+    // ---------------------------------------------------------------- failures and closing
+
+    /** A handler callback threw: fails the connection with 1011. */
+    void handlerFailed(Throwable t) {
+        LOG.log(WARNING, "handler failed on " + this + "; closing with 1011", t);
+        fail(CloseCodes.INTERNAL_ERROR, "internal error", t);
+    }
+
+    /** Fails the connection (RFC 6455 §7.1.7): a close frame with {@code code}, then CLOSED. */
+    private void fail(int code, String reason, Throwable cause) {
+        if (state == ConnectionState.CLOSED) {
+            return;
+        }
+        LOG.log(DEBUG, () -> "failing " + this + " with " + code + ": " + reason);
+        inputClosed = true;
+        reportError(cause);
+        if (!closeSent) {
+            writeFrame(true, 0, Opcode.CLOSE, CloseFrame.body(code, CloseFrame.fitReason(reason)), null);
+            closeSent = true;
+        }
+        enterClosed(code, reason, false);
+    }
+
+    private void reportError(Throwable cause) {
+        if (errorReported) {
+            return;
+        }
+        errorReported = true;
+        try {
+            handler.onError(this, cause);
+        } catch (Throwable t) {
+            LOG.log(WARNING, "onError threw on " + this, t);
+        }
+    }
+
+    private void startClosing() {
+        closeSent = true;
+        state = ConnectionState.CLOSING;
+        closeTimer = scheduler.schedule(this::closeTimedOut, config.closeTimeout().toNanos());
+    }
+
+    private void closeTimedOut() {
+        if (state != ConnectionState.CLOSED) {
+            enterClosed(CloseCodes.ABNORMAL_CLOSURE, "no close frame within the close timeout", true);
+        } else {
+            // A client that waited in vain for the server to close TCP.
+            sink.close();
+        }
+    }
+
+    private void enterClosed(int code, String reason, boolean abortTransport) {
+        if (state == ConnectionState.CLOSED) {
+            return;
+        }
+        state = ConnectionState.CLOSED;
+        inputClosed = true;
+        cancel(closeTimer);
+        cancel(idleTimer);
+        cancel(keepAliveTimer);
+        extensions.close();
+        if (abortTransport) {
+            sink.abort();
+        } else if (role == Role.SERVER || inputEnded) {
+            // "the underlying TCP connection, in most normal cases, SHOULD be closed first by the
+            // server" (RFC 6455 §7.1.1)
+            sink.close();
+        } else {
+            closeTimer = scheduler.schedule(this::closeTimedOut, config.closeTimeout().toNanos());
+        }
+        try {
+            handler.onClose(this, code, reason);
+        } catch (Throwable t) {
+            LOG.log(WARNING, "onClose threw on " + this, t);
+        }
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    private void checkIdle() {
+        long idle = config.idleTimeout().toNanos();
+        long silent = scheduler.nanoTime() - lastInputNanos;
+        if (silent >= idle) {
+            enterClosed(CloseCodes.ABNORMAL_CLOSURE, "idle timeout", true);
+        } else {
+            idleTimer = scheduler.schedule(this::checkIdle, idle - silent);
+        }
+    }
+
+    private void keepAlive() {
+        if (state == ConnectionState.OPEN) {
+            writeFrame(true, 0, Opcode.PING, ByteBuffer.allocate(0), null);
+            keepAliveTimer = scheduler.schedule(this::keepAlive, config.keepAliveInterval().toNanos());
+        }
+    }
+
+    private static void cancel(Scheduler.Timer timer) {
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    private CompletableFuture<Void> sendData(Opcode opcode, Object data, boolean last, boolean streamed) {
+        ByteBuffer payload;
+        try {
+            payload = data instanceof CharSequence text ? ByteBuffer.wrap(Utf8Encoder.encode(text)) : (ByteBuffer) data;
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        onLoop(() -> {
+            if (refuseUnlessOpen(written)) {
+                return;
+            }
+            Opcode wire = opcode;
+            if (streaming != null) {
+                if (!streamed || streaming != opcode) {
+                    written.completeExceptionally(new IllegalStateException(
+                            "a streamed " + streaming + " message is in progress: finish it with last = true first"));
+                    return;
+                }
+                wire = Opcode.CONTINUATION;
+            }
+            streaming = streamed && !last ? opcode : null;
+            writeFrame(last, 0, wire, payload, written);
+        });
+        return written;
+    }
+
+    private CompletableFuture<Void> sendControl(Opcode opcode, ByteBuffer data) {
+        ByteBuffer payload = data == null ? ByteBuffer.allocate(0) : data.slice();
+        String problem = controlProblem(payload.remaining());
+        if (problem != null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        onLoop(() -> {
+            if (!refuseUnlessOpen(written)) {
+                writeFrame(true, 0, opcode, payload, written);
+            }
+        });
+        return written;
+    }
+
+    private static String controlProblem(int length) {
+        // "All control frames MUST have a payload length of 125 bytes or less" (RFC 6455 §5.5)
+        return length > 125 ? "a control frame payload takes at most 125 bytes: " + length : null;
+    }
+
+    private boolean refuseUnlessOpen(CompletableFuture<Void> written) {
+        if (state == ConnectionState.OPEN) {
+            return false;
+        }
+        written.completeExceptionally(new IllegalStateException("cannot send: the connection is " + state));
+        return true;
+    }
+
+    private void writeFrame(boolean fin, int rsv, Opcode opcode, ByteBuffer payload, CompletableFuture<Void> written) {
+        if (!extensions.isEmpty()) {
+            Frame frame = extensions.encode(new Frame(fin, rsv, opcode, payload));
+            fin = frame.fin();
+            rsv = frame.rsv();
+            opcode = frame.opcode();
+            payload = frame.payload();
+        }
+        ByteBuffer head = encoder.encode(FrameEncoder.firstByte(fin, rsv, opcode.code()), payload);
+        sink.write(head, encoder.masks() || !payload.hasRemaining() ? null : payload, written);
+    }
+
+    private void onLoop(Runnable action) {
+        if (scheduler.inEventLoop()) {
+            action.run();
+        } else {
+            scheduler.execute(action);
+        }
+    }
+
+    private static ByteBuffer copy(ByteBuffer src) {
+        byte[] bytes = new byte[src.remaining()];
+        src.get(src.position(), bytes);
+        return ByteBuffer.wrap(bytes);
+    }
+}
