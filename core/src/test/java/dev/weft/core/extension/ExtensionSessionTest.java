@@ -1,0 +1,83 @@
+package dev.weft.core.extension;
+
+import dev.weft.api.Connection;
+import dev.weft.api.Frame;
+import dev.weft.api.FrameObserver;
+import dev.weft.api.Opcode;
+import dev.weft.api.WebSocketConfig;
+import dev.weft.api.extension.ExtensionParameters;
+import dev.weft.core.memory.InMemoryPair;
+import dev.weft.core.memory.ScriptedPeer;
+import dev.weft.core.test.Recorder;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Agreed extensions on a live session: negotiation, both directions, reserved bits, failures, cleanup. */
+class ExtensionSessionTest {
+
+    private final XorExtensionFactory xor = new XorExtensionFactory();
+    private final WebSocketConfig withXor = WebSocketConfig.builder().extensions(List.of(xor)).build();
+
+    @Test
+    void anAgreedExtensionTransformsBothDirectionsAndIsClosedOncePerSide() {
+        class Observing extends Recorder implements FrameObserver {
+            Observing() {
+                super(true);
+            }
+
+            @Override
+            public void onFrame(Connection c, Frame f) {
+                record("frame:" + f.opcode() + ":rsv=" + f.rsv());
+            }
+        }
+        Observing server = new Observing();
+        Recorder client = Recorder.recording();
+        InMemoryPair pair = InMemoryPair.builder().config(withXor).connect(server, client);
+        List<ExtensionParameters> expected = List.of(ExtensionParameters.of("x-xor").with("key", "90"));
+        assertEquals(expected, pair.client().extensions());
+        assertEquals(expected, pair.server().extensions());
+
+        pair.client().sendText("through the chain");
+        pair.client().sendBinary(ByteBuffer.wrap(new byte[] {0, 90, (byte) 255}));
+        pair.flush();
+        server.assertEvents("open", "frame:TEXT:rsv=0", "text:through the chain", "frame:BINARY:rsv=0", "binary:005aff");
+        client.assertEvents("open", "text:through the chain", "binary:005aff");
+
+        pair.client().close();
+        pair.flush();
+        assertEquals(2, xor.created.get());
+        assertEquals(2, xor.closed.get(), "each side closes its extension exactly once");
+    }
+
+    @Test
+    void aReservedBitNoExtensionClaimedFailsWith1002() {
+        ScriptedPeer peer = ScriptedPeer.client(Recorder.recording(), withXor); // the peer offered nothing
+        peer.sendFrame(true, Frame.RSV3, Opcode.TEXT, "x".getBytes()).flush();
+        assertEquals(1002, peer.closeCode());
+    }
+
+    @Test
+    void anExtensionFailsTheConnectionWithItsOwnCode() {
+        Recorder server = Recorder.recording();
+        InMemoryPair pair = InMemoryPair.builder().config(withXor).connect(server, Recorder.recording());
+        server.take();
+        pair.client().sendText("BOMB");
+        pair.flush();
+        server.assertEvents("error:1009", "close:1009:inflated too far");
+        assertEquals(2, xor.closed.get());
+    }
+
+    @Test
+    void withoutTheExtensionOnOneSideNothingIsAgreed() {
+        WebSocketConfig plain = WebSocketConfig.builder().extensions(List.of()).build();
+        InMemoryPair pair = InMemoryPair.builder().serverConfig(plain).clientConfig(withXor)
+                .connect(Recorder.recording(), Recorder.recording());
+        assertEquals(List.of(), pair.client().extensions());
+        assertEquals(List.of(), pair.server().extensions());
+        assertEquals(0, xor.created.get(), "the client makes an extension only for what the server agreed");
+    }
+}

@@ -1,0 +1,99 @@
+package dev.weft.core.extension;
+
+import dev.weft.api.CloseCodes;
+import dev.weft.api.Frame;
+import dev.weft.api.Opcode;
+import dev.weft.api.WebSocketException;
+import dev.weft.api.extension.Extension;
+import dev.weft.api.extension.ExtensionContext;
+import dev.weft.api.extension.ExtensionFactory;
+import dev.weft.api.extension.ExtensionParameters;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A test extension, {@code x-xor}: XORs every data payload byte with a key, marks such frames with
+ * RSV3, and fails with 1009 on a frame whose payload is "BOMB". It counts how often its
+ * extensions are closed.
+ */
+final class XorExtensionFactory implements ExtensionFactory {
+
+    final AtomicInteger created = new AtomicInteger();
+    final AtomicInteger closed = new AtomicInteger();
+
+    @Override
+    public String name() {
+        return "x-xor";
+    }
+
+    @Override
+    public List<ExtensionParameters> offers(ExtensionContext context) {
+        return List.of(ExtensionParameters.of("x-xor").with("key", "90"));
+    }
+
+    @Override
+    public Optional<Extension> accept(ExtensionParameters offer, ExtensionContext context) {
+        return offer.value("key").map(k -> new Xor(Integer.parseInt(k)));
+    }
+
+    @Override
+    public Extension accepted(ExtensionParameters response, ExtensionContext context) {
+        return new Xor(Integer.parseInt(response.value("key").orElseThrow()));
+    }
+
+    private final class Xor implements Extension {
+        private final int key;
+
+        Xor(int key) {
+            this.key = key;
+            created.incrementAndGet();
+        }
+
+        @Override
+        public ExtensionParameters parameters() {
+            return ExtensionParameters.of("x-xor").with("key", Integer.toString(key));
+        }
+
+        @Override
+        public int rsv() {
+            return Frame.RSV3;
+        }
+
+        @Override
+        public Frame encode(Frame frame) {
+            return frame.opcode().isControl() ? frame : xor(frame).withRsv(frame.rsv() | Frame.RSV3);
+        }
+
+        @Override
+        public Frame decode(Frame frame) {
+            if (frame.opcode().isControl()) {
+                return frame;
+            }
+            if (!frame.rsv3()) {
+                throw new WebSocketException(CloseCodes.PROTOCOL_ERROR, "x-xor data frame without RSV3");
+            }
+            Frame plain = xor(frame).withRsv(frame.rsv() & ~Frame.RSV3);
+            if (plain.opcode() == Opcode.TEXT && plain.payload().equals(ByteBuffer.wrap("BOMB".getBytes()))) {
+                throw new WebSocketException(CloseCodes.MESSAGE_TOO_BIG, "inflated too far");
+            }
+            return plain;
+        }
+
+        private Frame xor(Frame frame) {
+            ByteBuffer in = frame.payload();
+            ByteBuffer out = ByteBuffer.allocate(in.remaining());
+            while (in.hasRemaining()) {
+                out.put((byte) (in.get() ^ key));
+            }
+            return frame.withPayload(out.flip());
+        }
+
+        @Override
+        public void close() {
+            closed.incrementAndGet();
+        }
+    }
+}
