@@ -168,10 +168,28 @@ public final class ScriptedPeer {
 
     /** Queues one frame exactly as given, masked with a fixed key if this peer is a client. */
     public ScriptedPeer sendFrame(boolean fin, int rsv, Opcode opcode, byte[] payload) {
-        ByteBuffer body = ByteBuffer.wrap(payload);
-        ByteBuffer head = encoder.encode(FrameEncoder.firstByte(fin, rsv, opcode.code()), body);
-        peerEnd.write(head, encoder.masks() ? null : body, null);
+        return sendRawFrame(FrameEncoder.firstByte(fin, rsv, opcode.code()), payload);
+    }
+
+    /**
+     * Queues one frame with this first header byte (FIN, reserved bits and any 4-bit opcode,
+     * reserved opcodes included), masked with a fixed key if this peer is a client.
+     */
+    public ScriptedPeer sendRawFrame(int firstByte, byte[] payload) {
+        peerEnd.write(ByteBuffer.wrap(frameBytes(firstByte, payload)), null, null);
         return this;
+    }
+
+    /** The wire bytes of a frame as {@link #sendRawFrame} would send it, for sending in pieces. */
+    public byte[] frameBytes(int firstByte, byte[] payload) {
+        ByteBuffer body = ByteBuffer.wrap(payload);
+        ByteBuffer head = encoder.encode(firstByte, body);
+        ByteBuffer out = ByteBuffer.allocate(head.remaining() + (encoder.masks() ? 0 : body.remaining()));
+        out.put(head);
+        if (!encoder.masks()) {
+            out.put(body);
+        }
+        return out.array();
     }
 
     /** Queues a close frame with this code and reason. */
