@@ -7,6 +7,7 @@ module dev.weft.core {
 
     exports dev.weft.core.frame;
     exports dev.weft.core.handshake;
+    exports dev.weft.core.extension;
 
     uses dev.weft.api.extension.ExtensionFactory;
 }
