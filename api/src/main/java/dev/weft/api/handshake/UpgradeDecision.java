@@ -73,7 +73,8 @@ public final class UpgradeDecision {
      *
      * @param status an HTTP status from 400 to 599 (401 for failed credentials, 403 for a refused
      *     origin)
-     * @param reason the reason phrase, also sent as a plain-text body
+     * @param reason why, sent as the plain-text body of the response; the status line carries the
+     *     status's standard reason phrase, so no text given here can reach the head
      * @throws IllegalArgumentException if {@code status} is not a 4xx or 5xx status
      */
     public UpgradeDecision reject(int status, String reason) {
