@@ -10,7 +10,7 @@ import java.util.Optional;
  * and its parameters, in order, each with or without a value. A parameter may occur more than
  * once here, so that an extension can reject duplicates as its specification asks. Immutable.
  *
- * <p>Values are kept unquoted; {@link #toString()} quotes a value when it is not a token.
+ * <p>Values are kept unquoted: a quoted value on the wire must still be a token once unquoted.
  */
 public final class ExtensionParameters {
 
@@ -18,11 +18,15 @@ public final class ExtensionParameters {
      * One extension parameter.
      *
      * @param name the parameter name, a token
-     * @param value the value, unquoted, or {@code null} for a parameter without a value
+     * @param value the value, a token, or {@code null} for a parameter without a value ("the value
+     *     after quoted-string unescaping MUST conform to the 'token' ABNF", RFC 6455 §9.1)
      */
     public record Parameter(String name, String value) {
         public Parameter {
             requireToken(name, "parameter name");
+            if (value != null) {
+                requireToken(value, "value of parameter " + name);
+            }
         }
     }
 
@@ -99,20 +103,7 @@ public final class ExtensionParameters {
         for (Parameter p : parameters) {
             sb.append("; ").append(p.name());
             if (p.value() != null) {
-                sb.append('=');
-                if (isToken(p.value())) {
-                    sb.append(p.value());
-                } else {
-                    sb.append('"');
-                    for (int i = 0; i < p.value().length(); i++) {
-                        char c = p.value().charAt(i);
-                        if (c == '"' || c == '\\') {
-                            sb.append('\\');
-                        }
-                        sb.append(c);
-                    }
-                    sb.append('"');
-                }
+                sb.append('=').append(p.value());
             }
         }
         return sb.toString();

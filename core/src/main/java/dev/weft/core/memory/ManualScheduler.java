@@ -22,6 +22,10 @@ public final class ManualScheduler implements Scheduler {
     private long now;
     private long sequence;
 
+    /** A scheduler whose loop thread is the calling thread, with its clock at zero. */
+    public ManualScheduler() {
+    }
+
     @Override
     public boolean inEventLoop() {
         return Thread.currentThread() == owner;
