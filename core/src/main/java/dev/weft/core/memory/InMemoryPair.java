@@ -100,12 +100,7 @@ public final class InMemoryPair {
 
     /** Runs pending tasks and delivers bytes both ways until nothing is left in flight. */
     public void flush() {
-        boolean moved;
-        do {
-            moved = scheduler.runPending();
-            moved |= clientEnd.deliver();
-            moved |= serverEnd.deliver();
-        } while (moved);
+        MemoryEnd.pump(scheduler, clientEnd, serverEnd);
     }
 
     /** Moves the clock forward (timers fire in order), delivering bytes as they are written. */

@@ -47,6 +47,16 @@ final class MemoryEnd implements TransportSink {
         b.peer = a;
     }
 
+    /** Runs tasks and delivers bytes both ways between two connected ends until nothing moves. */
+    static void pump(ManualScheduler scheduler, MemoryEnd a, MemoryEnd b) {
+        boolean moved;
+        do {
+            moved = scheduler.runPending();
+            moved |= a.deliver();
+            moved |= b.deliver();
+        } while (moved);
+    }
+
     void reader(Reader reader) {
         this.reader = reader;
     }

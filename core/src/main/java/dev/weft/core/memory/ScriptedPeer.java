@@ -206,12 +206,7 @@ public final class ScriptedPeer {
 
     /** Delivers bytes both ways and runs tasks until nothing is in flight. */
     public ScriptedPeer flush() {
-        boolean moved;
-        do {
-            moved = scheduler.runPending();
-            moved |= peerEnd.deliver();
-            moved |= sessionEnd.deliver();
-        } while (moved);
+        MemoryEnd.pump(scheduler, peerEnd, sessionEnd);
         return this;
     }
 

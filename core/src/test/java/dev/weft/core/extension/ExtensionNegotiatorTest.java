@@ -186,27 +186,7 @@ class ExtensionNegotiatorTest {
     }
 
     private static Extension throwingOnClose() {
-        return new Extension() {
-            @Override
-            public ExtensionParameters parameters() {
-                return ext("x");
-            }
-
-            @Override
-            public int rsv() {
-                return 0;
-            }
-
-            @Override
-            public Frame encode(Frame frame) {
-                return frame;
-            }
-
-            @Override
-            public Frame decode(Frame frame) {
-                return frame;
-            }
-
+        return new FakeExtension(ext("x"), 0) {
             @Override
             public void close() {
                 throw new IllegalStateException("close failed");

@@ -5,7 +5,7 @@ import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionParameters;
 
 /** A test extension that passes frames through and counts how often it is closed. */
-public final class FakeExtension implements Extension {
+public class FakeExtension implements Extension {
 
     private final ExtensionParameters parameters;
     private final int rsv;
