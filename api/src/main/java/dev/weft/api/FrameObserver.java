@@ -10,6 +10,10 @@ package dev.weft.api;
  */
 public interface FrameObserver {
 
-    /** A frame arrived; called in arrival order, before the message-level callbacks it leads to. */
+    /**
+     * A frame arrived; called in arrival order, before the message-level callbacks it leads to.
+     * The frame's payload is read from a buffer the connection reuses: valid during this call only,
+     * so copy what you keep.
+     */
     void onFrame(Connection connection, Frame frame);
 }

@@ -40,6 +40,9 @@ public interface Extension extends AutoCloseable {
 
     /**
      * Transforms a frame on its way in, after unmasking and after the engine's frame-level checks.
+     * The incoming payload may live in a buffer the connection reuses for later frames: returning
+     * it (or a view of it) is fine, as the engine consumes the result at once, but keeping a
+     * reference to it past this call is not.
      *
      * @return the frame as the application (or the next extension) should see it; it must carry
      *     none of the bits this extension claimed

@@ -157,6 +157,10 @@ public final class Session implements Connection {
             decoder.decode(in, inbound);
         } catch (WebSocketException e) {
             fail(e.closeCode(), e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // A bug in an extension: this connection fails, the transport and its other connections go on.
+            LOG.log(WARNING, "unexpected failure reading " + this + "; closing with 1011", e);
+            fail(CloseCodes.INTERNAL_ERROR, "internal error", e);
         }
         if (inputClosed) {
             in.position(in.limit());
@@ -180,14 +184,14 @@ public final class Session implements Connection {
     public void transportFailed(Throwable cause) {
         inputClosed = true;
         reportError(cause);
-        enterClosed(CloseCodes.ABNORMAL_CLOSURE, String.valueOf(cause.getMessage()), true);
+        enterClosed(CloseCodes.ABNORMAL_CLOSURE, cause.toString(), true);
     }
 
     // ---------------------------------------------------------------- Connection (any thread)
 
     @Override
     public CompletableFuture<Void> sendText(CharSequence text) {
-        return sendData(Opcode.TEXT, text, true, false);
+        return sendText(text, true, false);
     }
 
     @Override
@@ -201,7 +205,7 @@ public final class Session implements Connection {
             return CompletableFuture.failedFuture(
                     new IllegalArgumentException("a text part must end on a whole code point, not a high surrogate"));
         }
-        return sendData(Opcode.TEXT, part, last, true);
+        return sendText(part, last, true);
     }
 
     @Override
@@ -351,8 +355,8 @@ public final class Session implements Connection {
             // received." (RFC 6455 §5.5.1)
             ByteBuffer echo = close.code() == CloseCodes.NO_STATUS_RECEIVED
                     ? ByteBuffer.allocate(0) : CloseFrame.body(close.code(), new byte[0]);
-            writeFrame(true, 0, Opcode.CLOSE, echo, null);
             closeSent = true;
+            writeFrame(true, 0, Opcode.CLOSE, echo, null);
         }
         enterClosed(close.code(), close.reason(), false);
     }
@@ -398,8 +402,9 @@ public final class Session implements Connection {
         inputClosed = true;
         reportError(cause);
         if (!closeSent) {
-            writeFrame(true, 0, Opcode.CLOSE, CloseFrame.body(code, CloseFrame.fitReason(reason)), null);
+            // Set first: if writing fails (an extension throws), the nested failure must not write again.
             closeSent = true;
+            writeFrame(true, 0, Opcode.CLOSE, CloseFrame.body(code, CloseFrame.fitReason(reason)), null);
         }
         enterClosed(code, reason, false);
     }
@@ -484,13 +489,18 @@ public final class Session implements Connection {
 
     // ---------------------------------------------------------------- sending
 
-    private CompletableFuture<Void> sendData(Opcode opcode, Object data, boolean last, boolean streamed) {
+    /** Encodes on the calling thread, so that a sender pays for its own encoding. */
+    private CompletableFuture<Void> sendText(CharSequence text, boolean last, boolean streamed) {
         ByteBuffer payload;
         try {
-            payload = data instanceof CharSequence text ? ByteBuffer.wrap(Utf8Encoder.encode(text)) : (ByteBuffer) data;
+            payload = ByteBuffer.wrap(Utf8Encoder.encode(text));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
+        return sendData(Opcode.TEXT, payload, last, streamed);
+    }
+
+    private CompletableFuture<Void> sendData(Opcode opcode, ByteBuffer payload, boolean last, boolean streamed) {
         CompletableFuture<Void> written = new CompletableFuture<>();
         onLoop(() -> {
             if (refuseUnlessOpen(written)) {
@@ -541,7 +551,17 @@ public final class Session implements Connection {
 
     private void writeFrame(boolean fin, int rsv, Opcode opcode, ByteBuffer payload, CompletableFuture<Void> written) {
         if (!extensions.isEmpty()) {
-            Frame frame = extensions.encode(new Frame(fin, rsv, opcode, payload));
+            Frame frame;
+            try {
+                frame = extensions.encode(new Frame(fin, rsv, opcode, payload));
+            } catch (RuntimeException e) {
+                if (written != null) {
+                    written.completeExceptionally(e);
+                }
+                LOG.log(WARNING, "an extension failed to encode on " + this + "; closing with 1011", e);
+                fail(CloseCodes.INTERNAL_ERROR, "internal error", e);
+                return;
+            }
             fin = frame.fin();
             rsv = frame.rsv();
             opcode = frame.opcode();

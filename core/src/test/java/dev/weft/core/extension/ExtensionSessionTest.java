@@ -72,6 +72,28 @@ class ExtensionSessionTest {
     }
 
     @Test
+    void aBuggyExtensionFailsOnlyItsConnectionWith1011() throws Exception {
+        Recorder server = Recorder.recording();
+        Recorder client = Recorder.recording();
+        InMemoryPair pair = InMemoryPair.builder().config(withXor).connect(server, client);
+        server.take();
+        client.take();
+        pair.client().sendText("CRASH IN");
+        pair.flush();
+        server.assertEvents("error:IllegalStateException", "close:1011:internal error");
+        client.assertEvents("close:1011:internal error");
+
+        pair = InMemoryPair.builder().config(withXor).connect(server, client);
+        server.take();
+        client.take();
+        java.util.concurrent.CompletableFuture<Void> sent = pair.client().sendText("CRASH OUT");
+        pair.flush();
+        assertEquals(true, sent.isCompletedExceptionally());
+        client.assertEvents("error:IllegalStateException", "close:1011:internal error");
+        server.assertEvents("close:1011:internal error");
+    }
+
+    @Test
     void withoutTheExtensionOnOneSideNothingIsAgreed() {
         WebSocketConfig plain = WebSocketConfig.builder().extensions(List.of()).build();
         InMemoryPair pair = InMemoryPair.builder().serverConfig(plain).clientConfig(withXor)

@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A test extension, {@code x-xor}: XORs every data payload byte with a key, marks such frames with
- * RSV3, and fails with 1009 on a frame whose payload is "BOMB". It counts how often its
- * extensions are closed.
+ * RSV3, and fails with 1009 on a frame whose payload is "BOMB". A frame whose payload is "CRASH"
+ * makes it throw a plain runtime exception, as a buggy extension would, on the way out or in.
+ * It counts how often its extensions are closed.
  */
 final class XorExtensionFactory implements ExtensionFactory {
 
@@ -64,6 +65,9 @@ final class XorExtensionFactory implements ExtensionFactory {
 
         @Override
         public Frame encode(Frame frame) {
+            if (says(frame, "CRASH OUT")) {
+                throw new IllegalStateException("encoder bug");
+            }
             return frame.opcode().isControl() ? frame : xor(frame).withRsv(frame.rsv() | Frame.RSV3);
         }
 
@@ -76,10 +80,17 @@ final class XorExtensionFactory implements ExtensionFactory {
                 throw new WebSocketException(CloseCodes.PROTOCOL_ERROR, "x-xor data frame without RSV3");
             }
             Frame plain = xor(frame).withRsv(frame.rsv() & ~Frame.RSV3);
-            if (plain.opcode() == Opcode.TEXT && plain.payload().equals(ByteBuffer.wrap("BOMB".getBytes()))) {
+            if (says(plain, "BOMB")) {
                 throw new WebSocketException(CloseCodes.MESSAGE_TOO_BIG, "inflated too far");
             }
+            if (says(plain, "CRASH IN")) {
+                throw new IllegalStateException("decoder bug");
+            }
             return plain;
+        }
+
+        private boolean says(Frame frame, String text) {
+            return frame.opcode() == Opcode.TEXT && frame.payload().equals(ByteBuffer.wrap(text.getBytes()));
         }
 
         private Frame xor(Frame frame) {
