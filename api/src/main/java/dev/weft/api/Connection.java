@@ -120,7 +120,23 @@ public interface Connection {
 
     /**
      * Bytes handed to this connection for sending that the transport has not written yet. Use it
-     * (or the transport's watermarks) to stop producing while a peer reads slowly.
+     * (or {@link #isWritable()}) to stop producing while a peer reads slowly.
      */
     long queuedBytes();
+
+    /**
+     * Whether the transport's write queue is below its high watermark. When it goes above, this
+     * turns false; once it drains below the low watermark it turns true again and
+     * {@link WebSocketHandler#onWritable} is called.
+     */
+    boolean isWritable();
+
+    /**
+     * Stops reading from the peer until {@link #resumeReading()}: TCP flow control then slows the
+     * peer down. Timers keep running, so a long pause can run into the idle timeout.
+     */
+    void pauseReading();
+
+    /** Reads from the peer again after {@link #pauseReading()}. */
+    void resumeReading();
 }

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  *
  * <h2>Order and count</h2>
  * {@link #onOpen} is called exactly once, first. Then, in the order they arrived: {@link #onText},
- * {@link #onBinary}, {@link #onPing} and {@link #onPong}, any number of times. Then
+ * {@link #onBinary}, {@link #onPing}, {@link #onPong} and {@link #onWritable}, any number of times. Then
  * {@link #onError} at most once, when the connection fails (a protocol violation by the peer, a
  * transport error, or an exception thrown by this handler). {@link #onClose} is called exactly once,
  * last, when the connection is {@link ConnectionState#CLOSED}. No method is called concurrently with
@@ -59,6 +59,13 @@ public interface WebSocketHandler {
      * @param reason the reason that came with {@code code}; empty if none
      */
     default void onClose(Connection connection, int code, String reason) {
+    }
+
+    /**
+     * The write queue, which had grown past its high watermark, has drained below its low
+     * watermark: {@link Connection#isWritable()} is true again and producing can resume.
+     */
+    default void onWritable(Connection connection) {
     }
 
     /**

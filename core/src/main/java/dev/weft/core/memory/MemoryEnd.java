@@ -35,6 +35,7 @@ final class MemoryEnd implements TransportSink {
     private boolean closing;
     private boolean aborted;
     private boolean outputShut;
+    private boolean readingPaused;
     private boolean endSent;
     private boolean inputEnded;
 
@@ -99,6 +100,17 @@ final class MemoryEnd implements TransportSink {
         return queued;
     }
 
+    /** The in-memory pipe has no watermarks: it is always writable. */
+    @Override
+    public boolean isWritable() {
+        return true;
+    }
+
+    @Override
+    public void pauseReading(boolean paused) {
+        this.readingPaused = paused;
+    }
+
     @Override
     public SocketAddress remoteAddress() {
         return peer.address;
@@ -121,7 +133,7 @@ final class MemoryEnd implements TransportSink {
      */
     boolean deliver() {
         boolean moved = false;
-        for (Pending p; (p = outbox.poll()) != null; ) {
+        for (Pending p; !peer.readingPaused && (p = outbox.poll()) != null; ) {
             queued -= p.bytes().remaining();
             peer.receive(p.bytes());
             if (p.written() != null) {
@@ -129,7 +141,7 @@ final class MemoryEnd implements TransportSink {
             }
             moved = true;
         }
-        if ((closing || aborted || outputShut) && !endSent) {
+        if ((closing || aborted || outputShut) && !endSent && outbox.isEmpty()) {
             endSent = true;
             peer.endOfInput();
             moved = true;

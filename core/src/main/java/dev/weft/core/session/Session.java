@@ -308,6 +308,63 @@ public final class Session implements Connection {
     }
 
     @Override
+    public boolean isWritable() {
+        return sink.isWritable();
+    }
+
+    @Override
+    public void pauseReading() {
+        onLoop(() -> sink.pauseReading(true));
+    }
+
+    @Override
+    public void resumeReading() {
+        onLoop(() -> sink.pauseReading(false));
+    }
+
+    /**
+     * Sends a frame that is already encoded, header and payload, as a server sends it (unmasked).
+     * A broadcast encodes a message once and hands the same bytes to every recipient this way.
+     * Refused unless the session is open, is a server, has no extension that would transform the
+     * frame, and is not streaming a message of its own.
+     *
+     * @param frame the whole frame; read, never changed (pass each recipient its own duplicate)
+     */
+    public CompletableFuture<Void> sendEncoded(ByteBuffer frame) {
+        if (role != Role.SERVER || !extensions.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "pre-encoded frames need a server session without extensions"));
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        onLoop(() -> {
+            if (refuseUnlessOpen(written)) {
+                return;
+            }
+            if (streaming != null) {
+                written.completeExceptionally(new IllegalStateException("a streamed message is in progress"));
+                return;
+            }
+            sink.write(frame, null, written);
+        });
+        return written;
+    }
+
+    /** Whether {@link #sendEncoded} can take frames for this session (a server without extensions). */
+    public boolean acceptsEncodedFrames() {
+        return role == Role.SERVER && extensions.isEmpty();
+    }
+
+    /**
+     * The transport's write queue drained below its low watermark after passing its high one:
+     * tells the handler. Called on the loop thread.
+     */
+    public void writable() {
+        if (state == ConnectionState.OPEN || state == ConnectionState.CLOSING) {
+            invoke(() -> handler.onWritable(this));
+        }
+    }
+
+    @Override
     public String toString() {
         return "Session[" + role + " " + state + " " + sink.remoteAddress() + "]";
     }

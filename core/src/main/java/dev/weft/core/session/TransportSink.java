@@ -28,6 +28,12 @@ public interface TransportSink {
     /** Bytes queued and not yet written. Readable from any thread. */
     long queuedBytes();
 
+    /** Whether the queue is below its high watermark (see {@code Connection.isWritable()}). Readable from any thread. */
+    boolean isWritable();
+
+    /** Stops or resumes reading at the application's request. */
+    void pauseReading(boolean paused);
+
     /** The peer's address. */
     SocketAddress remoteAddress();
 }

@@ -385,6 +385,34 @@ class SessionTest {
         assertFalse(peer.connection().isOpen());
     }
 
+    @Test
+    void pausedReadingHoldsInputUntilResumed() {
+        Recorder server = Recorder.recording();
+        InMemoryPair pair = InMemoryPair.builder().config(PLAIN).connect(server, Recorder.recording());
+        server.take();
+        pair.server().pauseReading();
+        pair.client().sendText("held");
+        pair.flush();
+        server.assertEvents();
+        pair.server().resumeReading();
+        pair.flush();
+        server.assertEvents("text:held");
+    }
+
+    @Test
+    void preEncodedFramesGoOutAsTheyAreAndOnlyFromServers() throws Exception {
+        Recorder client = Recorder.recording();
+        InMemoryPair pair = InMemoryPair.builder().config(PLAIN).connect(Recorder.recording(), client);
+        client.take();
+        Session server = (Session) pair.server();
+        assertTrue(server.acceptsEncodedFrames());
+        CompletableFuture<Void> written = server.sendEncoded(ByteBuffer.wrap(ScriptedPeer.hex("81 05 48 65 6c 6c 6f")));
+        pair.flush();
+        assertTrue(written.isDone() && !written.isCompletedExceptionally());
+        client.assertEvents("text:Hello");
+        assertThrows(ExecutionException.class, () -> ((Session) pair.client()).sendEncoded(ByteBuffer.allocate(2)).get());
+    }
+
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
