@@ -107,7 +107,9 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         if (!extensions.isEmpty() || observer != null) {
             Frame decoded = extensions.decode(new Frame(fin, rsv, opcode, payload));
             if (observer != null) {
-                session.invoke(() -> observer.onFrame(session, decoded));
+                // Off the loop thread, the frame must not share the reused gathering buffer.
+                Frame seen = session.dispatchesCallbacks() ? decoded.withPayload(copy(decoded.payload())) : decoded;
+                session.invoke(() -> observer.onFrame(session, seen));
                 if (session.inputClosed()) {
                     return;
                 }
@@ -126,41 +128,38 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     }
 
     // ---------------------------------------------------------------- MessageAssembler.Sink
-    // Direct calls rather than session.invoke(lambda): this is the per-message path.
 
     @Override
     public void onText(String text) {
-        try {
-            handler.onText(session, text);
-        } catch (Throwable t) {
-            session.handlerFailed(t);
-        }
+        session.messageReceived();
+        session.invoke(() -> handler.onText(session, text));
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
-        try {
-            handler.onBinary(session, data);
-        } catch (Throwable t) {
-            session.handlerFailed(t);
-        }
+        session.messageReceived();
+        session.invoke(() -> handler.onBinary(session, data));
     }
 
     @Override
     public void onTextPart(String part, boolean last) {
-        try {
-            partialHandler.onTextPart(session, part, last);
-        } catch (Throwable t) {
-            session.handlerFailed(t);
+        if (last) {
+            session.messageReceived();
         }
+        session.invoke(() -> partialHandler.onTextPart(session, part, last));
     }
 
     @Override
     public void onBinaryPart(ByteBuffer part, boolean last) {
-        try {
-            partialHandler.onBinaryPart(session, part, last);
-        } catch (Throwable t) {
-            session.handlerFailed(t);
+        if (last) {
+            session.messageReceived();
         }
+        session.invoke(() -> partialHandler.onBinaryPart(session, part, last));
+    }
+
+    private static ByteBuffer copy(ByteBuffer src) {
+        ByteBuffer out = ByteBuffer.allocate(src.remaining());
+        out.put(src.duplicate());
+        return out.flip();
     }
 }

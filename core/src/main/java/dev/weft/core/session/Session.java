@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
@@ -76,6 +77,8 @@ public final class Session implements Connection {
     private final FrameDecoder decoder;
     private final Inbound inbound;
     private final ConcurrentMap<String, Object> attributes;
+    private Executor callbackExecutor;
+    private SessionMetrics metrics = SessionMetrics.NONE;
 
     private volatile ConnectionState state = ConnectionState.CONNECTING;
     /** Set once no more input is to be read: a close frame arrived, the connection failed or ended. */
@@ -120,6 +123,25 @@ public final class Session implements Connection {
 
     // ---------------------------------------------------------------- transport side (loop thread)
 
+    /**
+     * Runs handler callbacks on {@code executor} instead of the loop thread, one at a time and in
+     * order. Frames given to a {@link dev.weft.api.FrameObserver} are then copied first. Call
+     * before {@link #start}.
+     */
+    public void callbackExecutor(Executor executor) {
+        this.callbackExecutor = executor == null ? null : new SerialExecutor(executor);
+    }
+
+    /** Whether callbacks leave the loop thread (see {@link #callbackExecutor}). */
+    boolean dispatchesCallbacks() {
+        return callbackExecutor != null;
+    }
+
+    /** Counts this session's events into {@code metrics}. Call before {@link #start}. */
+    public void metrics(SessionMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     /** Opens the session and calls {@code onOpen}. Call once, before {@link #receive}. */
     public void start() {
         if (state != ConnectionState.CONNECTING) {
@@ -133,11 +155,7 @@ public final class Session implements Connection {
         if (!config.keepAliveInterval().isZero()) {
             keepAliveTimer = scheduler.schedule(this::keepAlive, config.keepAliveInterval().toNanos());
         }
-        try {
-            handler.onOpen(this);
-        } catch (Throwable t) {
-            handlerFailed(t);
-        }
+        invoke(() -> handler.onOpen(this));
     }
 
     /**
@@ -395,13 +413,47 @@ public final class Session implements Connection {
         }
     }
 
-    /** Runs a handler callback; an exception from it fails the connection with 1011. */
+    /**
+     * Runs a handler callback, here or on the callback executor; an exception from it fails the
+     * connection with 1011.
+     */
     void invoke(Runnable callback) {
-        try {
-            callback.run();
-        } catch (Throwable t) {
-            handlerFailed(t);
+        if (callbackExecutor == null) {
+            try {
+                callback.run();
+            } catch (Throwable t) {
+                handlerFailed(t);
+            }
+        } else {
+            callbackExecutor.execute(() -> {
+                try {
+                    callback.run();
+                } catch (Throwable t) {
+                    onLoop(() -> handlerFailed(t));
+                }
+            });
         }
+    }
+
+    /** Runs a final callback (onError, onClose): an exception from it can only be logged. */
+    private void notify(String what, Runnable callback) {
+        Runnable guarded = () -> {
+            try {
+                callback.run();
+            } catch (Throwable t) {
+                LOG.log(WARNING, what + " threw on " + this, t);
+            }
+        };
+        if (callbackExecutor == null) {
+            guarded.run();
+        } else {
+            callbackExecutor.execute(guarded);
+        }
+    }
+
+    /** Counts a message that reached the handler. */
+    void messageReceived() {
+        metrics.messageReceived();
     }
 
     private void onCloseFrame(CloseFrame close) {
@@ -445,7 +497,7 @@ public final class Session implements Connection {
     // ---------------------------------------------------------------- failures and closing
 
     /** A handler callback threw: fails the connection with 1011. */
-    void handlerFailed(Throwable t) {
+    private void handlerFailed(Throwable t) {
         LOG.log(WARNING, "handler failed on " + this + "; closing with 1011", t);
         fail(CloseCodes.INTERNAL_ERROR, "internal error", t);
     }
@@ -456,6 +508,7 @@ public final class Session implements Connection {
             return;
         }
         LOG.log(DEBUG, () -> "failing " + this + " with " + code + ": " + reason);
+        metrics.failed(code);
         inputClosed = true;
         reportError(cause);
         if (!closeSent) {
@@ -471,11 +524,7 @@ public final class Session implements Connection {
             return;
         }
         errorReported = true;
-        try {
-            handler.onError(this, cause);
-        } catch (Throwable t) {
-            LOG.log(WARNING, "onError threw on " + this, t);
-        }
+        notify("onError", () -> handler.onError(this, cause));
     }
 
     private void startClosing() {
@@ -512,11 +561,8 @@ public final class Session implements Connection {
         } else {
             closeTimer = scheduler.schedule(this::closeTimedOut, config.closeTimeout().toNanos());
         }
-        try {
-            handler.onClose(this, code, reason);
-        } catch (Throwable t) {
-            LOG.log(WARNING, "onClose threw on " + this, t);
-        }
+        metrics.closed(code);
+        notify("onClose", () -> handler.onClose(this, code, reason));
     }
 
     // ---------------------------------------------------------------- timers

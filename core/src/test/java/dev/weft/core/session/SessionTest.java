@@ -413,6 +413,54 @@ class SessionTest {
         assertThrows(ExecutionException.class, () -> ((Session) pair.client()).sendEncoded(ByteBuffer.allocate(2)).get());
     }
 
+    @Test
+    void callbacksCanRunOnAnExecutorInOrderAndAThrowStillCloses1011() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+            Recorder handler = new Recorder(false) {
+                @Override
+                public void onText(Connection c, String text) {
+                    threads.add(Thread.currentThread().getName());
+                    super.onText(c, text);
+                    if (text.equals("boom")) {
+                        throw new IllegalStateException("on the executor");
+                    }
+                }
+
+                @Override
+                public void onClose(Connection c, int code, String reason) {
+                    super.onClose(c, code, reason);
+                    done.countDown();
+                }
+            };
+            ScriptedPeer peer = ScriptedPeer.client(handler, PLAIN);
+            Thread loop = Thread.currentThread();
+            // The handshake already ran inline; from here on, callbacks go to the pool.
+            ((Session) peer.connection()).callbackExecutor(pool);
+            for (int i = 0; i < 50; i++) {
+                peer.sendFrame(true, 0, Opcode.TEXT, ascii("m" + i));
+            }
+            peer.sendFrame(true, 0, Opcode.TEXT, ascii("boom")).flush();
+            // The failure is handed back to the loop thread; pump until the close arrives.
+            while (!done.await(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                peer.flush();
+            }
+            List<String> events = handler.take();
+            assertEquals("open", events.get(0));
+            for (int i = 0; i < 50; i++) {
+                assertEquals("text:m" + i, events.get(i + 1), "order kept");
+            }
+            assertEquals(List.of("text:boom", "error:IllegalStateException", "close:1011:internal error"),
+                    events.subList(51, events.size()));
+            assertTrue(threads.stream().noneMatch(n -> n.equals(loop.getName())), "no callback on the loop thread");
+            assertEquals(1011, peer.closeCode());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }

@@ -1,0 +1,237 @@
+package dev.weft.transport.nio;
+
+import dev.weft.core.session.Scheduler;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static java.lang.System.Logger.Level.ERROR;
+
+/**
+ * One selector thread: it owns a set of channels for their whole life, runs every task and timer
+ * for them, and is the {@link Scheduler} of their sessions. Connections on one loop never need a
+ * lock among themselves.
+ *
+ * <p>Tasks from other threads go into a lock-free queue; the selector is woken at most once per
+ * batch of tasks (the wake-up is coalesced). The loop holds one direct read buffer, shared by all
+ * its connections, so an idle connection holds no read buffer.
+ */
+public final class EventLoop implements Scheduler {
+
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+
+    /** Something registered with the selector: told when its key is ready. */
+    interface Ready {
+        void onReady(SelectionKey key);
+    }
+
+    private final Selector selector;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
+    private final ByteBuffer readBuffer;
+    private final ByteBuffer[] gather = new ByteBuffer[64];
+    private long timerSequence;
+    private volatile boolean running = true;
+
+    EventLoop(String name, int readBufferSize) {
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        this.readBuffer = ByteBuffer.allocateDirect(readBufferSize);
+        this.thread = new Thread(this::run, name);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    @Override
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (!inEventLoop() && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    @Override
+    public Timer schedule(Runnable task, long delayNanos) {
+        LoopTimer timer = new LoopTimer(System.nanoTime() + Math.max(0, delayNanos), timerSequence++, task);
+        timers.add(timer);
+        return timer;
+    }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    /** The loop's shared read buffer; use it on the loop thread only, and leave nothing in it. */
+    ByteBuffer readBuffer() {
+        return readBuffer.clear();
+    }
+
+    /** A scratch array for gathering writes, on the loop thread only. */
+    ByteBuffer[] gatherArray() {
+        return gather;
+    }
+
+    /** Registers a channel on this loop; call on the loop thread. */
+    SelectionKey register(SelectableChannel channel, int ops, Ready ready) throws IOException {
+        return channel.register(selector, ops, ready);
+    }
+
+    /** Stops the loop after the tasks already queued; channels still registered are closed. */
+    void shutdown() {
+        execute(() -> running = false);
+    }
+
+    /** Waits for the loop thread to end. */
+    boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        thread.join(unit.toMillis(timeout));
+        return !thread.isAlive();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                select();
+                for (SelectionKey key : selector.selectedKeys()) {
+                    dispatch(key);
+                }
+                selector.selectedKeys().clear();
+                runTasks();
+                runTimers();
+            }
+        } catch (ClosedSelectorException e) {
+            LOG.log(ERROR, "selector closed under event loop " + thread.getName(), e);
+        } finally {
+            closeAll();
+        }
+    }
+
+    private void select() {
+        try {
+            if (!tasks.isEmpty()) {
+                selector.selectNow();
+                return;
+            }
+            LoopTimer next = timers.peek();
+            if (next == null) {
+                selector.select();
+            } else {
+                long waitMillis = TimeUnit.NANOSECONDS.toMillis(next.due - System.nanoTime() + 999_999);
+                if (waitMillis <= 0) {
+                    selector.selectNow();
+                } else {
+                    selector.select(waitMillis);
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(ERROR, "select failed on " + thread.getName(), e);
+        }
+    }
+
+    private void dispatch(SelectionKey key) {
+        try {
+            if (key.isValid()) {
+                ((Ready) key.attachment()).onReady(key);
+            }
+        } catch (RuntimeException | Error e) {
+            // One connection's bug must not stop the loop that serves the others.
+            LOG.log(ERROR, "unexpected failure on " + key.attachment() + "; closing it", e);
+            closeQuietly(key);
+        }
+    }
+
+    private void runTasks() {
+        // Cleared before draining, so a task added meanwhile wakes the next select.
+        wakeupPending.set(false);
+        for (Runnable task; (task = tasks.poll()) != null; ) {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(ERROR, "a task failed on " + thread.getName(), e);
+            }
+        }
+    }
+
+    private void runTimers() {
+        long now = System.nanoTime();
+        while (!timers.isEmpty() && timers.peek().due - now <= 0) {
+            LoopTimer timer = timers.poll();
+            if (!timer.cancelled) {
+                try {
+                    timer.task.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.log(ERROR, "a timer failed on " + thread.getName(), e);
+                }
+            }
+        }
+    }
+
+    private void closeAll() {
+        for (SelectionKey key : selector.keys()) {
+            closeQuietly(key);
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(ERROR, "cannot close the selector of " + thread.getName(), e);
+        }
+    }
+
+    private static void closeQuietly(SelectionKey key) {
+        key.cancel();
+        try {
+            key.channel().close();
+        } catch (IOException ignored) {
+            // Already failing; nothing more to do with this channel.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return thread.getName();
+    }
+
+    private static final class LoopTimer implements Timer, Comparable<LoopTimer> {
+        final long due;
+        final long order;
+        final Runnable task;
+        boolean cancelled;
+
+        LoopTimer(long due, long order, Runnable task) {
+            this.due = due;
+            this.order = order;
+            this.task = task;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(LoopTimer o) {
+            return due != o.due ? Long.compare(due, o.due) : Long.compare(order, o.order);
+        }
+    }
+}
