@@ -154,6 +154,15 @@ public final class ServerHandshake {
         return refusal(status, message).responseBytes();
     }
 
+    /**
+     * A complete plain HTTP/1.1 response, for answers a server gives on the same port that are not
+     * upgrades (a static page, say): status line, {@code headers}, then {@code body}. The caller
+     * sets the framing headers ({@code Content-Length}, {@code Connection}).
+     */
+    public static ByteBuffer httpResponse(int status, Headers headers, byte[] body) {
+        return HttpHeads.encode(HttpHeads.statusLine(status), headers, body);
+    }
+
     // Checks RFC 6455 §4.2.1 in its order, except that the version comes before the key: a client
     // of another version may format its key differently, and 426 tells it what to speak instead.
     private static Rejected checkRequest(HandshakeRequest request) {

@@ -1,0 +1,389 @@
+package dev.weft.transport.nio;
+
+import dev.weft.api.CloseCodes;
+import dev.weft.core.session.Session;
+import dev.weft.core.session.TransportSink;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+/**
+ * One TCP connection on one {@link EventLoop}: reads into the loop's shared buffer and hands the
+ * bytes to its {@link Reader} (the opening handshake, then the session); queues writes and sends
+ * them with gathering writes, asking for {@code OP_WRITE} only while something is queued. Used on
+ * its loop thread only, except for the fields documented as readable from anywhere.
+ *
+ * <h2>Backpressure</h2>
+ * Above the high watermark the connection is not writable and (by default) stops reading, so a peer
+ * that sends faster than it reads is slowed down by TCP itself; below the low watermark it is
+ * writable again and the handler is told. Past the maximum, the overflow policy closes or aborts,
+ * and further data frames are refused, so memory stays bounded whatever the peer does.
+ */
+final class NioConnection implements TransportSink, EventLoop.Ready {
+
+    private static final System.Logger LOG = System.getLogger(NioConnection.class.getName());
+    private static final int MAX_READS_PER_WAKEUP = 16;
+
+    /** What reads a connection's input: its opening handshake, then its session. */
+    interface Reader {
+        /** Bytes from the peer, from position to limit; consume them all (the buffer is reused). */
+        void onBytes(ByteBuffer bytes);
+
+        /** The peer closed its side. */
+        void onEndOfInput();
+
+        /** The connection failed (reset, broken pipe); it is already closed. */
+        void onFailure(IOException cause);
+    }
+
+    private record Pending(ByteBuffer bytes, CompletableFuture<Void> written) {
+    }
+
+    private final EventLoop loop;
+    private final SocketChannel channel;
+    private final TransportConfig config;
+    private final TransportStats stats;
+    private final SocketAddress remote;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private SelectionKey key;
+    private Reader reader;
+    private Session session;
+    private Runnable onClosed = () -> { };
+    private Runnable onConnected;
+
+    private volatile long queued;
+    private volatile boolean writable = true;
+    private boolean userPaused;
+    private boolean backpressurePaused;
+    private boolean inputEnded;
+    private boolean flushing;
+    private boolean closeRequested;
+    private boolean closed;
+    private boolean overflowing;
+
+    NioConnection(EventLoop loop, SocketChannel channel, TransportConfig config, TransportStats stats,
+                  SocketAddress remote) {
+        this.loop = loop;
+        this.channel = channel;
+        this.config = config;
+        this.stats = stats;
+        this.remote = remote;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** Registers with the loop's selector for {@code ops}. On the loop thread. */
+    void register(int ops) throws IOException {
+        key = loop.register(channel, ops, this);
+    }
+
+    void reader(Reader reader) {
+        this.reader = reader;
+    }
+
+    /** The session, once the handshake made one: told when the queue drains. */
+    void session(Session session) {
+        this.session = session;
+    }
+
+    /** Runs once the non-blocking connect completes (a client). */
+    void onConnected(Runnable onConnected) {
+        this.onConnected = onConnected;
+    }
+
+    /** Runs once, when the channel closes. */
+    void onClosed(Runnable onClosed) {
+        this.onClosed = onClosed;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Drops the connection if its opening handshake is not over (no session yet). */
+    void abortIfHandshaking() {
+        if (session == null) {
+            closeChannel();
+        }
+    }
+
+    @Override
+    public void onReady(SelectionKey key) {
+        int ready = key.readyOps();
+        if ((ready & SelectionKey.OP_CONNECT) != 0) {
+            finishConnect();
+            return;
+        }
+        if ((ready & SelectionKey.OP_WRITE) != 0) {
+            flush();
+        }
+        if ((ready & SelectionKey.OP_READ) != 0 && !closed) {
+            read();
+        }
+    }
+
+    private void finishConnect() {
+        try {
+            if (!channel.finishConnect()) {
+                return;
+            }
+        } catch (IOException e) {
+            fail(e);
+            return;
+        }
+        updateInterest();
+        onConnected.run();
+    }
+
+    private void read() {
+        ByteBuffer buffer = loop.readBuffer();
+        for (int i = 0; i < MAX_READS_PER_WAKEUP && readingWanted(); i++) {
+            int n;
+            try {
+                n = channel.read(buffer.clear());
+            } catch (IOException e) {
+                fail(e);
+                return;
+            }
+            if (n < 0) {
+                inputEnded = true;
+                updateInterest();
+                reader.onEndOfInput();
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            stats.bytesRead(n);
+            reader.onBytes(buffer.flip());
+            if (n < buffer.capacity()) {
+                return;
+            }
+        }
+    }
+
+    private boolean readingWanted() {
+        return !closed && !closeRequested && !inputEnded && !userPaused && !backpressurePaused;
+    }
+
+    // ---------------------------------------------------------------- TransportSink
+
+    @Override
+    public void write(ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written) {
+        if (closed || closeRequested) {
+            fail(written, new ClosedChannelException());
+            return;
+        }
+        long n = head.remaining() + (body == null ? 0 : body.remaining());
+        if (queued + n > config.maxQueuedBytes()) {
+            boolean control = (head.get(head.position()) & 0x08) != 0;
+            if (!overflowing) {
+                overflowing = true;
+                // Deferred: this call comes from inside the session's own write.
+                loop.execute(this::overflowed);
+            }
+            if (!control) {
+                fail(written, new IOException("the write queue is over its limit of " + config.maxQueuedBytes() + " bytes"));
+                return;
+            }
+        }
+        countMessage(head);
+        if (body == null) {
+            queue.add(new Pending(head, written));
+        } else {
+            queue.add(new Pending(head, null));
+            queue.add(new Pending(body, written));
+        }
+        queued += n;
+        if (writable && queued > config.highWatermark()) {
+            writable = false;
+            if (config.pauseReadsWhenNotWritable()) {
+                backpressurePaused = true;
+            }
+        }
+        if (!flushing) {
+            flush();
+        }
+    }
+
+    /** Counts a frame that ends a data message: FIN set and a data opcode. */
+    private void countMessage(ByteBuffer head) {
+        int b0 = head.get(head.position());
+        if ((b0 & 0x80) != 0 && (b0 & 0x0F) <= 2) {
+            stats.messageSent();
+        }
+    }
+
+    private void overflowed() {
+        if (closed) {
+            return;
+        }
+        LOG.log(DEBUG, () -> this + ": write queue over its limit, " + config.overflowPolicy());
+        if (session == null || config.overflowPolicy() == OverflowPolicy.ABORT) {
+            fail(new IOException("the write queue is over its limit"));
+        } else {
+            session.close(CloseCodes.POLICY_VIOLATION, "the write queue is over its limit");
+        }
+    }
+
+    private void flush() {
+        flushing = true;
+        try {
+            ByteBuffer[] gather = loop.gatherArray();
+            while (!queue.isEmpty() && !closed) {
+                int k = 0;
+                for (Pending p : queue) {
+                    if (k == gather.length) {
+                        break;
+                    }
+                    gather[k++] = p.bytes();
+                }
+                long n;
+                try {
+                    n = channel.write(gather, 0, k);
+                } catch (IOException e) {
+                    fail(e);
+                    return;
+                } finally {
+                    Arrays.fill(gather, 0, k, null);
+                }
+                stats.bytesWritten(n);
+                queued -= n;
+                // Completing a future may queue more (an automatic pong): the loop picks it up.
+                while (!queue.isEmpty() && !queue.peek().bytes().hasRemaining()) {
+                    Pending done = queue.poll();
+                    if (done.written() != null) {
+                        done.written().complete(null);
+                    }
+                }
+                if (!queue.isEmpty() && queue.peek().bytes().hasRemaining() && n == 0) {
+                    break; // the socket buffer is full: wait for OP_WRITE
+                }
+            }
+        } finally {
+            flushing = false;
+        }
+        if (closed) {
+            return;
+        }
+        if (queue.isEmpty() && closeRequested) {
+            closeChannel();
+            return;
+        }
+        if (!writable && queued <= config.lowWatermark()) {
+            writable = true;
+            backpressurePaused = false;
+            if (session != null) {
+                session.writable();
+            }
+        }
+        updateInterest();
+    }
+
+    @Override
+    public void close() {
+        closeRequested = true;
+        if (queue.isEmpty() && !flushing) {
+            closeChannel();
+        } else {
+            updateInterest();
+        }
+    }
+
+    @Override
+    public void abort() {
+        closeChannel();
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queued;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable;
+    }
+
+    @Override
+    public void pauseReading(boolean paused) {
+        userPaused = paused;
+        updateInterest();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remote;
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    /** Closes after an I/O failure and tells the reader. */
+    void fail(IOException cause) {
+        if (closed) {
+            return;
+        }
+        LOG.log(DEBUG, () -> this + " failed: " + cause);
+        closeChannel();
+        reader.onFailure(cause);
+    }
+
+    private void closeChannel() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(DEBUG, () -> "closing " + this + ": " + e);
+        }
+        ClosedChannelException cause = new ClosedChannelException();
+        for (Pending p; (p = queue.poll()) != null; ) {
+            fail(p.written(), cause);
+        }
+        queued = 0;
+        onClosed.run();
+    }
+
+    private static void fail(CompletableFuture<Void> written, Throwable cause) {
+        if (written != null) {
+            written.completeExceptionally(cause);
+        }
+    }
+
+    private void updateInterest() {
+        if (closed || key == null || !key.isValid()) {
+            return;
+        }
+        int ops = 0;
+        if (readingWanted()) {
+            ops |= SelectionKey.OP_READ;
+        }
+        if (!queue.isEmpty()) {
+            ops |= SelectionKey.OP_WRITE;
+        }
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NioConnection[" + remote + "]";
+    }
+}

@@ -1,0 +1,125 @@
+package dev.weft.transport.nio;
+
+import dev.weft.api.Role;
+import dev.weft.api.WebSocketHandler;
+import dev.weft.api.handshake.HandshakeException;
+import dev.weft.api.handshake.HandshakeRequest;
+import dev.weft.core.handshake.HttpHeadParser;
+import dev.weft.core.handshake.ServerHandshake;
+import dev.weft.core.session.Scheduler;
+import dev.weft.core.session.Session;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * The opening handshake of one accepted connection: reads the request head, routes it to an
+ * endpoint (or to the server's {@link HttpResponder} for plain HTTP), answers, and on success hands
+ * the connection to a new session, with any bytes that followed the head. A head that does not
+ * complete within the handshake timeout gets the connection closed.
+ */
+final class ServerUpgrade implements NioConnection.Reader {
+
+    private static final System.Logger LOG = System.getLogger(ServerUpgrade.class.getName());
+
+    private final WebSocketServer server;
+    private final NioConnection connection;
+    private final HttpHeadParser parser;
+    private final Scheduler.Timer timeout;
+    private boolean answered;
+
+    ServerUpgrade(WebSocketServer server, NioConnection connection) {
+        this.server = server;
+        this.connection = connection;
+        this.parser = HttpHeadParser.forRequest(server.config().maxHandshakeHeadSize(), server.config().maxHandshakeHeaders());
+        this.timeout = connection.loop().schedule(this::timedOut, server.config().handshakeTimeout().toNanos());
+    }
+
+    @Override
+    public void onBytes(ByteBuffer bytes) {
+        if (answered) {
+            bytes.position(bytes.limit());
+            return;
+        }
+        try {
+            if (!parser.parse(bytes)) {
+                return;
+            }
+        } catch (HandshakeException e) {
+            refuse(ServerHandshake.errorResponse(e.status() == 0 ? 400 : e.status(), e.getMessage()));
+            return;
+        }
+        answered = true;
+        timeout.cancel();
+        answer(parser.request(), bytes);
+    }
+
+    private void answer(HandshakeRequest request, ByteBuffer rest) {
+        if (!request.headers().contains("Upgrade") && server.httpResponder() != null) {
+            refuse(server.httpResponder().respond(request));
+            return;
+        }
+        Endpoint endpoint = server.endpointFor(request.path());
+        if (endpoint == null) {
+            refuse(ServerHandshake.errorResponse(404, "no WebSocket endpoint at " + request.path()));
+            return;
+        }
+        ServerHandshake.Result result = endpoint.handshake().answer(request);
+        if (result instanceof ServerHandshake.Rejected rejected) {
+            LOG.log(DEBUG, () -> "refused " + connection + ": " + rejected.problem());
+            refuse(rejected.responseBytes());
+            return;
+        }
+        ServerHandshake.Accepted accepted = (ServerHandshake.Accepted) result;
+        WebSocketHandler handler;
+        try {
+            handler = endpoint.handlers().apply(request);
+        } catch (RuntimeException e) {
+            LOG.log(WARNING, "the handler factory of " + endpoint.pattern() + " failed", e);
+            accepted.agreement().extensions().forEach(ext -> ext.close());
+            refuse(ServerHandshake.errorResponse(500, "the server failed to accept the connection"));
+            return;
+        }
+        connection.write(accepted.responseBytes(), null, null);
+        Session session = new Session(Role.SERVER, endpoint.config(), accepted.agreement(), handler, connection,
+                connection.loop(), WebSocketServer.NO_MASKING);
+        session.metrics(server.stats());
+        session.callbackExecutor(server.transportConfig().handlerExecutor());
+        connection.session(session);
+        connection.reader(new SessionReader(session));
+        server.opened(connection, session);
+        session.start();
+        if (rest.hasRemaining()) {
+            session.receive(rest);
+        }
+    }
+
+    private void refuse(ByteBuffer response) {
+        answered = true;
+        timeout.cancel();
+        connection.write(response, null, null);
+        connection.close();
+    }
+
+    private void timedOut() {
+        if (!answered) {
+            answered = true;
+            LOG.log(DEBUG, () -> "handshake timeout on " + connection);
+            connection.abort();
+        }
+    }
+
+    @Override
+    public void onEndOfInput() {
+        timeout.cancel();
+        connection.close();
+    }
+
+    @Override
+    public void onFailure(IOException cause) {
+        timeout.cancel();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.weft.transport.nio;
+
+import dev.weft.api.CloseCodes;
+import dev.weft.core.session.SessionMetrics;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Live counters of a server or client: connections, messages, bytes, protocol errors and closes by
+ * code. Thread-safe; every read is a current value, not a snapshot of all counters at one instant.
+ */
+public final class TransportStats implements SessionMetrics {
+
+    private final AtomicLong connectionsOpen = new AtomicLong();
+    private final LongAdder connectionsTotal = new LongAdder();
+    private final LongAdder messagesIn = new LongAdder();
+    private final LongAdder messagesOut = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder protocolErrors = new LongAdder();
+    private final ConcurrentHashMap<Integer, LongAdder> closes = new ConcurrentHashMap<>();
+
+    TransportStats() {
+    }
+
+    /** TCP connections open now, in the handshake or after it. */
+    public long connectionsOpen() {
+        return connectionsOpen.get();
+    }
+
+    /** TCP connections ever opened. */
+    public long connectionsTotal() {
+        return connectionsTotal.sum();
+    }
+
+    /** Whole messages received. */
+    public long messagesIn() {
+        return messagesIn.sum();
+    }
+
+    /** Whole messages sent (counted when their final frame is queued). */
+    public long messagesOut() {
+        return messagesOut.sum();
+    }
+
+    /** Bytes read from sockets, handshakes included. */
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    /** Bytes written to sockets, handshakes included. */
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    /** Connections failed for the peer's fault: protocol errors, invalid text, messages too big. */
+    public long protocolErrors() {
+        return protocolErrors.sum();
+    }
+
+    /** How many connections closed with each code (as reported to handlers), by code. */
+    public Map<Integer, Long> closesByCode() {
+        Map<Integer, Long> out = new TreeMap<>();
+        closes.forEach((code, n) -> out.put(code, n.sum()));
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "connections " + connectionsOpen() + " open / " + connectionsTotal() + " total, messages "
+                + messagesIn() + " in / " + messagesOut() + " out, bytes " + bytesIn() + " in / " + bytesOut()
+                + " out, protocol errors " + protocolErrors() + ", closes " + closesByCode();
+    }
+
+    @Override
+    public void messageReceived() {
+        messagesIn.increment();
+    }
+
+    @Override
+    public void failed(int code) {
+        if (code != CloseCodes.INTERNAL_ERROR) {
+            protocolErrors.increment();
+        }
+    }
+
+    @Override
+    public void closed(int code) {
+        closes.computeIfAbsent(code, c -> new LongAdder()).increment();
+    }
+
+    void connectionOpened() {
+        connectionsOpen.incrementAndGet();
+        connectionsTotal.increment();
+    }
+
+    void connectionClosed() {
+        connectionsOpen.decrementAndGet();
+    }
+
+    void messageSent() {
+        messagesOut.increment();
+    }
+
+    void bytesRead(long n) {
+        bytesIn.add(n);
+    }
+
+    void bytesWritten(long n) {
+        bytesOut.add(n);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.weft.transport.nio;
+
+import dev.weft.api.Connection;
+import dev.weft.api.WebSocketConfig;
+import dev.weft.api.WebSocketHandler;
+import dev.weft.api.handshake.Headers;
+import dev.weft.core.handshake.ClientHandshake;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A WebSocket client over TCP ({@code ws://} URIs; {@code wss://} needs the TLS transport).
+ * Connections are spread over the event loops of an {@link EventLoopGroup}, which several clients
+ * (and servers) may share.
+ *
+ * <pre>{@code
+ * try (WebSocketClient client = WebSocketClient.builder().build()) {
+ *     Connection c = client.connect(URI.create("ws://127.0.0.1:8080/echo"), handler).get();
+ *     c.sendText("hello");
+ * }
+ * }</pre>
+ *
+ * Thread-safe.
+ */
+public final class WebSocketClient implements AutoCloseable {
+
+    private final EventLoopGroup loops;
+    private final boolean ownsLoops;
+    private final WebSocketConfig config;
+    private final TransportConfig transportConfig;
+    private final TransportStats stats = new TransportStats();
+    private final SecureRandom random = new SecureRandom();
+
+    private WebSocketClient(Builder b) {
+        this.ownsLoops = b.loops == null;
+        this.loops = ownsLoops ? new EventLoopGroup(b.threads, "weft-client") : b.loops;
+        this.config = b.config;
+        this.transportConfig = b.transportConfig;
+    }
+
+    /** A builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Connects to {@code uri}; see {@link #connect(URI, Headers, WebSocketHandler)}. */
+    public CompletableFuture<Connection> connect(URI uri, WebSocketHandler handler) {
+        return connect(uri, Headers.empty(), handler);
+    }
+
+    /**
+     * Opens a connection: TCP, then the opening handshake with the configured subprotocols and
+     * extensions. User-info in the URI ({@code ws://user:pass@host/}) becomes HTTP Basic
+     * credentials.
+     *
+     * @param uri a {@code ws://} URI: host, optional port (default 80), path and query
+     * @param headers extra request headers (not the handshake's own)
+     * @param handler receives the connection's events
+     * @return completes with the open connection, after {@code onOpen}; or exceptionally with a
+     *     {@link dev.weft.api.handshake.HandshakeException} naming what the server got wrong, an
+     *     {@link IOException} (refused, timed out), or {@link IllegalArgumentException} for a bad URI
+     */
+    public CompletableFuture<Connection> connect(URI uri, Headers headers, WebSocketHandler handler) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("wss") || scheme.equals("https")) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "wss:// needs TLS: use the weft-transport-tls client for " + uri));
+        }
+        ClientHandshake handshake;
+        InetSocketAddress address;
+        try {
+            handshake = new ClientHandshake(uri, headers, config, random);
+            address = new InetSocketAddress(uri.getHost(), uri.getPort() == -1 ? 80 : uri.getPort());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (address.isUnresolved()) {
+            return CompletableFuture.failedFuture(new UnknownHostException(uri.getHost()));
+        }
+        CompletableFuture<Connection> result = new CompletableFuture<>();
+        EventLoop loop = loops.next();
+        loop.execute(() -> open(loop, address, handshake, Objects.requireNonNull(handler), result));
+        return result;
+    }
+
+    /** Live counters of this client's connections. */
+    public TransportStats stats() {
+        return stats;
+    }
+
+    /** Stops the event loops this client created (their connections are dropped). */
+    @Override
+    public void close() {
+        if (ownsLoops) {
+            loops.close();
+        }
+    }
+
+    WebSocketConfig config() {
+        return config;
+    }
+
+    TransportConfig transportConfig() {
+        return transportConfig;
+    }
+
+    private void open(EventLoop loop, InetSocketAddress address, ClientHandshake handshake, WebSocketHandler handler,
+                      CompletableFuture<Connection> result) {
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open();
+        } catch (IOException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        NioConnection connection = new NioConnection(loop, channel, transportConfig, stats, address);
+        ClientUpgrade upgrade = new ClientUpgrade(this, connection, handshake, handler, result);
+        connection.reader(upgrade);
+        connection.onConnected(upgrade::connected);
+        stats.connectionOpened();
+        connection.onClosed(stats::connectionClosed);
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            boolean connected = channel.connect(address);
+            connection.register(connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
+            if (connected) {
+                upgrade.connected();
+            } else {
+                loop.schedule(() -> {
+                    if (!channel.isConnected()) {
+                        upgrade.connectTimedOut();
+                    }
+                }, transportConfig.connectTimeout().toNanos());
+            }
+        } catch (IOException e) {
+            connection.fail(e);
+        }
+    }
+
+    /** Builds a {@link WebSocketClient}. Not thread-safe. */
+    public static final class Builder {
+        private EventLoopGroup loops;
+        private int threads = 1;
+        private WebSocketConfig config = WebSocketConfig.defaults();
+        private TransportConfig transportConfig = TransportConfig.defaults();
+
+        private Builder() {
+        }
+
+        /** How many event loops to start (default 1); ignored with {@link #eventLoops}. */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1: " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** Runs on a shared group of event loops, which the client does not stop. */
+        public Builder eventLoops(EventLoopGroup loops) {
+            this.loops = Objects.requireNonNull(loops);
+            return this;
+        }
+
+        /** Protocol settings: limits, timeouts, subprotocols and extensions to offer. */
+        public Builder config(WebSocketConfig config) {
+            this.config = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /** Write-queue limits, read pausing, callbacks' executor, connect timeout. */
+        public Builder transport(TransportConfig transportConfig) {
+            this.transportConfig = Objects.requireNonNull(transportConfig);
+            return this;
+        }
+
+        /** The client. */
+        public WebSocketClient build() {
+            return new WebSocketClient(this);
+        }
+    }
+}

@@ -1,0 +1,427 @@
+package dev.weft.transport.nio;
+
+import dev.weft.api.CloseCodes;
+import dev.weft.api.Connection;
+import dev.weft.api.Message;
+import dev.weft.api.WebSocketConfig;
+import dev.weft.api.WebSocketHandler;
+import dev.weft.api.handshake.HandshakeInterceptor;
+import dev.weft.api.handshake.HandshakeRequest;
+import dev.weft.core.frame.MaskKeySource;
+import dev.weft.core.handshake.ServerHandshake;
+import dev.weft.core.session.Session;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * A WebSocket server over TCP. Endpoints are registered by path, each with a handler factory and
+ * its own handshake interceptors; plain HTTP requests can be answered by an {@link HttpResponder}.
+ * Connections are spread over the event loops of an {@link EventLoopGroup}.
+ *
+ * <pre>{@code
+ * WebSocketServer server = WebSocketServer.builder()
+ *         .bind("127.0.0.1", 8080)
+ *         .endpoint("/echo", request -> new EchoHandler())
+ *         .build()
+ *         .start();
+ * ...
+ * server.shutdown(Duration.ofSeconds(5));  // close 1001, wait, then abort what is left
+ * }</pre>
+ *
+ * Thread-safe.
+ */
+public final class WebSocketServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(WebSocketServer.class.getName());
+
+    /** Servers never mask; a key source that is never asked. */
+    static final MaskKeySource NO_MASKING = () -> {
+        throw new IllegalStateException("a server does not mask");
+    };
+
+    private final InetSocketAddress bindAddress;
+    private final EventLoopGroup loops;
+    private final boolean ownsLoops;
+    private final WebSocketConfig config;
+    private final TransportConfig transportConfig;
+    private final List<Endpoint> endpoints;
+    private final HttpResponder httpResponder;
+    private final TransportStats stats = new TransportStats();
+    private final Rooms rooms = new Rooms();
+    private final Set<NioConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private volatile ServerSocketChannel acceptor;
+    private volatile boolean shuttingDown;
+
+    private WebSocketServer(Builder b) {
+        this.bindAddress = b.bindAddress;
+        this.ownsLoops = b.loops == null;
+        this.loops = ownsLoops ? new EventLoopGroup(b.threads, "weft-server") : b.loops;
+        this.config = b.config;
+        this.transportConfig = b.transportConfig;
+        List<Endpoint> built = new ArrayList<>();
+        for (Builder.EndpointSpec spec : b.endpoints) {
+            List<HandshakeInterceptor> chain = new ArrayList<>(b.interceptors);
+            chain.addAll(spec.interceptors());
+            built.add(new Endpoint(spec.pattern(), new ServerHandshake(config, chain), config, spec.handlers()));
+        }
+        this.endpoints = List.copyOf(built);
+        this.httpResponder = b.httpResponder;
+    }
+
+    /** A builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds the listening socket and starts accepting.
+     *
+     * @return this server
+     * @throws UncheckedIOException if the address cannot be bound
+     */
+    public WebSocketServer start() {
+        try {
+            ServerSocketChannel channel = ServerSocketChannel.open();
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(bindAddress, 1024);
+            channel.configureBlocking(false);
+            acceptor = channel;
+            EventLoop loop = loops.next();
+            CompletableFuture<Void> registered = new CompletableFuture<>();
+            loop.execute(() -> {
+                try {
+                    loop.register(channel, SelectionKey.OP_ACCEPT, key -> accept());
+                    registered.complete(null);
+                } catch (IOException e) {
+                    registered.completeExceptionally(e);
+                }
+            });
+            registered.get(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + bindAddress, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot start accepting on " + bindAddress, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+        LOG.log(INFO, () -> "listening on " + localAddress());
+        return this;
+    }
+
+    /** The address the server listens on (with the actual port when bound to port 0). */
+    public InetSocketAddress localAddress() {
+        try {
+            return (InetSocketAddress) acceptor.getLocalAddress();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return localAddress().getPort();
+    }
+
+    /** Live counters. */
+    public TransportStats stats() {
+        return stats;
+    }
+
+    /** The server's rooms. */
+    public Rooms rooms() {
+        return rooms;
+    }
+
+    /** Every open WebSocket connection, now (a copy). */
+    public Set<Connection> connections() {
+        return Set.copyOf(sessions);
+    }
+
+    /**
+     * Sends {@code message} to every open connection, encoding its frame once.
+     *
+     * @return how many connections it was handed to
+     */
+    public int broadcast(Message message) {
+        return Broadcaster.send(message, sessions);
+    }
+
+    /**
+     * Sends {@code message} to these connections, encoding its frame once.
+     *
+     * @return how many open connections it was handed to
+     */
+    public int broadcast(Message message, Iterable<? extends Connection> recipients) {
+        return Broadcaster.send(message, recipients);
+    }
+
+    /**
+     * Stops gracefully: stops accepting, closes every WebSocket connection with 1001 (going away)
+     * and drops connections still in their handshake, waits up to {@code grace} for the close
+     * handshakes, then aborts what is left and stops the event loops it created.
+     */
+    public void shutdown(Duration grace) {
+        if (shuttingDown) {
+            return;
+        }
+        shuttingDown = true;
+        closeAcceptor();
+        for (NioConnection c : connections) {
+            c.loop().execute(c::abortIfHandshaking);
+        }
+        for (Session s : sessions) {
+            s.close(CloseCodes.GOING_AWAY, "server shutting down");
+        }
+        checkDrained();
+        try {
+            drained.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.log(WARNING, connections.size() + " connections still open after " + grace + "; aborting them");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Session s : sessions) {
+            s.abort();
+        }
+        for (NioConnection c : connections) {
+            c.loop().execute(c::abort);
+        }
+        if (ownsLoops) {
+            loops.close();
+        }
+    }
+
+    /** Shuts down with a five-second grace period. */
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(5));
+    }
+
+    // ---------------------------------------------------------------- package-private, for ServerUpgrade
+
+    WebSocketConfig config() {
+        return config;
+    }
+
+    TransportConfig transportConfig() {
+        return transportConfig;
+    }
+
+    HttpResponder httpResponder() {
+        return httpResponder;
+    }
+
+    Endpoint endpointFor(String path) {
+        Endpoint best = null;
+        int bestScore = -1;
+        for (Endpoint e : endpoints) {
+            int score = e.match(path);
+            if (score > bestScore) {
+                best = e;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    void opened(NioConnection connection, Session session) {
+        sessions.add(session);
+        connection.onClosed(() -> closed(connection, session));
+    }
+
+    // ---------------------------------------------------------------- accepting
+
+    private void accept() {
+        ServerSocketChannel channel = acceptor;
+        while (channel != null && channel.isOpen()) {
+            SocketChannel client;
+            try {
+                client = channel.accept();
+            } catch (IOException e) {
+                // Out of file descriptors, say: keep serving those already connected.
+                LOG.log(WARNING, "accept failed", e);
+                return;
+            }
+            if (client == null) {
+                return;
+            }
+            EventLoop loop = loops.next();
+            loop.execute(() -> setUp(loop, client));
+        }
+    }
+
+    private void setUp(EventLoop loop, SocketChannel channel) {
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            NioConnection connection = new NioConnection(loop, channel, transportConfig, stats, channel.getRemoteAddress());
+            if (shuttingDown) {
+                channel.close();
+                return;
+            }
+            connections.add(connection);
+            stats.connectionOpened();
+            connection.onClosed(() -> closed(connection, null));
+            connection.reader(new ServerUpgrade(this, connection));
+            connection.register(SelectionKey.OP_READ);
+        } catch (IOException e) {
+            LOG.log(WARNING, "cannot set up an accepted connection", e);
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // Nothing more can be done for it.
+            }
+        }
+    }
+
+    private void closed(NioConnection connection, Session session) {
+        connections.remove(connection);
+        stats.connectionClosed();
+        if (session != null) {
+            sessions.remove(session);
+            rooms.leaveAll(session);
+        }
+        checkDrained();
+    }
+
+    private void checkDrained() {
+        if (shuttingDown && connections.isEmpty()) {
+            drained.complete(null);
+        }
+    }
+
+    private void closeAcceptor() {
+        ServerSocketChannel channel = acceptor;
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(WARNING, "cannot close the listening socket", e);
+            }
+        }
+    }
+
+    /** Builds a {@link WebSocketServer}. Not thread-safe. */
+    public static final class Builder {
+
+        private record EndpointSpec(String pattern, Function<HandshakeRequest, ? extends WebSocketHandler> handlers,
+                                    List<HandshakeInterceptor> interceptors) {
+        }
+
+        private InetSocketAddress bindAddress = new InetSocketAddress("127.0.0.1", 8080);
+        private EventLoopGroup loops;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private WebSocketConfig config = WebSocketConfig.defaults();
+        private TransportConfig transportConfig = TransportConfig.defaults();
+        private final List<HandshakeInterceptor> interceptors = new ArrayList<>();
+        private final List<EndpointSpec> endpoints = new ArrayList<>();
+        private HttpResponder httpResponder;
+
+        private Builder() {
+        }
+
+        /** Where to listen (default {@code 127.0.0.1:8080}; port 0 picks a free port). */
+        public Builder bind(String host, int port) {
+            return bind(new InetSocketAddress(host, port));
+        }
+
+        /** Where to listen. */
+        public Builder bind(InetSocketAddress address) {
+            this.bindAddress = Objects.requireNonNull(address);
+            return this;
+        }
+
+        /** How many event loops to start (default: available processors); ignored with {@link #eventLoops}. */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1: " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** Runs on a shared group of event loops, which the server does not stop. */
+        public Builder eventLoops(EventLoopGroup loops) {
+            this.loops = Objects.requireNonNull(loops);
+            return this;
+        }
+
+        /** The protocol settings of every connection. */
+        public Builder config(WebSocketConfig config) {
+            this.config = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /** Write-queue limits, read pausing, and where callbacks run. */
+        public Builder transport(TransportConfig transportConfig) {
+            this.transportConfig = Objects.requireNonNull(transportConfig);
+            return this;
+        }
+
+        /** An interceptor run for every endpoint, before the endpoint's own. */
+        public Builder interceptor(HandshakeInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor));
+            return this;
+        }
+
+        /**
+         * A WebSocket endpoint.
+         *
+         * @param pattern an exact path ({@code /echo}) or a prefix ending in {@code /*}
+         * @param handlers makes a handler for each accepted connection
+         * @param interceptors run after the server-wide ones, for this endpoint only
+         */
+        public Builder endpoint(String pattern, Function<HandshakeRequest, ? extends WebSocketHandler> handlers,
+                                HandshakeInterceptor... interceptors) {
+            endpoints.add(new EndpointSpec(pattern, Objects.requireNonNull(handlers), List.of(interceptors)));
+            return this;
+        }
+
+        /** A WebSocket endpoint whose handler comes from {@code handlers} for each connection. */
+        public Builder endpoint(String pattern, Supplier<? extends WebSocketHandler> handlers,
+                                HandshakeInterceptor... interceptors) {
+            Objects.requireNonNull(handlers);
+            return endpoint(pattern, request -> handlers.get(), interceptors);
+        }
+
+        /** Answers plain HTTP requests (no {@code Upgrade} header), such as a page. */
+        public Builder httpResponder(HttpResponder responder) {
+            this.httpResponder = responder;
+            return this;
+        }
+
+        /** The server, not started yet. */
+        public WebSocketServer build() {
+            if (endpoints.isEmpty()) {
+                throw new IllegalStateException("a server needs at least one endpoint");
+            }
+            return new WebSocketServer(this);
+        }
+    }
+}
