@@ -1,0 +1,145 @@
+package dev.weft.transport.nio;
+
+import dev.weft.api.Frame;
+import dev.weft.api.Opcode;
+import dev.weft.api.Role;
+import dev.weft.core.frame.FrameDecoder;
+import dev.weft.core.frame.FrameEncoder;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+/**
+ * A blocking-socket client that speaks raw bytes, for wire-level tests: it writes exactly what a
+ * test says (in as many pieces as it says) and reads frames back with a strict client decoder.
+ */
+final class RawClient implements AutoCloseable {
+
+    static final String UPGRADE = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
+    final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final FrameEncoder encoder = new FrameEncoder(Role.CLIENT, () -> 0x12345678);
+    private final FrameDecoder decoder = new FrameDecoder(Role.CLIENT, Integer.MAX_VALUE);
+    private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+
+    RawClient(int port) throws IOException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        socket.setSoTimeout(20_000);
+        socket.setTcpNoDelay(true);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    /** Connects and completes a valid opening handshake on /echo. */
+    static RawClient upgraded(int port) throws IOException {
+        RawClient c = new RawClient(port);
+        c.send(UPGRADE);
+        String head = c.readHead();
+        if (!head.startsWith("HTTP/1.1 101")) {
+            throw new IOException("not upgraded: " + head);
+        }
+        return c;
+    }
+
+    void send(String ascii) throws IOException {
+        send(ascii.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    void send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The bytes of a masked frame. */
+    byte[] frame(boolean fin, Opcode opcode, byte[] payload) {
+        ByteBuffer head = encoder.encode(FrameEncoder.firstByte(fin, 0, opcode.code()), ByteBuffer.wrap(payload));
+        byte[] b = new byte[head.remaining()];
+        head.get(b);
+        return b;
+    }
+
+    /** Reads an HTTP head (through the blank line), byte by byte, so no frame bytes are taken. */
+    String readHead() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("end of stream inside the head: " + head);
+            }
+            head.write(b);
+            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads the rest of the stream after a head (a response body), until the server closes. */
+    String readToEnd() throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The next frame from the server. */
+    Frame readFrame() throws IOException {
+        byte[] buffer = new byte[8192];
+        while (frames.isEmpty()) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                throw new IOException("end of stream before a frame");
+            }
+            decode(ByteBuffer.wrap(buffer, 0, n));
+        }
+        return frames.poll();
+    }
+
+    /** Whether the server closed the connection (read returns end of stream) — after any frames. */
+    boolean readsEndOfStream() throws IOException {
+        return in.read() < 0;
+    }
+
+    private void decode(ByteBuffer bytes) {
+        decoder.decode(bytes, collector);
+    }
+
+    /** Gathers frames whole across reads. */
+    private final FrameDecoder.Listener collector = new FrameDecoder.Listener() {
+        private final ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        private boolean fin;
+        private Opcode opcode;
+
+        @Override
+        public void onFrameHeader(boolean fin, int rsv, Opcode opcode, long length) {
+            this.fin = fin;
+            this.opcode = opcode;
+            payload.reset();
+        }
+
+        @Override
+        public void onFramePayload(ByteBuffer chunk) {
+            byte[] b = new byte[chunk.remaining()];
+            chunk.get(chunk.position(), b);
+            payload.writeBytes(b);
+        }
+
+        @Override
+        public boolean onFrameEnd() {
+            frames.add(new Frame(fin, 0, opcode, ByteBuffer.wrap(payload.toByteArray())));
+            return true;
+        }
+    };
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
