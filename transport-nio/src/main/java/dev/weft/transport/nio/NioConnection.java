@@ -111,10 +111,15 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
         return closed;
     }
 
-    /** Drops the connection if its opening handshake is not over (no session yet). */
-    void abortIfHandshaking() {
+    /**
+     * Ends the connection for a server going away: closes the session with {@code code}, or drops
+     * the connection if its opening handshake is not over. On the loop thread.
+     */
+    void goAway(int code, String reason) {
         if (session == null) {
             closeChannel();
+        } else {
+            session.close(code, reason);
         }
     }
 

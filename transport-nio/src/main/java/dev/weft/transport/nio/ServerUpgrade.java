@@ -62,6 +62,10 @@ final class ServerUpgrade implements NioConnection.Reader {
             refuse(server.httpResponder().respond(request));
             return;
         }
+        if (server.isShuttingDown()) {
+            refuse(ServerHandshake.errorResponse(503, "the server is shutting down"));
+            return;
+        }
         Endpoint endpoint = server.endpointFor(request.path());
         if (endpoint == null) {
             refuse(ServerHandshake.errorResponse(404, "no WebSocket endpoint at " + request.path()));
@@ -83,14 +87,16 @@ final class ServerUpgrade implements NioConnection.Reader {
             refuse(ServerHandshake.errorResponse(500, "the server failed to accept the connection"));
             return;
         }
-        connection.write(accepted.responseBytes(), null, null);
         Session session = new Session(Role.SERVER, endpoint.config(), accepted.agreement(), handler, connection,
                 connection.loop(), WebSocketServer.NO_MASKING);
         session.metrics(server.stats());
         session.callbackExecutor(server.transportConfig().handlerExecutor());
         connection.session(session);
         connection.reader(new SessionReader(session));
+        // Known to the server before the client can see the 101, so a broadcast or a shutdown
+        // that follows the client's open always includes it.
         server.opened(connection, session);
+        connection.write(accepted.responseBytes(), null, null);
         session.start();
         if (rest.hasRemaining()) {
             session.receive(rest);

@@ -73,6 +73,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile ServerSocketChannel acceptor;
+    private volatile InetSocketAddress boundAddress;
     private volatile boolean shuttingDown;
 
     private WebSocketServer(Builder b) {
@@ -109,6 +110,7 @@ public final class WebSocketServer implements AutoCloseable {
             channel.bind(bindAddress, 1024);
             channel.configureBlocking(false);
             acceptor = channel;
+            boundAddress = (InetSocketAddress) channel.getLocalAddress();
             EventLoop loop = loops.next();
             CompletableFuture<Void> registered = new CompletableFuture<>();
             loop.execute(() -> {
@@ -132,13 +134,16 @@ public final class WebSocketServer implements AutoCloseable {
         return this;
     }
 
-    /** The address the server listens on (with the actual port when bound to port 0). */
+    /**
+     * The address the server listens on (with the actual port when bound to port 0).
+     *
+     * @throws IllegalStateException if the server was never started
+     */
     public InetSocketAddress localAddress() {
-        try {
-            return (InetSocketAddress) acceptor.getLocalAddress();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (boundAddress == null) {
+            throw new IllegalStateException("the server is not started");
         }
+        return boundAddress;
     }
 
     /** The port the server listens on. */
@@ -190,11 +195,10 @@ public final class WebSocketServer implements AutoCloseable {
         }
         shuttingDown = true;
         closeAcceptor();
+        // Decided on each connection's own loop, so a handshake completing meanwhile is either
+        // refused (it sees shuttingDown) or already has a session to close: none slips through.
         for (NioConnection c : connections) {
-            c.loop().execute(c::abortIfHandshaking);
-        }
-        for (Session s : sessions) {
-            s.close(CloseCodes.GOING_AWAY, "server shutting down");
+            c.loop().execute(() -> c.goAway(CloseCodes.GOING_AWAY, "server shutting down"));
         }
         checkDrained();
         try {
@@ -205,9 +209,6 @@ public final class WebSocketServer implements AutoCloseable {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        for (Session s : sessions) {
-            s.abort();
         }
         for (NioConnection c : connections) {
             c.loop().execute(c::abort);
@@ -235,6 +236,10 @@ public final class WebSocketServer implements AutoCloseable {
 
     HttpResponder httpResponder() {
         return httpResponder;
+    }
+
+    boolean isShuttingDown() {
+        return shuttingDown;
     }
 
     Endpoint endpointFor(String path) {
