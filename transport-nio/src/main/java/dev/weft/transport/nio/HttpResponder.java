@@ -5,8 +5,8 @@ import dev.weft.api.handshake.HandshakeRequest;
 import java.nio.ByteBuffer;
 
 /**
- * Answers plain HTTP requests (those without an {@code Upgrade} header) that arrive on a
- * WebSocket server's port, such as the page of a demo. The connection is closed after the answer.
+ * Answers plain HTTP requests (those without an {@code Upgrade} header, for a path no WebSocket
+ * endpoint claims) that arrive on a WebSocket server's port, such as the page of a demo. The connection is closed after the answer.
  * Runs on the event loop: it must not block.
  */
 @FunctionalInterface

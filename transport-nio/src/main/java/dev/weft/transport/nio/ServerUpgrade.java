@@ -58,17 +58,18 @@ final class ServerUpgrade implements NioConnection.Reader {
     }
 
     private void answer(HandshakeRequest request, ByteBuffer rest) {
-        if (!request.headers().contains("Upgrade") && server.httpResponder() != null) {
+        Endpoint endpoint = server.endpointFor(request.path());
+        // A path no endpoint claims, asked for without an upgrade, is plain HTTP.
+        if (endpoint == null && !request.headers().contains("Upgrade") && server.httpResponder() != null) {
             refuse(server.httpResponder().respond(request));
+            return;
+        }
+        if (endpoint == null) {
+            refuse(ServerHandshake.errorResponse(404, "no WebSocket endpoint at " + request.path()));
             return;
         }
         if (server.isShuttingDown()) {
             refuse(ServerHandshake.errorResponse(503, "the server is shutting down"));
-            return;
-        }
-        Endpoint endpoint = server.endpointFor(request.path());
-        if (endpoint == null) {
-            refuse(ServerHandshake.errorResponse(404, "no WebSocket endpoint at " + request.path()));
             return;
         }
         ServerHandshake.Result result = endpoint.handshake().answer(request);

@@ -1,0 +1,132 @@
+package dev.weft.transport.nio;
+
+import dev.weft.core.handshake.Interceptors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a client gets over a real socket for requests that are not valid upgrades. */
+class HandshakeOverWireTest {
+
+    private static WebSocketServer server;
+
+    @BeforeAll
+    static void start() {
+        server = Echo.builder()
+                .endpoint("/browser-only", Echo::handler, Interceptors.allowOrigins("https://app.example"))
+                .endpoint("/basic", Echo::handler, Interceptors.basicAuth("weft", (user, pass) -> user.equals("ada") && pass.equals("s3cret")))
+                .endpoint("/bearer", Echo::handler, Interceptors.bearerToken("weft",
+                        token -> token.equals("good-token") ? Optional.of("ada") : Optional.empty()))
+                .httpResponder(new StaticResources(HandshakeOverWireTest.class, "dev/weft/transport/nio/web"))
+                .build().start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** Sends a raw request and returns the response head and body. */
+    private static String exchange(String request) throws Exception {
+        try (RawClient raw = new RawClient(server.port())) {
+            raw.send(request);
+            String head = raw.readHead();
+            return head.startsWith("HTTP/1.1 101") ? head : head + raw.readToEnd();
+        }
+    }
+
+    private static String upgrade(String path, String... extraHeaderLines) {
+        StringBuilder sb = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+        for (String h : extraHeaderLines) {
+            sb.append(h).append("\r\n");
+        }
+        return sb.append("\r\n").toString();
+    }
+
+    @Test
+    void aValidUpgradeGets101WithTheRfcAcceptKey() throws Exception {
+        String head = exchange(upgrade("/echo"));
+        assertTrue(head.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), head);
+        assertTrue(head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"), head);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "missing key | Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ== | X-Nothing: 1 | 400",
+            "short key | Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ== | Sec-WebSocket-Key: c2hvcnQ= | 400",
+            "version 8 | Sec-WebSocket-Version: 13 | Sec-WebSocket-Version: 8 | 426",
+            "no Upgrade | Upgrade: websocket | X-Nothing: 1 | 400",
+            "Connection without Upgrade | Connection: Upgrade | Connection: keep-alive | 400"})
+    void aBadUpgradeGetsTheRightStatus(String label, String replace, String with, int status) throws Exception {
+        String response = exchange(upgrade("/echo").replace(replace, with));
+        assertTrue(response.startsWith("HTTP/1.1 " + status + " "), label + ": " + response);
+        assertTrue(response.contains("Connection: close"), response);
+        if (status == 426) {
+            assertTrue(response.contains("Sec-WebSocket-Version: 13\r\n"), response);
+        }
+    }
+
+    @Test
+    void aRefusedOriginGets403AndAnAllowedOneIsUpgraded() throws Exception {
+        assertTrue(exchange(upgrade("/browser-only", "Origin: https://evil.example")).startsWith("HTTP/1.1 403 "));
+        assertTrue(exchange(upgrade("/browser-only", "Origin: https://app.example")).startsWith("HTTP/1.1 101 "));
+    }
+
+    @Test
+    void failedBasicAuthenticationGets401WithAChallenge() throws Exception {
+        String refused = exchange(upgrade("/basic", "Authorization: Basic " + basic("ada:wrong")));
+        assertTrue(refused.startsWith("HTTP/1.1 401 "), refused);
+        assertTrue(refused.contains("WWW-Authenticate: Basic realm=\"weft\""), refused);
+        assertTrue(exchange(upgrade("/basic", "Authorization: Basic " + basic("ada:s3cret"))).startsWith("HTTP/1.1 101 "));
+    }
+
+    @Test
+    void aBadBearerTokenGets401() throws Exception {
+        String refused = exchange(upgrade("/bearer", "Authorization: Bearer bad-token"));
+        assertTrue(refused.startsWith("HTTP/1.1 401 "), refused);
+        assertTrue(refused.contains("error=\"invalid_token\""), refused);
+        assertTrue(exchange(upgrade("/bearer", "Authorization: Bearer good-token")).startsWith("HTTP/1.1 101 "));
+    }
+
+    @Test
+    void anUnknownPathGets404() throws Exception {
+        assertTrue(exchange(upgrade("/nowhere")).startsWith("HTTP/1.1 404 "));
+    }
+
+    @Test
+    void aHeadThatIsTooLargeGets431() throws Exception {
+        String response = exchange(upgrade("/echo", "X-Big: " + "a".repeat(20_000)));
+        assertTrue(response.startsWith("HTTP/1.1 431 "), response);
+    }
+
+    @Test
+    void plainGetsAreAnsweredByTheStaticResponder() throws Exception {
+        String page = exchange("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertTrue(page.startsWith("HTTP/1.1 200 "), page);
+        assertTrue(page.contains("Content-Type: text/html; charset=utf-8"), page);
+        assertTrue(page.contains("served from the class path"), page);
+        assertTrue(exchange("GET /missing.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").startsWith("HTTP/1.1 404 "));
+        assertTrue(exchange("GET /../../secret HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").startsWith("HTTP/1.1 404 "));
+        assertTrue(exchange("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n").startsWith("HTTP/1.1 405 "));
+    }
+
+    private static String basic(String userPass) {
+        return Base64.getEncoder().encodeToString(userPass.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void garbageInsteadOfAnHttpHeadGets400() throws Exception {
+        String response = exchange("\u0016\u0003\u0001 not http at all\r\n\r\n");
+        assertEquals("HTTP/1.1 400", response.substring(0, 12), response);
+    }
+}
