@@ -177,9 +177,10 @@ public final class EventLoop implements Scheduler {
         long now = System.nanoTime();
         while (!timers.isEmpty() && timers.peek().due - now <= 0) {
             LoopTimer timer = timers.poll();
-            if (!timer.cancelled) {
+            Runnable task = timer.task;
+            if (task != null) {
                 try {
-                    timer.task.run();
+                    task.run();
                 } catch (RuntimeException | Error e) {
                     LOG.log(ERROR, "a timer failed on " + thread.getName(), e);
                 }
@@ -215,8 +216,8 @@ public final class EventLoop implements Scheduler {
     private static final class LoopTimer implements Timer, Comparable<LoopTimer> {
         final long due;
         final long order;
-        final Runnable task;
-        boolean cancelled;
+        /** Null once cancelled: a cancelled timer waits in the heap until due, and must not keep its task's objects alive. */
+        Runnable task;
 
         LoopTimer(long due, long order, Runnable task) {
             this.due = due;
@@ -226,7 +227,7 @@ public final class EventLoop implements Scheduler {
 
         @Override
         public void cancel() {
-            cancelled = true;
+            task = null;
         }
 
         @Override
