@@ -190,7 +190,12 @@ public final class EventLoop implements Scheduler {
 
     private void closeAll() {
         for (SelectionKey key : selector.keys()) {
-            closeQuietly(key);
+            // A connection still here is told, so its handler sees its close (1006).
+            if (key.attachment() instanceof NioConnection connection) {
+                connection.fail(new IOException("the event loop " + thread.getName() + " stopped"));
+            } else {
+                closeQuietly(key);
+            }
         }
         try {
             selector.close();

@@ -1,5 +1,6 @@
 package dev.weft.transport.nio;
 
+import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
@@ -14,6 +15,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +42,7 @@ public final class WebSocketClient implements AutoCloseable {
     private final TransportConfig transportConfig;
     private final TransportStats stats = new TransportStats();
     private final SecureRandom random = new SecureRandom();
+    private final Connections connections = new Connections();
 
     private WebSocketClient(Builder b) {
         this.ownsLoops = b.loops == null;
@@ -68,9 +71,13 @@ public final class WebSocketClient implements AutoCloseable {
      * @param handler receives the connection's events
      * @return completes with the open connection, after {@code onOpen}; or exceptionally with a
      *     {@link dev.weft.api.handshake.HandshakeException} naming what the server got wrong, an
-     *     {@link IOException} (refused, timed out), or {@link IllegalArgumentException} for a bad URI
+     *     {@link IOException} (refused, timed out), {@link IllegalArgumentException} for a bad URI,
+     *     or {@link IllegalStateException} once the client is shut down
      */
     public CompletableFuture<Connection> connect(URI uri, Headers headers, WebSocketHandler handler) {
+        if (connections.isClosing()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the client is shut down"));
+        }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("wss") || scheme.equals("https")) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
@@ -98,12 +105,25 @@ public final class WebSocketClient implements AutoCloseable {
         return stats;
     }
 
-    /** Stops the event loops this client created (their connections are dropped). */
-    @Override
-    public void close() {
+    /**
+     * Closes every connection of this client with 1001 (going away), waits up to {@code grace}
+     * for the close handshakes, aborts what is left, and stops the event loops it created. Further
+     * connects fail.
+     */
+    public synchronized void shutdown(Duration grace) {
+        if (connections.isClosing()) {
+            return;
+        }
+        connections.closeAll(CloseCodes.GOING_AWAY, "client going away", grace);
         if (ownsLoops) {
             loops.close();
         }
+    }
+
+    /** Shuts down with a five-second grace period. */
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(5));
     }
 
     WebSocketConfig config() {
@@ -127,8 +147,15 @@ public final class WebSocketClient implements AutoCloseable {
         ClientUpgrade upgrade = new ClientUpgrade(this, connection, handshake, handler, result);
         connection.reader(upgrade);
         connection.onConnected(upgrade::connected);
+        if (!connections.add(connection)) {
+            upgrade.fail(new IllegalStateException("the client is shut down"));
+            return;
+        }
         stats.connectionOpened();
-        connection.onClosed(stats::connectionClosed);
+        connection.onClosed(() -> {
+            stats.connectionClosed();
+            connections.remove(connection);
+        });
         try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);

@@ -69,12 +69,10 @@ public final class WebSocketServer implements AutoCloseable {
     private final HttpResponder httpResponder;
     private final TransportStats stats = new TransportStats();
     private final Rooms rooms = new Rooms();
-    private final Set<NioConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Connections connections = new Connections();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
-    private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile ServerSocketChannel acceptor;
     private volatile InetSocketAddress boundAddress;
-    private volatile boolean shuttingDown;
 
     private WebSocketServer(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -189,30 +187,12 @@ public final class WebSocketServer implements AutoCloseable {
      * and drops connections still in their handshake, waits up to {@code grace} for the close
      * handshakes, then aborts what is left and stops the event loops it created.
      */
-    public void shutdown(Duration grace) {
-        if (shuttingDown) {
+    public synchronized void shutdown(Duration grace) {
+        if (connections.isClosing()) {
             return;
         }
-        shuttingDown = true;
         closeAcceptor();
-        // Decided on each connection's own loop, so a handshake completing meanwhile is either
-        // refused (it sees shuttingDown) or already has a session to close: none slips through.
-        for (NioConnection c : connections) {
-            c.loop().execute(() -> c.goAway(CloseCodes.GOING_AWAY, "server shutting down"));
-        }
-        checkDrained();
-        try {
-            drained.get(grace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            LOG.log(WARNING, connections.size() + " connections still open after " + grace + "; aborting them");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        for (NioConnection c : connections) {
-            c.loop().execute(c::abort);
-        }
+        connections.closeAll(CloseCodes.GOING_AWAY, "server shutting down", grace);
         if (ownsLoops) {
             loops.close();
         }
@@ -239,7 +219,7 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     boolean isShuttingDown() {
-        return shuttingDown;
+        return connections.isClosing();
     }
 
     Endpoint endpointFor(String path) {
@@ -286,11 +266,10 @@ public final class WebSocketServer implements AutoCloseable {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             NioConnection connection = new NioConnection(loop, channel, transportConfig, stats, channel.getRemoteAddress());
-            if (shuttingDown) {
+            if (!connections.add(connection)) {
                 channel.close();
                 return;
             }
-            connections.add(connection);
             stats.connectionOpened();
             connection.onClosed(() -> closed(connection, null));
             connection.reader(new ServerUpgrade(this, connection));
@@ -306,19 +285,12 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private void closed(NioConnection connection, Session session) {
-        connections.remove(connection);
         stats.connectionClosed();
         if (session != null) {
             sessions.remove(session);
             rooms.leaveAll(session);
         }
-        checkDrained();
-    }
-
-    private void checkDrained() {
-        if (shuttingDown && connections.isEmpty()) {
-            drained.complete(null);
-        }
+        connections.remove(connection);
     }
 
     private void closeAcceptor() {

@@ -115,6 +115,36 @@ class LifecycleTest {
     }
 
     @Test
+    void closingAClientClosesItsConnectionsWith1001() throws Exception {
+        Events serverSide = new Events();
+        Events clientSide = new Events();
+        try (WebSocketServer server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).config(Echo.CONFIG)
+                .endpoint("/echo", () -> serverSide).build().start()) {
+            WebSocketClient weft = Echo.client();
+            weft.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), clientSide).get(20, TimeUnit.SECONDS);
+            weft.close();
+            clientSide.expect("open", "close:1001:");
+            serverSide.expect("open", "close:1001:client going away");
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> weft.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), new Events()).get(20, TimeUnit.SECONDS));
+            assertInstanceOf(IllegalStateException.class, e.getCause());
+        }
+    }
+
+    @Test
+    void stoppingASharedLoopGroupTellsEveryOpenConnection() throws Exception {
+        Events clientSide = new Events();
+        EventLoopGroup group = new EventLoopGroup(1, "shared");
+        try (WebSocketServer server = Echo.server()) {
+            WebSocketClient weft = WebSocketClient.builder().eventLoops(group).config(Echo.CONFIG).build();
+            weft.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), clientSide).get(20, TimeUnit.SECONDS);
+            group.close();
+            clientSide.expect("open", "error:IOException");
+            assertTrue(clientSide.next().startsWith("close:1006:"));
+        }
+    }
+
+    @Test
     void aRefusedConnectionFailsTheFuture() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
