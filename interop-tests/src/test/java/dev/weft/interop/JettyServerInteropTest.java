@@ -261,8 +261,9 @@ class JettyServerInteropTest {
         }
 
         @Override
-        public void onWebSocketClose(int statusCode, String reason) {
+        public void onWebSocketClose(int statusCode, String reason, Callback callback) {
             jettyCloses.add(statusCode + " " + (reason == null ? "" : reason));
+            callback.succeed();
         }
     }
 
