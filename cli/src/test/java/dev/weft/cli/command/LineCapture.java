@@ -21,6 +21,7 @@ final class LineCapture extends OutputStream {
     private final ByteArrayOutputStream all = new ByteArrayOutputStream();
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final List<String> lines = new ArrayList<>();
+    private boolean ended;
 
     /** A UTF-8 print stream writing here. */
     PrintStream printStream() {
@@ -35,6 +36,8 @@ final class LineCapture extends OutputStream {
                 in.transferTo(capture);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } finally {
+                capture.end();
             }
         }, name);
         copier.setDaemon(true);
@@ -58,6 +61,28 @@ final class LineCapture extends OutputStream {
     public synchronized void write(byte[] b, int off, int len) {
         for (int i = off; i < off + len; i++) {
             write(b[i]);
+        }
+    }
+
+    /** The source has ended: nothing more will be written. */
+    synchronized void end() {
+        ended = true;
+        notifyAll();
+    }
+
+    /**
+     * Waits until the source has ended, so that everything it wrote is here.
+     *
+     * @throws AssertionError if it does not end within {@code timeout}
+     */
+    synchronized void awaitEnd(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ended) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("the output did not end within " + timeout + "; got:\n" + text());
+            }
+            wait(Math.max(1, left / 1_000_000));
         }
     }
 
