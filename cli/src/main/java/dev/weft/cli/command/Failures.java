@@ -37,6 +37,10 @@ final class Failures {
         if (cause instanceof HandshakeException) {
             return "handshake failed: " + describe(cause);
         }
+        if (cause instanceof IllegalArgumentException) {
+            // The URI itself is the problem (wss:// without TLS, no host...), and the message says how.
+            return describe(cause);
+        }
         if (cause instanceof UnknownHostException) {
             return "cannot connect to " + uri + ": unknown host " + describe(cause);
         }

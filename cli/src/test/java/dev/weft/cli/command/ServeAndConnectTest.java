@@ -216,6 +216,15 @@ class ServeAndConnectTest {
     }
 
     @Test
+    void aUrlTheClientCannotUseIsExplained() throws Exception {
+        CliRun connect = CliRun.run("connect", "wss://127.0.0.1:1/echo");
+
+        assertEquals(2, connect.exitCode());
+        assertEquals(List.of("weft: wss:// needs TLS: use the weft-transport-tls client for wss://127.0.0.1:1/echo"),
+                connect.err.lines());
+    }
+
+    @Test
     void connectSendsHeadersAndSubprotocols() throws Exception {
         CompletableFuture<String> header = new CompletableFuture<>();
         WebSocketConfig config = WebSocketConfig.builder().subprotocols(List.of("chat.v2")).build();
