@@ -41,11 +41,6 @@ final class ChatHandler implements WebSocketHandler {
         return rest.isEmpty() ? DEFAULT_ROOM : rest;
     }
 
-    /** The room this member is in. */
-    String room() {
-        return room;
-    }
-
     @Override
     public void onOpen(Connection connection) {
         rooms.join(room, connection);

@@ -109,13 +109,18 @@ final class ConnectCommand implements Callable<Integer> {
             }
             terminal.err().println("connected to " + url + " (" + describe(connection) + ")");
             terminal.err().flush();
-            sendLines(connection, printer);
-            return finish(connection, printer, config.closeTimeout());
+            boolean inputRead = sendLines(connection, printer);
+            int status = finish(connection, printer, config.closeTimeout());
+            return inputRead ? status : Math.max(status, 1);
         }
     }
 
-    /** Sends each line of standard input, in order, until it ends or the connection does. */
-    private void sendLines(Connection connection, Printer printer) {
+    /**
+     * Sends each line of standard input, in order, until it ends or the connection does.
+     *
+     * @return false if standard input could not be read
+     */
+    private boolean sendLines(Connection connection, Printer printer) {
         BufferedReader lines = new BufferedReader(new InputStreamReader(terminal.in(), StandardCharsets.UTF_8));
         try {
             for (String line; (line = lines.readLine()) != null && !printer.closed.isDone(); ) {
@@ -124,13 +129,16 @@ final class ConnectCommand implements Callable<Integer> {
                     connection.sendText(line).get();
                 } catch (ExecutionException e) {
                     // The connection is closing or closed: onClose says how it ended.
-                    return;
+                    return true;
                 }
             }
+            return true;
         } catch (IOException e) {
             terminal.err().println("weft: cannot read standard input: " + Failures.describe(e));
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return true;
         }
     }
 

@@ -13,7 +13,7 @@ import static java.lang.System.Logger.Level.DEBUG;
  * the Autobahn|Testsuite asks of a testee, as a server ({@code /echo}) and as a client. One per
  * connection.
  */
-class EchoHandler implements WebSocketHandler {
+final class EchoHandler implements WebSocketHandler {
 
     private static final System.Logger LOG = System.getLogger(EchoHandler.class.getName());
 

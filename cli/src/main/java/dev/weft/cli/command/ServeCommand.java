@@ -107,8 +107,9 @@ final class ServeCommand implements Callable<Integer> {
                     + "/chat/ROOM; page: http://" + address + "/");
             terminal.err().flush();
             awaitStopRequest();
-            terminal.err().println("shutting down: closing " + built.connections().size()
-                    + " connections (waiting up to " + GRACE.toSeconds() + " s)");
+            int open = built.connections().size();
+            terminal.err().println("shutting down: closing " + open + (open == 1 ? " connection" : " connections")
+                    + " (waiting up to " + GRACE.toSeconds() + " s)");
             built.shutdown(GRACE);
             terminal.err().println("stopped");
             terminal.err().flush();
