@@ -1,0 +1,136 @@
+package dev.weft.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * What a command talks through, and what it may do to the process it runs in.
+ *
+ * <p>{@link #system()} is the real process: standard streams (as UTF-8, whatever the locale),
+ * logging to standard error, a shutdown hook for Ctrl-C and SIGTERM, and {@link System#exit}.
+ * {@link #of} wraps streams a test provides, and leaves the process alone: logging, hooks and exits
+ * are no-ops there, so a test runs a command in-process and stops it through the command itself.
+ * Thread-safe.
+ */
+public final class Terminal {
+
+    /** One line per record: time, level, logger, message, and a stack trace if there is one. */
+    private static final String LOG_FORMAT = "[%1$tT] %4$s %3$s: %5$s%6$s%n";
+
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean ownsProcess;
+
+    private Terminal(InputStream in, PrintStream out, PrintStream err, boolean ownsProcess) {
+        this.in = Objects.requireNonNull(in, "in");
+        this.out = Objects.requireNonNull(out, "out");
+        this.err = Objects.requireNonNull(err, "err");
+        this.ownsProcess = ownsProcess;
+    }
+
+    /** The process's standard streams, which this terminal owns, with the process itself. */
+    public static Terminal system() {
+        // System.out encodes with the platform charset, which is ASCII under the C locale of
+        // many containers: text would not come out as the peer sent it.
+        return new Terminal(System.in, utf8(FileDescriptor.out), utf8(FileDescriptor.err), true);
+    }
+
+    /** Streams given by the caller (a test); the process is left alone. */
+    public static Terminal of(InputStream in, PrintStream out, PrintStream err) {
+        return new Terminal(in, out, err, false);
+    }
+
+    /** Standard input. */
+    public InputStream in() {
+        return in;
+    }
+
+    /** Standard output: what the command produces (messages received, the address it listens on). */
+    public PrintStream out() {
+        return out;
+    }
+
+    /** Standard error: status lines, errors and logs. */
+    public PrintStream err() {
+        return err;
+    }
+
+    /**
+     * Sends {@link System.Logger} records (which go to {@code java.util.logging}) to standard error,
+     * one line each, at INFO, or at FINE (DEBUG) when {@code verbose}.
+     */
+    public void configureLogging(boolean verbose) {
+        if (!ownsProcess) {
+            return;
+        }
+        // SimpleFormatter reads its format when it is made, so set it first.
+        System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
+        Logger root = Logger.getLogger("");
+        for (var handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        Level level = verbose ? Level.FINE : Level.INFO;
+        ConsoleHandler handler = new ConsoleHandler();
+        handler.setFormatter(new SimpleFormatter());
+        handler.setLevel(level);
+        try {
+            handler.setEncoding(StandardCharsets.UTF_8.name());
+        } catch (java.io.UnsupportedEncodingException e) {
+            throw new AssertionError("every JVM supports UTF-8", e);
+        }
+        root.addHandler(handler);
+        root.setLevel(level);
+    }
+
+    /**
+     * Runs {@code stop} when the process is asked to end (Ctrl-C, SIGTERM), then ends it with
+     * status 0: ending on request is what a server is for, not a failure. Does nothing for a
+     * terminal that does not own the process.
+     */
+    public void onStopRequest(Runnable stop) {
+        if (!ownsProcess) {
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.run();
+            flush();
+            // A JVM ended by a signal reports 128 + the signal (143 for SIGTERM) however its hooks
+            // went; halting from the hook is the one way to report the clean stop instead. Only
+            // the JDK's own hooks (logging clean-up) can still be running, and they can be cut.
+            Runtime.getRuntime().halt(0);
+        }, "weft-shutdown"));
+    }
+
+    /**
+     * Ends the process with {@code status}, for a command whose main thread is blocked where it
+     * cannot be woken (reading standard input). Does nothing for a terminal that does not own the
+     * process: there the command returns once its input ends.
+     */
+    public void exit(int status) {
+        if (!ownsProcess) {
+            return;
+        }
+        flush();
+        System.exit(status);
+    }
+
+    /** Flushes standard output and standard error. */
+    public void flush() {
+        out.flush();
+        err.flush();
+    }
+
+    private static PrintStream utf8(FileDescriptor fd) {
+        return new PrintStream(new BufferedOutputStream(new FileOutputStream(fd)), true, StandardCharsets.UTF_8);
+    }
+}

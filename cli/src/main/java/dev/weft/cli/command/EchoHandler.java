@@ -1,0 +1,54 @@
+package dev.weft.cli.command;
+
+import dev.weft.api.Connection;
+import dev.weft.api.WebSocketHandler;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+/**
+ * Sends every message back as it came, text as text and binary as binary, byte for byte: what
+ * the Autobahn|Testsuite asks of a testee, as a server ({@code /echo}) and as a client. One per
+ * connection.
+ */
+final class EchoHandler implements WebSocketHandler {
+
+    private static final System.Logger LOG = System.getLogger(EchoHandler.class.getName());
+
+    private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+
+    /** Completes when the connection has closed. */
+    CompletableFuture<CloseStatus> closed() {
+        return closed;
+    }
+
+    @Override
+    public void onOpen(Connection connection) {
+        LOG.log(DEBUG, () -> "echo: open, from " + connection.remoteAddress());
+    }
+
+    // Text arrives validated, so encoding it again gives back exactly the bytes that came.
+    @Override
+    public void onText(Connection connection, String text) {
+        connection.sendText(text);
+    }
+
+    @Override
+    public void onBinary(Connection connection, ByteBuffer data) {
+        connection.sendBinary(data);
+    }
+
+    @Override
+    public void onError(Connection connection, Throwable error) {
+        LOG.log(DEBUG, () -> "echo: " + connection.remoteAddress() + " failed: " + error.getMessage());
+    }
+
+    @Override
+    public void onClose(Connection connection, int code, String reason) {
+        CloseStatus status = new CloseStatus(code, reason);
+        LOG.log(DEBUG, () -> "echo: closed " + status + ", " + connection.remoteAddress());
+        closed.complete(status);
+    }
+}

@@ -1,0 +1,199 @@
+package dev.weft.cli.command;
+
+import dev.weft.api.WebSocketConfig;
+import dev.weft.cli.Terminal;
+import dev.weft.cli.web.WebPage;
+import dev.weft.transport.nio.TransportConfig;
+import dev.weft.transport.nio.WebSocketServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.UncheckedIOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.System.Logger.Level.INFO;
+
+/**
+ * {@code weft serve}: a demo server with an echo endpoint (the Autobahn|Testsuite server testee),
+ * chat rooms, and a browser page for both. Prints {@code listening on ws://HOST:PORT} on standard
+ * output once it accepts connections, and runs until Ctrl-C or SIGTERM, when it shuts down
+ * gracefully (connections are closed with 1001) and exits with status 0.
+ */
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        header = "Run a demo server: echo, chat rooms and a browser page.",
+        description = {
+            "",
+            "  /echo        echoes every message: text as text, binary as binary",
+            "  /chat/ROOM   relays each text message to all in ROOM (/chat: lobby)",
+            "  /            a browser page with a chat view and an echo view",
+            "",
+            "Prints 'listening on ws://HOST:PORT' on standard output once it accepts "
+                    + "connections. Ctrl-C or SIGTERM closes every connection with 1001 and exits "
+                    + "with status 0.",
+            ""},
+        footer = {"", "Example:", "  weft serve --port 9001 --max-message-size 67108864"})
+final class ServeCommand implements Callable<Integer> {
+
+    private static final System.Logger LOG = System.getLogger(ServeCommand.class.getName());
+    private static final int MIB = 1 << 20;
+    private static final Duration GRACE = Duration.ofSeconds(5);
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Event-loop threads (default: one per processor).")
+    Integer threads;
+
+    @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "" + (64 * MIB),
+            description = "Largest message and frame accepted; bigger ones are refused with 1009 "
+                    + "(default: ${DEFAULT-VALUE}, 64 MiB).")
+    int maxMessageSize;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "Close a connection whose peer sends nothing for this long; 0 never does "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long idleTimeoutSeconds;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Terminal terminal;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    // Chat handlers need the server's rooms, and the server exists only once its endpoints are
+    // declared; handler factories run after start(), by when this is set.
+    private volatile WebSocketServer server;
+
+    ServeCommand(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        try {
+            WebSocketServer built = build();
+            server = built;
+            try {
+                built.start();
+            } catch (UncheckedIOException e) {
+                terminal.err().println("weft: cannot listen on " + host + ":" + port + ": " + Failures.describe(e.getCause()));
+                return 2;
+            }
+            terminal.onStopRequest(this::stop);
+            String address = hostAndPort(built.localAddress());
+            terminal.out().println("listening on ws://" + address);
+            terminal.out().flush();
+            terminal.err().println("endpoints: ws://" + address + "/echo and ws://" + address
+                    + "/chat/ROOM; page: http://" + address + "/");
+            terminal.err().flush();
+            awaitStopRequest();
+            int open = built.connections().size();
+            terminal.err().println("shutting down: closing " + open + (open == 1 ? " connection" : " connections")
+                    + " (waiting up to " + GRACE.toSeconds() + " s)");
+            built.shutdown(GRACE);
+            terminal.err().println("stopped");
+            terminal.err().flush();
+            return 0;
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /**
+     * Asks the server to shut down gracefully and waits until it has (or until the command ended
+     * some other way). Safe to call from any thread, more than once. The shutdown hook calls it on
+     * Ctrl-C and SIGTERM; tests call it directly.
+     */
+    void stop() {
+        stopRequested.countDown();
+        try {
+            stopped.await(GRACE.toSeconds() + 5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitStopRequest() {
+        try {
+            stopRequested.await();
+        } catch (InterruptedException e) {
+            // Interrupted while serving: treat it like a stop request, and keep the flag for the caller.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private WebSocketServer build() {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535: " + port);
+        }
+        if (threads != null && threads < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be at least 1: " + threads);
+        }
+        if (maxMessageSize < 125) {
+            // A control frame takes up to 125 bytes, so no smaller frame limit can work.
+            throw new ParameterException(spec.commandLine(), "--max-message-size must be at least 125: " + maxMessageSize);
+        }
+        if (idleTimeoutSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--idle-timeout must not be negative: " + idleTimeoutSeconds);
+        }
+        WebSocketConfig config = WebSocketConfig.builder()
+                .maxMessageSize(maxMessageSize)
+                .maxFrameSize(maxMessageSize)
+                .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+                .build();
+        WebSocketServer.Builder builder = WebSocketServer.builder()
+                .bind(host, port)
+                .config(config)
+                .transport(transportFor(maxMessageSize))
+                .endpoint("/echo", EchoHandler::new)
+                .endpoint("/chat", request -> new ChatHandler(server.rooms(), ChatHandler.roomOf(request.path())))
+                .endpoint("/chat/*", request -> new ChatHandler(server.rooms(), ChatHandler.roomOf(request.path())))
+                .httpResponder(WebPage.responder());
+        if (threads != null) {
+            builder.threads(threads);
+        }
+        LOG.log(INFO, () -> "messages up to " + maxMessageSize + " bytes, idle timeout "
+                + (idleTimeoutSeconds == 0 ? "off" : idleTimeoutSeconds + " s"));
+        return builder.build();
+    }
+
+    /**
+     * Transport limits that let an echo of the largest message through. The default write-queue
+     * limit (16 MiB) is the default message limit, so a largest message echoed with its frame
+     * header would go over it and be refused with 1008. Reads pause above the high watermark, so
+     * little more than one message is ever queued.
+     */
+    static TransportConfig transportFor(int maxMessageSize) {
+        TransportConfig defaults = TransportConfig.defaults();
+        long limit = Math.max(defaults.maxQueuedBytes(), 2L * maxMessageSize);
+        return TransportConfig.builder().maxQueuedBytes(limit).build();
+    }
+
+    /** {@code 127.0.0.1:8080}, or {@code [::1]:8080} for IPv6. */
+    static String hostAndPort(InetSocketAddress address) {
+        String host = address.getAddress() instanceof Inet6Address
+                ? "[" + address.getAddress().getHostAddress() + "]"
+                : address.getAddress().getHostAddress();
+        return host + ":" + address.getPort();
+    }
+}

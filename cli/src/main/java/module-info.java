@@ -1,0 +1,15 @@
+/**
+ * The {@code weft} command: a demo server, a command-line client and an Autobahn|Testsuite client
+ * testee, on the NIO transport. Its command classes are read and filled in by picocli.
+ */
+module dev.weft.cli {
+    requires dev.weft.transport.nio;
+    requires info.picocli;
+    requires java.logging;
+
+    // picocli sets the annotated option fields of the commands by reflection.
+    opens dev.weft.cli.command to info.picocli;
+    // StaticResources reads the page through the class loader, which sees a named module's
+    // resources only in packages that are open to everyone.
+    opens dev.weft.cli.web;
+}

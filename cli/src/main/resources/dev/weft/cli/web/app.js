@@ -1,0 +1,283 @@
+// The demo page of `weft serve`: a chat view on /chat/ROOM and an echo view on /echo.
+// Everything is built with textContent, never innerHTML, so messages cannot inject markup.
+"use strict";
+
+(function () {
+  // Opened from a file rather than from the server, the page still needs somewhere to connect.
+  const host = location.host || "127.0.0.1:8080";
+  const wsBase = (location.protocol === "https:" ? "wss://" : "ws://") + host;
+  const MIB = 1024 * 1024;
+
+  const $ = (id) => document.getElementById(id);
+
+  function clock() {
+    const d = new Date();
+    const two = (n) => String(n).padStart(2, "0");
+    return two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds())
+      + "." + String(d.getMilliseconds()).padStart(3, "0");
+  }
+
+  function span(className, text) {
+    const s = document.createElement("span");
+    s.className = className;
+    s.textContent = text;
+    return s;
+  }
+
+  function append(list, item) {
+    const stick = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
+    list.appendChild(item);
+    if (stick) {
+      list.scrollTop = list.scrollHeight;
+    }
+  }
+
+  function setStatus(element, state, text) {
+    element.dataset.state = state;
+    element.textContent = text;
+  }
+
+  function describeClose(event) {
+    return event.code + (event.reason ? " " + event.reason : "") + (event.wasClean ? "" : " (not clean)");
+  }
+
+  // ------------------------------------------------------------------ tabs
+
+  const tabs = document.querySelectorAll('[role="tab"]');
+
+  function show(view) {
+    for (const tab of tabs) {
+      const selected = tab.dataset.view === view;
+      tab.setAttribute("aria-selected", String(selected));
+      $(tab.dataset.view).hidden = !selected;
+    }
+    if (location.hash !== "#" + view) {
+      history.replaceState(null, "", "#" + view);
+    }
+  }
+
+  for (const tab of tabs) {
+    tab.addEventListener("click", () => show(tab.dataset.view));
+  }
+
+  // ------------------------------------------------------------------ chat
+
+  const chat = {
+    socket: null,
+    list: $("chat-messages"),
+    status: $("chat-status"),
+  };
+
+  function chatNotice(text) {
+    const li = document.createElement("li");
+    li.className = "notice";
+    li.append(span("time", clock()), document.createTextNode(text));
+    append(chat.list, li);
+  }
+
+  function chatLine(nick, text) {
+    const li = document.createElement("li");
+    li.append(span("time", clock()), span("nick", nick + ":"), document.createTextNode(text));
+    append(chat.list, li);
+  }
+
+  function chatJoin() {
+    const room = $("chat-room").value.trim() || "lobby";
+    if (chat.socket) {
+      // Forget the old socket first so its close event does not report on the new room.
+      chat.socket.onclose = null;
+      chat.socket.close(1000, "changing rooms");
+    }
+    const socket = new WebSocket(wsBase + "/chat/" + encodeURIComponent(room));
+    chat.socket = socket;
+    setStatus(chat.status, "connecting", "connecting…");
+    socket.onopen = () => {
+      setStatus(chat.status, "open", "connected to " + room);
+      chatNotice("joined room " + room);
+    };
+    socket.onmessage = (event) => {
+      // Page users send {nick, text}; anyone else (say, weft connect) sends plain text.
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch (e) {
+        message = null;
+      }
+      if (message && typeof message.nick === "string" && typeof message.text === "string") {
+        chatLine(message.nick, message.text);
+      } else {
+        chatLine("(text)", String(event.data));
+      }
+    };
+    socket.onclose = (event) => {
+      setStatus(chat.status, "closed", "disconnected (" + event.code + ")");
+      chatNotice("left room " + room + ": " + describeClose(event));
+      chat.socket = null;
+    };
+  }
+
+  $("chat-join").addEventListener("submit", (event) => {
+    event.preventDefault();
+    localStorage.setItem("weft-nick", $("chat-nick").value.trim());
+    chatJoin();
+  });
+
+  $("chat-send").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = $("chat-text");
+    const text = input.value;
+    if (!text || !chat.socket || chat.socket.readyState !== WebSocket.OPEN) {
+      return;
+    }
+    const nick = $("chat-nick").value.trim() || "guest";
+    chat.socket.send(JSON.stringify({ nick: nick, text: text }));
+    input.value = "";
+    input.focus();
+  });
+
+  // ------------------------------------------------------------------ echo
+
+  const echo = {
+    socket: null,
+    log: $("echo-log"),
+    status: $("echo-status"),
+    sent: [], // binary messages sent and not yet echoed, oldest first
+  };
+
+  function log(kind, text) {
+    const li = document.createElement("li");
+    li.className = kind;
+    li.append(span("time", clock()), span("kind", kind), document.createTextNode(text));
+    append(echo.log, li);
+  }
+
+  function openEcho() {
+    return echo.socket && echo.socket.readyState === WebSocket.OPEN;
+  }
+
+  function sameBytes(a, b) {
+    if (a.length !== b.length) {
+      return false;
+    }
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] !== b[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  function randomBytes(n) {
+    const bytes = new Uint8Array(n);
+    // getRandomValues fills at most 65,536 bytes per call.
+    for (let off = 0; off < n; off += 65536) {
+      crypto.getRandomValues(bytes.subarray(off, Math.min(n, off + 65536)));
+    }
+    return bytes;
+  }
+
+  function echoConnect() {
+    if (echo.socket) {
+      log("error", "already connected; disconnect first");
+      return;
+    }
+    let socket;
+    try {
+      socket = new WebSocket($("echo-url").value.trim());
+    } catch (e) {
+      log("error", e.message);
+      return;
+    }
+    socket.binaryType = "arraybuffer";
+    echo.socket = socket;
+    echo.sent = [];
+    setStatus(echo.status, "connecting", "connecting…");
+    log("connect", socket.url);
+    socket.onopen = () => {
+      setStatus(echo.status, "open", "connected");
+      log("open", "subprotocol: " + (socket.protocol || "none") + ", extensions: " + (socket.extensions || "none"));
+    };
+    socket.onmessage = (event) => {
+      if (typeof event.data === "string") {
+        const text = event.data.length > 200 ? event.data.slice(0, 200) + "…" : event.data;
+        log("message", "text (" + event.data.length + " chars): " + text);
+        return;
+      }
+      const bytes = new Uint8Array(event.data);
+      const expected = echo.sent.shift();
+      const verdict = expected === undefined ? "" : sameBytes(bytes, expected) ? ", same as sent" : ", DIFFERENT from what was sent";
+      log("message", "binary " + bytes.length + " bytes" + verdict);
+    };
+    socket.onerror = () => {
+      // Browsers say nothing more about the cause; the close event that follows has the code.
+      log("error", "the connection failed");
+    };
+    socket.onclose = (event) => {
+      setStatus(echo.status, "closed", "disconnected (" + event.code + ")");
+      log("close", describeClose(event));
+      echo.socket = null;
+    };
+  }
+
+  function sendBinary(bytes) {
+    if (!openEcho()) {
+      log("error", "not connected");
+      return;
+    }
+    echo.sent.push(bytes);
+    echo.socket.send(bytes);
+    log("sent", "binary " + bytes.length + " bytes");
+  }
+
+  $("echo-url").value = wsBase + "/echo";
+
+  $("echo-connect").addEventListener("submit", (event) => {
+    event.preventDefault();
+    echoConnect();
+  });
+
+  $("echo-disconnect").addEventListener("click", () => {
+    if (echo.socket) {
+      echo.socket.close(1000, "disconnect");
+    }
+  });
+
+  $("echo-send").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!openEcho()) {
+      log("error", "not connected");
+      return;
+    }
+    const text = $("echo-text").value;
+    echo.socket.send(text);
+    log("sent", "text (" + text.length + " chars): " + text);
+  });
+
+  $("echo-binary").addEventListener("click", () => sendBinary(randomBytes(256)));
+  $("echo-mib").addEventListener("click", () => sendBinary(randomBytes(MIB)));
+
+  $("echo-close").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!echo.socket) {
+      log("error", "not connected");
+      return;
+    }
+    const code = Number($("echo-code").value);
+    try {
+      // Browsers allow only 1000 and 3000–4999 here, and throw for anything else.
+      echo.socket.close(code, $("echo-reason").value);
+      log("sent", "close " + code);
+    } catch (e) {
+      log("error", e.message);
+    }
+  });
+
+  $("echo-clear").addEventListener("click", () => echo.log.replaceChildren());
+
+  // ------------------------------------------------------------------ start
+
+  const nick = localStorage.getItem("weft-nick") || "guest-" + Math.floor(1000 + Math.random() * 9000);
+  $("chat-nick").value = nick;
+  show(location.hash === "#echo" ? "echo" : "chat");
+  chatJoin();
+})();

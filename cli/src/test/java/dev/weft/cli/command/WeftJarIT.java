@@ -1,0 +1,127 @@
+package dev.weft.cli.command;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.weft.cli.command.CliRun.WAIT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged {@code weft.jar}, run as real processes the way a user runs it: a server on a port
+ * the system picks, clients piping their input, and the server stopped with SIGTERM.
+ */
+class WeftJarIT {
+
+    private static final Path JAR = Path.of(System.getProperty("weft.jar", "target/weft.jar"));
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    private final List<Process> processes = new ArrayList<>();
+
+    /** A process started by a test, with its output captured as it comes. */
+    private record Run(Process process, LineCapture out, LineCapture err) {
+        /** The exit status, once the process has ended and all its output has been read. */
+        int awaitExit() throws InterruptedException {
+            assertTrue(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "still running:\n" + err.text());
+            out.awaitEnd(WAIT);
+            err.awaitEnd(WAIT);
+            return process.exitValue();
+        }
+
+        void type(String text) throws IOException {
+            OutputStream in = process.getOutputStream();
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+    }
+
+    @AfterEach
+    void killLeftovers() {
+        for (Process p : processes) {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void serveEchoesForConnectAndStopsCleanlyOnSigterm() throws Exception {
+        assertTrue(Files.isRegularFile(JAR), "build the jar first: " + JAR.toAbsolutePath());
+        Run server = weft("serve", "--port", "0");
+        String listening = server.out().awaitStartingWith("listening on ws://127.0.0.1:", WAIT);
+        String base = listening.substring("listening on ".length());
+
+        Run echo = weft("connect", base + "/echo");
+        echo.type("hello\nwörld ✓\n");
+        echo.process().getOutputStream().close();
+        assertEquals(0, echo.awaitExit(), echo.err().text());
+        assertEquals("hello\nwörld ✓\n", echo.out().text());
+        assertEquals("connected to " + base + "/echo (subprotocol: none, extensions: none)", echo.err().lines().get(0));
+
+        // A client whose input is still open hears the server go away, and exits by itself.
+        Run waiting = weft("connect", base + "/chat/it");
+        waiting.err().awaitStartingWith("connected to ", WAIT);
+
+        sigterm(server);
+        assertEquals(0, server.awaitExit(), server.err().text());
+        assertTrue(server.err().lines().contains("stopped"), server.err().text());
+        // Log lines are one line each: [time] LEVEL logger: message
+        assertTrue(server.err().lines().stream().anyMatch(l ->
+                l.matches("\\[\\d\\d:\\d\\d:\\d\\d] INFO dev\\.weft\\.transport\\.nio\\.WebSocketServer: listening on .*")),
+                server.err().text());
+        assertEquals(List.of(listening), server.out().lines());
+
+        assertEquals(0, waiting.awaitExit(), waiting.err().text());
+        assertEquals("closed: 1001 server shutting down", waiting.err().lines().get(1));
+    }
+
+    @Test
+    void connectToNothingFailsWithOneLine() throws Exception {
+        Run server = weft("serve", "--port", "0");
+        String base = server.out().awaitStartingWith("listening on ", WAIT).substring("listening on ".length());
+
+        Run missing = weft("connect", base + "/missing");
+        missing.process().getOutputStream().close();
+        assertEquals(2, missing.awaitExit());
+        assertEquals(List.of("weft: handshake failed: server answered 404 Not Found"), missing.err().lines());
+
+        sigterm(server);
+        assertEquals(0, server.awaitExit(), server.err().text());
+    }
+
+    @Test
+    void versionAndHelp() throws Exception {
+        Run version = weft("--version");
+        assertEquals(0, version.awaitExit());
+        assertEquals("weft 0.1.0-SNAPSHOT", version.out().lines().get(0));
+
+        Run help = weft("--help");
+        assertEquals(0, help.awaitExit());
+        assertTrue(help.out().text().contains("testee-client"), help.out().text());
+    }
+
+    /**
+     * Sends SIGTERM. Through the process handle: {@link Process#destroy()} sends the same signal but
+     * also closes this side's ends of the pipes, so what the process says while stopping is lost.
+     */
+    private static void sigterm(Run run) {
+        assertTrue(run.process().toHandle().destroy(), "SIGTERM not sent");
+    }
+
+    private Run weft(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).start();
+        processes.add(p);
+        String name = String.join(" ", args);
+        return new Run(p, LineCapture.drain(p.getInputStream(), name + " stdout"),
+                LineCapture.drain(p.getErrorStream(), name + " stderr"));
+    }
+}
