@@ -3,6 +3,7 @@ package dev.weft.cli.command;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.cli.Terminal;
 import dev.weft.cli.web.WebPage;
+import dev.weft.transport.nio.Rooms;
 import dev.weft.transport.nio.TransportConfig;
 import dev.weft.transport.nio.WebSocketServer;
 import picocli.CommandLine.Command;
@@ -80,9 +81,6 @@ final class ServeCommand implements Callable<Integer> {
     private final Terminal terminal;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
-    // Chat handlers need the server's rooms, and the server exists only once its endpoints are
-    // declared; handler factories run after start(), by when this is set.
-    private volatile WebSocketServer server;
 
     ServeCommand(Terminal terminal) {
         this.terminal = terminal;
@@ -92,7 +90,6 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         try {
             WebSocketServer built = build();
-            server = built;
             try {
                 built.start();
             } catch (UncheckedIOException e) {
@@ -161,13 +158,15 @@ final class ServeCommand implements Callable<Integer> {
                 .maxFrameSize(maxMessageSize)
                 .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
                 .build();
+        Rooms rooms = new Rooms();
         WebSocketServer.Builder builder = WebSocketServer.builder()
                 .bind(host, port)
                 .config(config)
                 .transport(transportFor(maxMessageSize))
                 .endpoint("/echo", EchoHandler::new)
-                .endpoint("/chat", request -> new ChatHandler(server.rooms(), ChatHandler.roomOf(request.path())))
-                .endpoint("/chat/*", request -> new ChatHandler(server.rooms(), ChatHandler.roomOf(request.path())))
+                .rooms(rooms)
+                .endpoint("/chat", request -> new ChatHandler(rooms, ChatHandler.roomOf(request.path())))
+                .endpoint("/chat/*", request -> new ChatHandler(rooms, ChatHandler.roomOf(request.path())))
                 .httpResponder(WebPage.responder());
         if (threads != null) {
             builder.threads(threads);

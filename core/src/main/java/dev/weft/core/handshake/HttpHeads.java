@@ -93,6 +93,7 @@ final class HttpHeads {
     static String reasonPhrase(int status) {
         return switch (status) {
             case 101 -> "Switching Protocols";
+            case 200 -> "OK";
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";

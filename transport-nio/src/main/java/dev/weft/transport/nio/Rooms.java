@@ -14,7 +14,8 @@ public final class Rooms {
 
     private final ConcurrentHashMap<String, Set<Connection>> rooms = new ConcurrentHashMap<>();
 
-    Rooms() {
+    /** No rooms yet; give it to {@link WebSocketServer.Builder#rooms} to share it with handler factories. */
+    public Rooms() {
     }
 
     /** Adds {@code connection} to {@code room}; returns false if it was already a member. */

@@ -59,8 +59,9 @@ final class ServerUpgrade implements NioConnection.Reader {
 
     private void answer(HandshakeRequest request, ByteBuffer rest) {
         Endpoint endpoint = server.endpointFor(request.path());
-        // A path no endpoint claims, asked for without an upgrade, is plain HTTP.
-        if (endpoint == null && !request.headers().contains("Upgrade") && server.httpResponder() != null) {
+        // A path no endpoint claims, asked for without a WebSocket upgrade, is plain HTTP; other
+        // upgrade offers (h2c from an HTTP client, say) may be ignored (RFC 9110 §7.8).
+        if (endpoint == null && !asksForWebSocket(request) && server.httpResponder() != null) {
             refuse(server.httpResponder().respond(request));
             return;
         }
@@ -102,6 +103,17 @@ final class ServerUpgrade implements NioConnection.Reader {
         if (rest.hasRemaining()) {
             session.receive(rest);
         }
+    }
+
+    private static boolean asksForWebSocket(HandshakeRequest request) {
+        for (String value : request.headers().all("Upgrade")) {
+            for (String token : value.split(",")) {
+                if (token.trim().equalsIgnoreCase("websocket")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void refuse(ByteBuffer response) {

@@ -68,7 +68,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final List<Endpoint> endpoints;
     private final HttpResponder httpResponder;
     private final TransportStats stats = new TransportStats();
-    private final Rooms rooms = new Rooms();
+    private final Rooms rooms;
     private final Connections connections = new Connections();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private volatile ServerSocketChannel acceptor;
@@ -88,6 +88,7 @@ public final class WebSocketServer implements AutoCloseable {
         }
         this.endpoints = List.copyOf(built);
         this.httpResponder = b.httpResponder;
+        this.rooms = b.rooms;
     }
 
     /** A builder. */
@@ -128,7 +129,7 @@ public final class WebSocketServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting", e);
         }
-        LOG.log(INFO, () -> "listening on " + localAddress());
+        LOG.log(INFO, () -> "listening on " + boundAddress.getHostString() + ":" + boundAddress.getPort());
         return this;
     }
 
@@ -319,8 +320,18 @@ public final class WebSocketServer implements AutoCloseable {
         private final List<HandshakeInterceptor> interceptors = new ArrayList<>();
         private final List<EndpointSpec> endpoints = new ArrayList<>();
         private HttpResponder httpResponder;
+        private Rooms rooms = new Rooms();
 
         private Builder() {
+        }
+
+        /**
+         * The rooms the server uses (default: new ones). Create them first to hand them to handler
+         * factories, which are declared before the server exists.
+         */
+        public Builder rooms(Rooms rooms) {
+            this.rooms = Objects.requireNonNull(rooms);
+            return this;
         }
 
         /** Where to listen (default {@code 127.0.0.1:8080}; port 0 picks a free port). */

@@ -115,6 +115,9 @@ class HandshakeOverWireTest {
         assertTrue(page.startsWith("HTTP/1.1 200 "), page);
         assertTrue(page.contains("Content-Type: text/html; charset=utf-8"), page);
         assertTrue(page.contains("served from the class path"), page);
+        String h2c = exchange("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
+        assertTrue(h2c.startsWith("HTTP/1.1 200 OK\r\n"), "an h2c offer is ignored, as HTTP/1.1 allows: " + h2c);
         assertTrue(exchange("GET /missing.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").startsWith("HTTP/1.1 404 "));
         assertTrue(exchange("GET /../../secret HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").startsWith("HTTP/1.1 404 "));
         assertTrue(exchange("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n").startsWith("HTTP/1.1 405 "));
