@@ -225,12 +225,9 @@ class JdkClientInteropTest {
      * A JDK listener that assembles messages the JDK delivers in parts and records them for the
      * test thread. The JDK calls it one method at a time.
      */
-    private static final class JdkRecorder implements WebSocket.Listener {
+    private static final class JdkRecorder extends Inbox implements WebSocket.Listener {
 
         volatile WebSocket ws;
-        private final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
-        private final BlockingQueue<String> pongs = new LinkedBlockingQueue<>();
-        private final CompletableFuture<String> closed = new CompletableFuture<>();
         private final StringBuilder text = new StringBuilder();
         private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
 
@@ -279,30 +276,6 @@ class JdkClientInteropTest {
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
             closed.completeExceptionally(error);
-        }
-
-        String nextText() throws InterruptedException {
-            return assertInstanceOf(String.class, next());
-        }
-
-        byte[] nextBinary() throws InterruptedException {
-            return assertInstanceOf(byte[].class, next());
-        }
-
-        String nextPong() throws InterruptedException {
-            String pong = pongs.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            assertNotNull(pong, "no pong within " + TIMEOUT_SECONDS + " s");
-            return pong;
-        }
-
-        String awaitClose() throws Exception {
-            return closed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        }
-
-        private Object next() throws InterruptedException {
-            Object message = messages.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            assertNotNull(message, "no message within " + TIMEOUT_SECONDS + " s");
-            return message;
         }
     }
 }
