@@ -59,6 +59,21 @@ class LifecycleTest {
     }
 
     @Test
+    void aProtocolErrorOverTheWireIsClosedWith1002AndCounted() throws Exception {
+        try (WebSocketServer server = Echo.server(); RawClient raw = RawClient.upgraded(server.port())) {
+            byte[] frame = raw.frame(true, dev.weft.api.Opcode.TEXT, "x".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            frame[0] |= 0x20; // RSV2, which no extension claimed
+            raw.send(frame);
+            dev.weft.api.Frame close = raw.readFrame();
+            assertEquals(dev.weft.api.Opcode.CLOSE, close.opcode());
+            assertEquals(1002, close.payload().getShort() & 0xFFFF);
+            assertTrue(raw.readsEndOfStream(), "the server closes TCP after failing the connection");
+            assertEquals(1, server.stats().protocolErrors());
+            assertEquals(1L, server.stats().closesByCode().get(1002));
+        }
+    }
+
+    @Test
     void aSilentPeerIsClosedAtTheIdleTimeout() throws Exception {
         Events events = new Events();
         try (WebSocketServer server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1)
