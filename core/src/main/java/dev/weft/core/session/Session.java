@@ -548,6 +548,8 @@ public final class Session implements Connection {
         }
         state = ConnectionState.CLOSED;
         inputClosed = true;
+        // Counted before the transport closes, so whoever sees the close also sees it counted.
+        metrics.closed(code);
         cancel(closeTimer);
         cancel(idleTimer);
         cancel(keepAliveTimer);
@@ -561,7 +563,6 @@ public final class Session implements Connection {
         } else {
             closeTimer = scheduler.schedule(this::closeTimedOut, config.closeTimeout().toNanos());
         }
-        metrics.closed(code);
         notify("onClose", () -> handler.onClose(this, code, reason));
     }
 
