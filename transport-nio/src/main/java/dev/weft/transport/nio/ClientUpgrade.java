@@ -43,11 +43,15 @@ final class ClientUpgrade implements NioConnection.Reader {
         this.parser = HttpHeadParser.forResponse(config.maxHandshakeHeadSize(), config.maxHandshakeHeaders());
     }
 
-    /** TCP is connected: send the request and start the handshake timeout. */
-    void connected() {
+    /** TCP is connected: the handshake timeout starts (it covers a TLS handshake too). */
+    void tcpConnected() {
         timeout = connection.loop().schedule(() -> fail(new HandshakeException(0,
                 "no handshake response within " + client.config().handshakeTimeout())),
                 client.config().handshakeTimeout().toNanos());
+    }
+
+    /** The network layer is ready (a TLS handshake, if any, is done): send the upgrade request. */
+    void applicationOpen() {
         connection.write(handshake.requestBytes(), null, null);
     }
 

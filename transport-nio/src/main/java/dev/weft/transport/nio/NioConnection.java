@@ -54,11 +54,14 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
     private final TransportStats stats;
     private final SocketAddress remote;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final NetworkLayer layer;
+    private final Network network = new Network();
     private SelectionKey key;
     private Reader reader;
     private Session session;
     private Runnable onClosed = () -> { };
-    private Runnable onConnected;
+    private Runnable onConnected = () -> { };
+    private Runnable onApplicationOpen = () -> { };
 
     private volatile long queued;
     private volatile boolean writable = true;
@@ -66,17 +69,21 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
     private boolean backpressurePaused;
     private boolean inputEnded;
     private boolean flushing;
+    /** The protocol is done sending (its close went to the layer); no more protocol bytes. */
+    private boolean applicationClosed;
+    /** Close the socket once the network queue is written. */
     private boolean closeRequested;
     private boolean closed;
     private boolean overflowing;
 
     NioConnection(EventLoop loop, SocketChannel channel, TransportConfig config, TransportStats stats,
-                  SocketAddress remote) {
+                  SocketAddress remote, NetworkLayer layer) {
         this.loop = loop;
         this.channel = channel;
         this.config = config;
         this.stats = stats;
         this.remote = remote;
+        this.layer = layer;
     }
 
     EventLoop loop() {
@@ -97,9 +104,19 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
         this.session = session;
     }
 
-    /** Runs once the non-blocking connect completes (a client). */
+    /** Runs once the non-blocking connect completes (a client), before the layer opens. */
     void onConnected(Runnable onConnected) {
         this.onConnected = onConnected;
+    }
+
+    /** Runs once the layer is ready for protocol bytes (a client then sends its request). */
+    void onApplicationOpen(Runnable onApplicationOpen) {
+        this.onApplicationOpen = onApplicationOpen;
+    }
+
+    /** The TCP connection is up: opens the layer. On the loop thread, after {@link #register}. */
+    void open() {
+        layer.open(network);
     }
 
     /** Runs once, when the channel closes. */
@@ -149,6 +166,7 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
         }
         updateInterest();
         onConnected.run();
+        open();
     }
 
     private void read() {
@@ -164,14 +182,14 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
             if (n < 0) {
                 inputEnded = true;
                 updateInterest();
-                reader.onEndOfInput();
+                layer.endOfInput();
                 return;
             }
             if (n == 0) {
                 return;
             }
             stats.bytesRead(n);
-            reader.onBytes(buffer.flip());
+            layer.read(buffer.flip());
             if (n < buffer.capacity()) {
                 return;
             }
@@ -179,14 +197,14 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
     }
 
     private boolean readingWanted() {
-        return !closed && !closeRequested && !inputEnded && !userPaused && !backpressurePaused;
+        return !closed && !applicationClosed && !inputEnded && !userPaused && !backpressurePaused;
     }
 
     // ---------------------------------------------------------------- TransportSink
 
     @Override
     public void write(ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written) {
-        if (closed || closeRequested) {
+        if (closed || applicationClosed) {
             fail(written, new ClosedChannelException());
             return;
         }
@@ -206,6 +224,16 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
             }
         }
         countMessage(head);
+        layer.write(head, body, written);
+    }
+
+    /** Queues bytes for the socket and writes what it can now. */
+    private void writeNetwork(ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written) {
+        if (closed) {
+            fail(written, new ClosedChannelException());
+            return;
+        }
+        long n = head.remaining() + (body == null ? 0 : body.remaining());
         if (body == null) {
             queue.add(new Pending(head, written));
         } else {
@@ -300,6 +328,14 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
 
     @Override
     public void close() {
+        if (applicationClosed || closed) {
+            return;
+        }
+        applicationClosed = true;
+        layer.close();
+    }
+
+    private void closeNetwork() {
         closeRequested = true;
         if (queue.isEmpty() && !flushing) {
             closeChannel();
@@ -392,5 +428,49 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
     @Override
     public String toString() {
         return "NioConnection[" + remote + "]";
+    }
+
+    /** The connection as its network layer sees it. */
+    private final class Network implements NetworkLayer.Link {
+
+        private boolean applicationOpen;
+
+        @Override
+        public EventLoop scheduler() {
+            return loop;
+        }
+
+        @Override
+        public void writeNetwork(ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written) {
+            NioConnection.this.writeNetwork(head, body, written);
+        }
+
+        @Override
+        public void closeNetwork() {
+            NioConnection.this.closeNetwork();
+        }
+
+        @Override
+        public void readApplication(ByteBuffer bytes) {
+            reader.onBytes(bytes);
+        }
+
+        @Override
+        public void applicationOpen() {
+            if (!applicationOpen) {
+                applicationOpen = true;
+                onApplicationOpen.run();
+            }
+        }
+
+        @Override
+        public void applicationEndOfInput() {
+            reader.onEndOfInput();
+        }
+
+        @Override
+        public void fail(IOException cause) {
+            NioConnection.this.fail(cause);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.weft.transport.nio;
 
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
+import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.Headers;
@@ -40,6 +41,7 @@ public final class WebSocketClient implements AutoCloseable {
     private final boolean ownsLoops;
     private final WebSocketConfig config;
     private final TransportConfig transportConfig;
+    private final NetworkLayer.Factory secureLayer;
     private final TransportStats stats = new TransportStats();
     private final SecureRandom random = new SecureRandom();
     private final Connections connections = new Connections();
@@ -49,6 +51,7 @@ public final class WebSocketClient implements AutoCloseable {
         this.loops = ownsLoops ? new EventLoopGroup(b.threads, "weft-client") : b.loops;
         this.config = b.config;
         this.transportConfig = b.transportConfig;
+        this.secureLayer = b.secureLayer;
     }
 
     /** A builder. */
@@ -79,15 +82,17 @@ public final class WebSocketClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalStateException("the client is shut down"));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("wss") || scheme.equals("https")) {
+        boolean secure = scheme.equals("wss") || scheme.equals("https");
+        if (secure && secureLayer == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "wss:// needs TLS: use the weft-transport-tls client for " + uri));
+                    "wss:// needs TLS: build the client with a secure network layer (weft-transport-tls) for " + uri));
         }
+        NetworkLayer.Factory layer = secure ? secureLayer : NetworkLayer.PLAIN;
         ClientHandshake handshake;
         InetSocketAddress address;
         try {
             handshake = new ClientHandshake(uri, headers, config, random);
-            address = new InetSocketAddress(uri.getHost(), uri.getPort() == -1 ? 80 : uri.getPort());
+            address = new InetSocketAddress(uri.getHost(), uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -96,7 +101,8 @@ public final class WebSocketClient implements AutoCloseable {
         }
         CompletableFuture<Connection> result = new CompletableFuture<>();
         EventLoop loop = loops.next();
-        loop.execute(() -> open(loop, address, handshake, Objects.requireNonNull(handler), result));
+        NetworkLayer networkLayer = layer.create(Role.CLIENT, uri.getHost(), address.getPort());
+        loop.execute(() -> open(loop, address, networkLayer, handshake, Objects.requireNonNull(handler), result));
         return result;
     }
 
@@ -134,8 +140,8 @@ public final class WebSocketClient implements AutoCloseable {
         return transportConfig;
     }
 
-    private void open(EventLoop loop, InetSocketAddress address, ClientHandshake handshake, WebSocketHandler handler,
-                      CompletableFuture<Connection> result) {
+    private void open(EventLoop loop, InetSocketAddress address, NetworkLayer layer, ClientHandshake handshake,
+                      WebSocketHandler handler, CompletableFuture<Connection> result) {
         SocketChannel channel;
         try {
             channel = SocketChannel.open();
@@ -143,10 +149,11 @@ public final class WebSocketClient implements AutoCloseable {
             result.completeExceptionally(e);
             return;
         }
-        NioConnection connection = new NioConnection(loop, channel, transportConfig, stats, address);
+        NioConnection connection = new NioConnection(loop, channel, transportConfig, stats, address, layer);
         ClientUpgrade upgrade = new ClientUpgrade(this, connection, handshake, handler, result);
         connection.reader(upgrade);
-        connection.onConnected(upgrade::connected);
+        connection.onConnected(upgrade::tcpConnected);
+        connection.onApplicationOpen(upgrade::applicationOpen);
         if (!connections.add(connection)) {
             upgrade.fail(new IllegalStateException("the client is shut down"));
             return;
@@ -162,7 +169,8 @@ public final class WebSocketClient implements AutoCloseable {
             boolean connected = channel.connect(address);
             connection.register(connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
             if (connected) {
-                upgrade.connected();
+                upgrade.tcpConnected();
+                connection.open();
             } else {
                 loop.schedule(() -> {
                     if (!channel.isConnected()) {
@@ -181,8 +189,18 @@ public final class WebSocketClient implements AutoCloseable {
         private int threads = 1;
         private WebSocketConfig config = WebSocketConfig.defaults();
         private TransportConfig transportConfig = TransportConfig.defaults();
+        private NetworkLayer.Factory secureLayer;
 
         private Builder() {
+        }
+
+        /** The layer {@code wss://} connections go through (the TLS transport provides one); {@code ws://} stays plain. */
+        public Builder secureLayer(NetworkLayer.Factory secureLayer) {
+            if (!secureLayer.isSecure()) {
+                throw new IllegalArgumentException("not a secure layer: " + secureLayer);
+            }
+            this.secureLayer = secureLayer;
+            return this;
         }
 
         /** How many event loops to start (default 1); ignored with {@link #eventLoops}. */

@@ -3,6 +3,7 @@ package dev.weft.transport.nio;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
 import dev.weft.api.Message;
+import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeInterceptor;
@@ -67,6 +68,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final TransportConfig transportConfig;
     private final List<Endpoint> endpoints;
     private final HttpResponder httpResponder;
+    private final NetworkLayer.Factory networkLayer;
     private final TransportStats stats = new TransportStats();
     private final Rooms rooms;
     private final Connections connections = new Connections();
@@ -89,6 +91,7 @@ public final class WebSocketServer implements AutoCloseable {
         this.endpoints = List.copyOf(built);
         this.httpResponder = b.httpResponder;
         this.rooms = b.rooms;
+        this.networkLayer = b.networkLayer;
     }
 
     /** A builder. */
@@ -266,7 +269,9 @@ public final class WebSocketServer implements AutoCloseable {
         try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            NioConnection connection = new NioConnection(loop, channel, transportConfig, stats, channel.getRemoteAddress());
+            InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
+            NioConnection connection = new NioConnection(loop, channel, transportConfig, stats, peer,
+                    networkLayer.create(Role.SERVER, peer.getHostString(), peer.getPort()));
             if (!connections.add(connection)) {
                 channel.close();
                 return;
@@ -275,6 +280,7 @@ public final class WebSocketServer implements AutoCloseable {
             connection.onClosed(() -> closed(connection, null));
             connection.reader(new ServerUpgrade(this, connection));
             connection.register(SelectionKey.OP_READ);
+            connection.open();
         } catch (IOException e) {
             LOG.log(WARNING, "cannot set up an accepted connection", e);
             try {
@@ -321,8 +327,18 @@ public final class WebSocketServer implements AutoCloseable {
         private final List<EndpointSpec> endpoints = new ArrayList<>();
         private HttpResponder httpResponder;
         private Rooms rooms = new Rooms();
+        private NetworkLayer.Factory networkLayer = NetworkLayer.PLAIN;
 
         private Builder() {
+        }
+
+        /**
+         * The layer every connection's bytes pass through (default: plain TCP). The TLS transport
+         * provides one for {@code wss://}.
+         */
+        public Builder networkLayer(NetworkLayer.Factory networkLayer) {
+            this.networkLayer = Objects.requireNonNull(networkLayer);
+            return this;
         }
 
         /**
