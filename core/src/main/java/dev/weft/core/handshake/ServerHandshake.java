@@ -155,6 +155,26 @@ public final class ServerHandshake {
     }
 
     /**
+     * A complete plain-text response that closes the connection: {@code Content-Type: text/plain;
+     * charset=utf-8}, {@code Content-Length}, {@code Connection: close}, {@code extra}, and
+     * {@code message} as the body unless {@code headRequest} (a HEAD gets the same head, no body).
+     */
+    public static ByteBuffer textResponse(int status, Headers extra, String message, boolean headRequest) {
+        byte[] body = message.getBytes(StandardCharsets.UTF_8);
+        return HttpHeads.encode(HttpHeads.statusLine(status), textHeaders(body.length, extra),
+                headRequest ? NO_BODY : body);
+    }
+
+    private static Headers textHeaders(int bodyLength, Headers extra) {
+        return Headers.builder()
+                .add("Content-Type", "text/plain; charset=utf-8")
+                .add("Content-Length", Integer.toString(bodyLength))
+                .add("Connection", "close")
+                .addAll(extra)
+                .build();
+    }
+
+    /**
      * A complete plain HTTP/1.1 response, for answers a server gives on the same port that are not
      * upgrades (a static page, say): status line, {@code headers}, then {@code body}. The caller
      * sets the framing headers ({@code Content-Length}, {@code Connection}).
@@ -295,12 +315,7 @@ public final class ServerHandshake {
 
     private static Rejected rejection(int status, Headers extra, String body, String problem) {
         byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
-        Headers headers = Headers.builder()
-                .add("Content-Type", "text/plain; charset=utf-8")
-                .add("Content-Length", Integer.toString(bodyBytes.length))
-                .add("Connection", "close")
-                .addAll(extra)
-                .build();
+        Headers headers = textHeaders(bodyBytes.length, extra);
         HandshakeResponse response = new HandshakeResponse(status, HttpHeads.reasonPhrase(status), headers);
         return new Rejected(response, HttpHeads.encode(HttpHeads.statusLine(status), headers, bodyBytes), problem);
     }

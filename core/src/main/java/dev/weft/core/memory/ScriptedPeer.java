@@ -9,6 +9,7 @@ import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeException;
 import dev.weft.api.handshake.HandshakeResponse;
 import dev.weft.api.handshake.Headers;
+import dev.weft.core.frame.FrameCollector;
 import dev.weft.core.frame.FrameDecoder;
 import dev.weft.core.frame.FrameEncoder;
 import dev.weft.core.frame.MaskKeySource;
@@ -229,39 +230,14 @@ public final class ScriptedPeer {
      * leniently (any reserved bits, any size) and unmasked.
      */
     public List<Frame> takeFrames() {
-        List<Frame> frames = new ArrayList<>();
         FrameDecoder decoder = new FrameDecoder(peerRole, Integer.MAX_VALUE);
         decoder.allowRsv(Frame.RSV_MASK);
-        ByteArrayOutputStream payload = new ByteArrayOutputStream();
-        boolean[] fin = new boolean[1];
-        int[] rsv = new int[1];
-        Opcode[] opcode = new Opcode[1];
-        decoder.decode(ByteBuffer.wrap(takeReceived()), new FrameDecoder.Listener() {
-            @Override
-            public void onFrameHeader(boolean f, int r, Opcode o, long length) {
-                fin[0] = f;
-                rsv[0] = r;
-                opcode[0] = o;
-                payload.reset();
-            }
-
-            @Override
-            public void onFramePayload(ByteBuffer chunk) {
-                byte[] b = new byte[chunk.remaining()];
-                chunk.get(chunk.position(), b);
-                payload.writeBytes(b);
-            }
-
-            @Override
-            public boolean onFrameEnd() {
-                frames.add(new Frame(fin[0], rsv[0], opcode[0], ByteBuffer.wrap(payload.toByteArray())));
-                return true;
-            }
-        });
+        FrameCollector collector = new FrameCollector();
+        decoder.decode(ByteBuffer.wrap(takeReceived()), collector);
         if (!decoder.isAtFrameBoundary()) {
             throw new IllegalStateException("the session wrote a partial frame");
         }
-        return frames;
+        return new ArrayList<>(collector.frames());
     }
 
     /**

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -77,13 +76,6 @@ public final class StaticResources implements HttpResponder {
     }
 
     private static ByteBuffer answer(int status, Headers extra, String message, boolean head) {
-        byte[] body = message.getBytes(StandardCharsets.UTF_8);
-        Headers headers = Headers.builder()
-                .add("Content-Type", "text/plain; charset=utf-8")
-                .add("Content-Length", Integer.toString(body.length))
-                .add("Connection", "close")
-                .addAll(extra)
-                .build();
-        return ServerHandshake.httpResponse(status, headers, head ? new byte[0] : body);
+        return ServerHandshake.textResponse(status, extra, message, head);
     }
 }

@@ -3,6 +3,7 @@ package dev.weft.transport.nio;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.Role;
+import dev.weft.core.frame.FrameCollector;
 import dev.weft.core.frame.FrameDecoder;
 import dev.weft.core.frame.FrameEncoder;
 
@@ -14,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 
 /**
  * A blocking-socket client that speaks raw bytes, for wire-level tests: it writes exactly what a
@@ -30,7 +30,7 @@ final class RawClient implements AutoCloseable {
     private final OutputStream out;
     private final FrameEncoder encoder = new FrameEncoder(Role.CLIENT, () -> 0x12345678);
     private final FrameDecoder decoder = new FrameDecoder(Role.CLIENT, Integer.MAX_VALUE);
-    private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+    private final FrameCollector frames = new FrameCollector();
 
     RawClient(int port) throws IOException {
         socket = new Socket();
@@ -92,51 +92,20 @@ final class RawClient implements AutoCloseable {
     /** The next frame from the server. */
     Frame readFrame() throws IOException {
         byte[] buffer = new byte[8192];
-        while (frames.isEmpty()) {
+        while (frames.frames().isEmpty()) {
             int n = in.read(buffer);
             if (n < 0) {
                 throw new IOException("end of stream before a frame");
             }
-            decode(ByteBuffer.wrap(buffer, 0, n));
+            decoder.decode(ByteBuffer.wrap(buffer, 0, n), frames);
         }
-        return frames.poll();
+        return frames.frames().poll();
     }
 
     /** Whether the server closed the connection (read returns end of stream) — after any frames. */
     boolean readsEndOfStream() throws IOException {
         return in.read() < 0;
     }
-
-    private void decode(ByteBuffer bytes) {
-        decoder.decode(bytes, collector);
-    }
-
-    /** Gathers frames whole across reads. */
-    private final FrameDecoder.Listener collector = new FrameDecoder.Listener() {
-        private final ByteArrayOutputStream payload = new ByteArrayOutputStream();
-        private boolean fin;
-        private Opcode opcode;
-
-        @Override
-        public void onFrameHeader(boolean fin, int rsv, Opcode opcode, long length) {
-            this.fin = fin;
-            this.opcode = opcode;
-            payload.reset();
-        }
-
-        @Override
-        public void onFramePayload(ByteBuffer chunk) {
-            byte[] b = new byte[chunk.remaining()];
-            chunk.get(chunk.position(), b);
-            payload.writeBytes(b);
-        }
-
-        @Override
-        public boolean onFrameEnd() {
-            frames.add(new Frame(fin, 0, opcode, ByteBuffer.wrap(payload.toByteArray())));
-            return true;
-        }
-    };
 
     @Override
     public void close() throws IOException {
