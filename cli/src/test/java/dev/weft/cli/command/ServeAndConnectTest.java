@@ -220,7 +220,7 @@ class ServeAndConnectTest {
         CliRun connect = CliRun.run("connect", "wss://127.0.0.1:1/echo");
 
         assertEquals(2, connect.exitCode());
-        assertEquals(List.of("weft: wss:// needs TLS: use the weft-transport-tls client for wss://127.0.0.1:1/echo"),
+        assertEquals(List.of("weft: wss:// needs TLS: build the client with a secure network layer (weft-transport-tls) for wss://127.0.0.1:1/echo"),
                 connect.err.lines());
     }
 
