@@ -37,7 +37,8 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     private int rsv;
     private Opcode opcode;
     private boolean gathering;
-    private byte[] frame = new byte[125];
+    /** Where a frame is gathered whole; empty until the first such frame, so idle connections hold none. */
+    private byte[] frame = new byte[0];
     private int frameLength;
 
     Inbound(Session session, WebSocketHandler handler, ExtensionChain extensions, WebSocketConfig config) {
@@ -64,7 +65,7 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         if (gathering) {
             frameLength = 0;
             if (payloadLength > frame.length) {
-                frame = new byte[(int) payloadLength];
+                frame = new byte[(int) Math.max(payloadLength, 125)];
             }
         } else {
             assembler.beginFrame(opcode, fin, payloadLength);
@@ -93,7 +94,7 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         if (gathering) {
             onWholeFrame(ByteBuffer.wrap(frame, 0, frameLength));
             if (frame.length > RETAINED_BUFFER) {
-                frame = new byte[125];
+                frame = new byte[0];
             }
         } else {
             assembler.endFrame();

@@ -76,7 +76,8 @@ public final class Session implements Connection {
     private final FrameEncoder encoder;
     private final FrameDecoder decoder;
     private final Inbound inbound;
-    private final ConcurrentMap<String, Object> attributes;
+    /** Made on first use (most connections never use it), unless interceptors set attributes. */
+    private volatile ConcurrentMap<String, Object> attributes;
     private Executor callbackExecutor;
     private SessionMetrics metrics = SessionMetrics.NONE;
 
@@ -118,7 +119,7 @@ public final class Session implements Connection {
         this.decoder = new FrameDecoder(role, config.maxFrameSize());
         this.decoder.allowRsv(extensions.rsv());
         this.inbound = new Inbound(this, handler, extensions, config);
-        this.attributes = new ConcurrentHashMap<>(agreement.attributes());
+        this.attributes = agreement.attributes().isEmpty() ? null : new ConcurrentHashMap<>(agreement.attributes());
     }
 
     // ---------------------------------------------------------------- transport side (loop thread)
@@ -317,7 +318,16 @@ public final class Session implements Connection {
 
     @Override
     public ConcurrentMap<String, Object> attributes() {
-        return attributes;
+        ConcurrentMap<String, Object> map = attributes;
+        if (map == null) {
+            synchronized (this) {
+                map = attributes;
+                if (map == null) {
+                    attributes = map = new ConcurrentHashMap<>();
+                }
+            }
+        }
+        return map;
     }
 
     @Override

@@ -461,6 +461,17 @@ class SessionTest {
         }
     }
 
+    @Test
+    void attributesCarryWhatInterceptorsLearntAndAreOneMapPerConnection() {
+        InMemoryPair pair = InMemoryPair.builder().config(PLAIN)
+                .interceptors(List.of((request, decision) -> decision.attributes().put("user", "ada")))
+                .connect(Recorder.recording(), Recorder.recording());
+        assertEquals("ada", pair.server().attributes().get("user"));
+        assertTrue(pair.client().attributes().isEmpty());
+        pair.client().attributes().put("k", 1);
+        assertEquals(1, pair.client().attributes().get("k"), "the same map on every call");
+    }
+
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
