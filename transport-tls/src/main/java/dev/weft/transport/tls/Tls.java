@@ -47,7 +47,9 @@ import static java.lang.System.Logger.Level.WARNING;
  * <p>A TLS failure fails the connection with an {@link IOException} saying what went wrong, such as
  * "the server's certificate is not valid for the host name ...", with the JDK's
  * {@link javax.net.ssl.SSLHandshakeException} as its cause; a client's {@code connect} future fails
- * with it. The factories are thread-safe and may be shared by any number of servers and clients.
+ * with it. The factories are thread-safe and may be shared by any number of servers and clients,
+ * but each secures one role: a server's factory given to a client (or the reverse) throws
+ * {@link IllegalArgumentException} when it is asked for a layer.
  */
 public final class Tls {
 
