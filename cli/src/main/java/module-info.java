@@ -4,6 +4,7 @@
  */
 module dev.weft.cli {
     requires dev.weft.transport.nio;
+    requires dev.weft.transport.tls;
     requires info.picocli;
     requires java.logging;
 

@@ -7,7 +7,9 @@ import dev.weft.api.WebSocketHandler;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.api.handshake.Headers;
 import dev.weft.cli.Terminal;
+import dev.weft.transport.nio.NetworkLayer;
 import dev.weft.transport.nio.WebSocketClient;
+import dev.weft.transport.tls.Tls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,6 +24,8 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -74,6 +78,15 @@ final class ConnectCommand implements Callable<Integer> {
             description = "A subprotocol to offer, in order of preference; may be repeated.")
     List<String> subprotocols = new ArrayList<>();
 
+    @Option(names = "--trust-cert", paramLabel = "FILE",
+            description = "For wss://, trust this certificate (PEM or DER) instead of the system's; "
+                    + "the host name is still checked.")
+    Path trustCertificate;
+
+    @Option(names = {"-k", "--insecure"},
+            description = "For wss://, trust any certificate and skip the host-name check (development only).")
+    boolean insecure;
+
     @Mixin
     VerboseOption verbose;
 
@@ -94,7 +107,18 @@ final class ConnectCommand implements Callable<Integer> {
                 .extensions(List.of())
                 .subprotocols(subprotocols)
                 .build();
-        try (WebSocketClient client = WebSocketClient.builder().config(config).build()) {
+        if (insecure && trustCertificate != null) {
+            throw new ParameterException(spec.commandLine(), "--insecure and --trust-cert cannot be used together");
+        }
+        NetworkLayer.Factory tls;
+        try {
+            tls = insecure ? Tls.insecureClient()
+                    : trustCertificate != null ? Tls.clientTrusting(trustCertificate) : Tls.client();
+        } catch (IOException | GeneralSecurityException e) {
+            terminal.err().println("weft: cannot read the certificate " + trustCertificate + ": " + Failures.describe(e));
+            return 2;
+        }
+        try (WebSocketClient client = WebSocketClient.builder().config(config).secureLayer(tls).build()) {
             Printer printer = new Printer();
             Connection connection;
             try {

@@ -6,6 +6,8 @@ import dev.weft.cli.web.WebPage;
 import dev.weft.transport.nio.Rooms;
 import dev.weft.transport.nio.TransportConfig;
 import dev.weft.transport.nio.WebSocketServer;
+import dev.weft.transport.tls.SelfSignedCertificate;
+import dev.weft.transport.tls.Tls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,9 +15,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,11 +44,12 @@ import static java.lang.System.Logger.Level.INFO;
             "  /chat/ROOM   relays each text message to all in ROOM (/chat: lobby)",
             "  /            a browser page with a chat view and an echo view",
             "",
-            "Prints 'listening on ws://HOST:PORT' on standard output once it accepts "
-                    + "connections. Ctrl-C or SIGTERM closes every connection with 1001 and exits "
-                    + "with status 0.",
+            "Prints 'listening on ws://HOST:PORT' (wss:// with TLS) on standard output once it "
+                    + "accepts connections. Ctrl-C or SIGTERM closes every connection with 1001 and "
+                    + "exits with status 0.",
             ""},
-        footer = {"", "Example:", "  weft serve --port 9001 --max-message-size 67108864"})
+        footer = {"", "Examples:", "  weft serve --port 9001 --max-message-size 67108864",
+            "  weft serve --tls-self-signed          (wss:// on port 8443)"})
 final class ServeCommand implements Callable<Integer> {
 
     private static final System.Logger LOG = System.getLogger(ServeCommand.class.getName());
@@ -54,9 +60,22 @@ final class ServeCommand implements Callable<Integer> {
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     String host;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
-            description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
-    int port;
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "Port to listen on (default: 8080, or 8443 with TLS; 0 picks a free one).")
+    Integer port;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = "Serve wss:// with the key and certificate in this PKCS12 or JKS keystore.")
+    Path tlsKeyStore;
+
+    @Option(names = "--tls-password", paramLabel = "PASSWORD", interactive = false,
+            description = "The password of --tls-keystore (and of its key).")
+    String tlsPassword;
+
+    @Option(names = "--tls-self-signed",
+            description = "Serve wss:// with a certificate for localhost and 127.0.0.1 made at start "
+                    + "(for development; clients must trust it or use --insecure).")
+    boolean tlsSelfSigned;
 
     @Option(names = "--threads", paramLabel = "N",
             description = "Event-loop threads (default: one per processor).")
@@ -89,19 +108,26 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            WebSocketServer built = build();
+            WebSocketServer built;
+            try {
+                built = build();
+            } catch (IOException | GeneralSecurityException e) {
+                terminal.err().println("weft: cannot set up TLS: " + Failures.describe(e));
+                return 2;
+            }
             try {
                 built.start();
             } catch (UncheckedIOException e) {
-                terminal.err().println("weft: cannot listen on " + host + ":" + port + ": " + Failures.describe(e.getCause()));
+                terminal.err().println("weft: cannot listen on " + host + ":" + port() + ": " + Failures.describe(e.getCause()));
                 return 2;
             }
             terminal.onStopRequest(this::stop);
             String address = hostAndPort(built.localAddress());
-            terminal.out().println("listening on ws://" + address);
+            String ws = tls() ? "wss://" : "ws://";
+            terminal.out().println("listening on " + ws + address);
             terminal.out().flush();
-            terminal.err().println("endpoints: ws://" + address + "/echo and ws://" + address
-                    + "/chat/ROOM; page: http://" + address + "/");
+            terminal.err().println("endpoints: " + ws + address + "/echo and " + ws + address
+                    + "/chat/ROOM; page: " + (tls() ? "https://" : "http://") + address + "/");
             terminal.err().flush();
             awaitStopRequest();
             int open = built.connections().size();
@@ -139,9 +165,23 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private WebSocketServer build() {
-        if (port < 0 || port > 65535) {
-            throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535: " + port);
+    private boolean tls() {
+        return tlsKeyStore != null || tlsSelfSigned;
+    }
+
+    private int port() {
+        return port != null ? port : tls() ? 8443 : 8080;
+    }
+
+    private WebSocketServer build() throws IOException, GeneralSecurityException {
+        if (port() < 0 || port() > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535: " + port());
+        }
+        if (tlsKeyStore != null && tlsSelfSigned) {
+            throw new ParameterException(spec.commandLine(), "--tls-keystore and --tls-self-signed cannot be used together");
+        }
+        if (tlsKeyStore != null && tlsPassword == null) {
+            throw new ParameterException(spec.commandLine(), "--tls-keystore needs --tls-password");
         }
         if (threads != null && threads < 1) {
             throw new ParameterException(spec.commandLine(), "--threads must be at least 1: " + threads);
@@ -160,7 +200,7 @@ final class ServeCommand implements Callable<Integer> {
                 .build();
         Rooms rooms = new Rooms();
         WebSocketServer.Builder builder = WebSocketServer.builder()
-                .bind(host, port)
+                .bind(host, port())
                 .config(config)
                 .transport(transportFor(maxMessageSize))
                 .endpoint("/echo", EchoHandler::new)
@@ -170,6 +210,14 @@ final class ServeCommand implements Callable<Integer> {
                 .httpResponder(WebPage.responder());
         if (threads != null) {
             builder.threads(threads);
+        }
+        if (tlsKeyStore != null) {
+            builder.networkLayer(Tls.server(tlsKeyStore, tlsPassword.toCharArray()));
+        } else if (tlsSelfSigned) {
+            SelfSignedCertificate certificate = SelfSignedCertificate.create();
+            builder.networkLayer(Tls.server(certificate.serverContext()));
+            terminal.err().println("self-signed certificate for localhost and 127.0.0.1; trust it with "
+                    + "'weft connect --trust-cert " + certificate.certificateFile() + "' or use --insecure");
         }
         LOG.log(INFO, () -> "messages up to " + maxMessageSize + " bytes, idle timeout "
                 + (idleTimeoutSeconds == 0 ? "off" : idleTimeoutSeconds + " s"));

@@ -217,11 +217,12 @@ class ServeAndConnectTest {
 
     @Test
     void aUrlTheClientCannotUseIsExplained() throws Exception {
-        CliRun connect = CliRun.run("connect", "wss://127.0.0.1:1/echo");
+        CliRun connect = CliRun.run("connect", "ftp://127.0.0.1:1/echo");
 
         assertEquals(2, connect.exitCode());
-        assertEquals(List.of("weft: wss:// needs TLS: build the client with a secure network layer (weft-transport-tls) for wss://127.0.0.1:1/echo"),
-                connect.err.lines());
+        assertEquals(1, connect.err.lines().size(), connect.err.text());
+        assertTrue(connect.err.lines().get(0).startsWith("weft: not a ws, wss, http or https URI: ftp://127.0.0.1:1/echo"),
+                connect.err.text());
     }
 
     @Test

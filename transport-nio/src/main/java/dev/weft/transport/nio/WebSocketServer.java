@@ -281,7 +281,8 @@ public final class WebSocketServer implements AutoCloseable {
             connection.reader(new ServerUpgrade(this, connection));
             connection.register(SelectionKey.OP_READ);
             connection.open();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // A failing network layer (a misconfigured TLS factory, say) costs this connection only.
             LOG.log(WARNING, "cannot set up an accepted connection", e);
             try {
                 channel.close();
