@@ -159,8 +159,8 @@ class WssEchoTest {
         assertEquals("before closing", onServer.nextText());
         c.close(1000, "done");
 
-        assertTrue(r.awaitClose().startsWith("1000 "));
-        assertTrue(onServer.awaitClose().startsWith("1000 "));
+        assertEquals("1000 ", r.awaitClose(), "the server echoes the code without a reason");
+        assertEquals("1000 done", onServer.awaitClose());
         // The server closes TCP first (RFC 6455 §7.1.1), after its close_notify: the client's
         // input ends by TLS, not by a bare TCP end.
         assertEquals("close_notify", clientInputEnds.ends.poll(Recorder.WAIT_SECONDS, TimeUnit.SECONDS));
