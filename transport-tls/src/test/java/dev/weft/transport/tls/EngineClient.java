@@ -3,6 +3,7 @@ package dev.weft.transport.tls;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.Role;
+import dev.weft.core.frame.FrameCollector;
 import dev.weft.core.frame.FrameDecoder;
 import dev.weft.core.frame.FrameEncoder;
 
@@ -20,7 +21,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 
@@ -49,7 +49,7 @@ final class EngineClient implements AutoCloseable {
     private final ByteArrayOutputStream plaintext = new ByteArrayOutputStream();
     private final FrameEncoder encoder = new FrameEncoder(Role.CLIENT, () -> 0x1234_5678);
     private final FrameDecoder decoder = new FrameDecoder(Role.CLIENT, Integer.MAX_VALUE);
-    private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+    private final FrameCollector collector = new FrameCollector();
     private boolean closeNotifyReceived;
 
     EngineClient(int port, SSLContext context, String protocol, Writes writes) throws IOException {
@@ -150,7 +150,7 @@ final class EngineClient implements AutoCloseable {
 
     /** The next frame from the server. */
     Frame nextFrame() throws IOException {
-        while (frames.isEmpty()) {
+        while (collector.frames().isEmpty()) {
             if (plaintext.size() == 0) {
                 unwrapOne();
                 continue;
@@ -159,7 +159,7 @@ final class EngineClient implements AutoCloseable {
             plaintext.reset();
             decoder.decode(bytes, collector);
         }
-        return frames.poll();
+        return collector.frames().poll();
     }
 
     /** Reads until the server's close_notify, then expects the TCP connection to end. */
@@ -257,31 +257,4 @@ final class EngineClient implements AutoCloseable {
         }
         network.position(network.position() + n).flip();
     }
-
-    /** Gathers frames whole across reads. */
-    private final FrameDecoder.Listener collector = new FrameDecoder.Listener() {
-        private final ByteArrayOutputStream payload = new ByteArrayOutputStream();
-        private boolean fin;
-        private Opcode opcode;
-
-        @Override
-        public void onFrameHeader(boolean fin, int rsv, Opcode opcode, long length) {
-            this.fin = fin;
-            this.opcode = opcode;
-            payload.reset();
-        }
-
-        @Override
-        public void onFramePayload(ByteBuffer chunk) {
-            byte[] b = new byte[chunk.remaining()];
-            chunk.get(chunk.position(), b);
-            payload.writeBytes(b);
-        }
-
-        @Override
-        public boolean onFrameEnd() {
-            frames.add(new Frame(fin, 0, opcode, ByteBuffer.wrap(payload.toByteArray())));
-            return true;
-        }
-    };
 }
