@@ -88,6 +88,9 @@ final class ConnectCommand implements Callable<Integer> {
     boolean insecure;
 
     @Mixin
+    ExtensionsOption extensions;
+
+    @Mixin
     VerboseOption verbose;
 
     @Spec
@@ -102,9 +105,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Headers extra = parseHeaders();
-        // Extensions are not offered (yet): what is typed is what goes on the wire.
+        // Only what --extensions names is offered: by default, what is typed is what goes on the wire.
         WebSocketConfig config = WebSocketConfig.builder()
-                .extensions(List.of())
+                .extensions(extensions.select(false))
                 .subprotocols(subprotocols)
                 .build();
         if (insecure && trustCertificate != null) {

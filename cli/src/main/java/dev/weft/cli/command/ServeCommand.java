@@ -1,6 +1,7 @@
 package dev.weft.cli.command;
 
 import dev.weft.api.WebSocketConfig;
+import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.cli.Terminal;
 import dev.weft.cli.web.WebPage;
 import dev.weft.transport.nio.Rooms;
@@ -22,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,8 @@ import static java.lang.System.Logger.Level.INFO;
             "  /echo        echoes every message: text as text, binary as binary",
             "  /chat/ROOM   relays each text message to all in ROOM (/chat: lobby)",
             "  /            a browser page with a chat view and an echo view",
+            "",
+            "Accepts every extension installed in the jar unless --extensions says otherwise.",
             "",
             "Prints 'listening on ws://HOST:PORT' (wss:// with TLS) on standard output once it "
                     + "accepts connections. Ctrl-C or SIGTERM closes every connection with 1001 and "
@@ -90,6 +94,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Close a connection whose peer sends nothing for this long; 0 never does "
                     + "(default: ${DEFAULT-VALUE}).")
     long idleTimeoutSeconds;
+
+    @Mixin
+    ExtensionsOption extensions;
 
     @Mixin
     VerboseOption verbose;
@@ -193,11 +200,14 @@ final class ServeCommand implements Callable<Integer> {
         if (idleTimeoutSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--idle-timeout must not be negative: " + idleTimeoutSeconds);
         }
+        List<ExtensionFactory> accepted = extensions.select(true);
         WebSocketConfig config = WebSocketConfig.builder()
                 .maxMessageSize(maxMessageSize)
                 .maxFrameSize(maxMessageSize)
                 .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+                .extensions(accepted)
                 .build();
+        LOG.log(INFO, () -> "extensions accepted: " + ExtensionsOption.describe(accepted));
         Rooms rooms = new Rooms();
         WebSocketServer.Builder builder = WebSocketServer.builder()
                 .bind(host, port())

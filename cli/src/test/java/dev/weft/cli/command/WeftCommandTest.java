@@ -35,6 +35,16 @@ class WeftCommandTest {
     }
 
     @Test
+    void anExtensionThatIsNotInstalledIsRefused() throws Exception {
+        CliRun connect = CliRun.run("connect", "ws://127.0.0.1:1/echo", "--extensions", "x-not-installed");
+        assertEquals(2, connect.exitCode());
+        assertTrue(connect.err.text().contains("no installed extension is called 'x-not-installed'"), connect.err.text());
+        CliRun serve = CliRun.run("serve", "--port", "0", "--extensions", "x-not-installed");
+        assertEquals(2, serve.exitCode());
+        assertTrue(serve.err.text().contains("no installed extension is called 'x-not-installed'"), serve.err.text());
+    }
+
+    @Test
     void versionComesFromTheBuild() throws Exception {
         CliRun version = CliRun.run("--version");
 
