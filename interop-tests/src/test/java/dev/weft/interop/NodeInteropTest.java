@@ -1,0 +1,114 @@
+package dev.weft.interop;
+
+import dev.weft.api.Connection;
+import dev.weft.api.WebSocketConfig;
+import dev.weft.transport.nio.WebSocketClient;
+import dev.weft.transport.nio.WebSocketServer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Weft against Node's {@code ws} library, an implementation nobody here wrote, both ways: Node's
+ * client against the Weft server, and the Weft client against Node's server. Needs Node.js and
+ * {@code interop-tests/node/node_modules}, which {@code .ci/run} installs ({@code npm ci}); without
+ * them these tests are reported as skipped with that reason, never passed silently.
+ */
+class NodeInteropTest {
+
+    private static final Path SCRIPTS = Path.of("node");
+
+    /** How both sides are set up; the names are what the Node scripts take. */
+    enum Mode {
+        NONE("none");
+
+        final String script;
+
+        Mode(String script) {
+            this.script = script;
+        }
+
+        WebSocketConfig config() {
+            return WeftEcho.config(32 << 20).toBuilder().extensions(List.of()).build();
+        }
+    }
+
+    @BeforeAll
+    static void needsNode() {
+        Assumptions.assumeTrue(Files.isDirectory(SCRIPTS.resolve("node_modules/ws")) && runs("node", "--version"),
+                "Node.js and interop-tests/node/node_modules are needed: run 'npm ci --prefix interop-tests/node' (.ci/run does)");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void nodeClientAgainstTheWeftServer(Mode mode) throws Exception {
+        try (WebSocketServer server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).config(mode.config())
+                .endpoint("/", () -> new WeftEcho(false)).build().start()) {
+            Process node = new ProcessBuilder("node", "client.mjs", "ws://127.0.0.1:" + server.port() + "/", mode.script)
+                    .directory(SCRIPTS.toFile()).redirectErrorStream(true).start();
+            String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(node.waitFor(60, TimeUnit.SECONDS), output);
+            assertEquals(0, node.exitValue(), output);
+            assertTrue(output.contains("closed 1000"), output);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void weftClientAgainstTheNodeServer(Mode mode) throws Exception {
+        Process node = new ProcessBuilder("node", "echo-server.mjs", mode.script).directory(SCRIPTS.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (WebSocketClient client = WebSocketClient.builder().config(mode.config()).build()) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+            String listening = out.readLine();
+            assertTrue(listening != null && listening.startsWith("port "), String.valueOf(listening));
+            WeftRecorder recorder = new WeftRecorder();
+            Connection c = client.connect(URI.create("ws://127.0.0.1:" + listening.substring(5) + "/"), recorder)
+                    .get(Inbox.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            for (int size : new int[] {0, 1, 125, 126, 4096, 65536, 1 << 20}) {
+                String text = Payloads.ascii(size);
+                byte[] data = Payloads.binary(size, size);
+                c.sendText(text);
+                c.sendBinary(ByteBuffer.wrap(data));
+                assertEquals(text, recorder.nextText());
+                assertArrayEquals(data, recorder.nextBinary());
+            }
+            c.close(1000, "done");
+            assertEquals("1000 done", recorder.awaitClose());
+        } finally {
+            node.getOutputStream().close(); // the server stops at the end of its input
+            if (!node.waitFor(20, TimeUnit.SECONDS)) {
+                node.destroyForcibly();
+            }
+        }
+    }
+
+    private static boolean runs(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
