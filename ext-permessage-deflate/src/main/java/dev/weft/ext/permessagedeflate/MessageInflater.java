@@ -80,7 +80,7 @@ final class MessageInflater implements AutoCloseable {
         if (!inflating) {
             return frame;
         }
-        out = new byte[(int) Math.min(Math.max(frame.payloadLength() * 4L, SMALLEST_OUTPUT), STEP)];
+        out = new byte[(int) room(Math.min(Math.max(frame.payloadLength() * 4L, SMALLEST_OUTPUT), STEP))];
         outLength = 0;
         inflate(frame.payload());
         if (frame.fin()) {
@@ -143,11 +143,18 @@ final class MessageInflater implements AutoCloseable {
         }
     }
 
-    /** Makes room for more output, never more than the message may still take plus one byte. */
+    /** Makes room for more output: doubling, but at most {@link #room}. */
     private void grow() {
-        long allowed = maxMessageSize - messageSize + 1;
-        long more = Math.min(Math.max(out.length, STEP), allowed);
-        out = Arrays.copyOf(out, (int) Math.min(outLength + more, LARGEST_ARRAY));
+        out = Arrays.copyOf(out, (int) Math.min(outLength + room(Math.max(out.length, STEP)), LARGEST_ARRAY));
+    }
+
+    /**
+     * {@code wanted} bytes of output space, or less: never more than the message may still take
+     * plus the one byte that shows it went over, so a message over the limit costs no more memory
+     * than one at the limit.
+     */
+    private long room(long wanted) {
+        return Math.min(wanted, maxMessageSize - messageSize + 1);
     }
 
     @Override
