@@ -8,7 +8,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
@@ -107,7 +109,7 @@ class WireTest {
     void messagesUnderTheThresholdAndControlFramesGoUncompressed() {
         ScriptedPeer peer = connect(PerMessageDeflate.builder().threshold(6).build());
         peer.connection().sendText("Hello");
-        peer.connection().ping(java.nio.ByteBuffer.wrap(hex("48 65 6c 6c 6f 21")));
+        peer.connection().ping(ByteBuffer.wrap(hex("48 65 6c 6c 6f 21")));
         peer.connection().sendText("Hello!");
         peer.flush();
         assertArrayEquals(hex("81 05 48 65 6c 6c 6f" + "89 06 48 65 6c 6c 6f 21"
@@ -194,7 +196,7 @@ class WireTest {
                 compressed.write(out, 0, n);
             }
             byte[] bytes = compressed.toByteArray();
-            return java.util.Arrays.copyOf(bytes, bytes.length - 4);
+            return Arrays.copyOf(bytes, bytes.length - 4);
         } finally {
             deflater.end();
         }
