@@ -1,0 +1,121 @@
+package dev.weft.ext.permessagedeflate;
+
+import dev.weft.api.Frame;
+import dev.weft.api.Opcode;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.zip.Deflater;
+
+/**
+ * The sending half of permessage-deflate: compresses outgoing data messages as RFC 7692 §7.2.1
+ * describes, frame by frame, so that a message sent in parts is compressed in parts. Not
+ * thread-safe: one connection uses it on one thread.
+ *
+ * <p>Each frame's payload is deflated and flushed with {@code SYNC_FLUSH}, which ends the output
+ * on a byte boundary with an empty stored block ({@code 00 00 ff ff}); only the last frame of a
+ * message has that block removed. The first frame of a compressed message carries RSV1, the others
+ * do not. RSV1 (the "Per-Message Compressed" bit, RFC 7692 §6) says of each message whether it is
+ * compressed, so a message that fits in one frame and is shorter than the threshold is sent as it
+ * is, RSV1 clear: compressing it would save little or even grow it. A message sent in parts is
+ * always compressed, since its size is unknown when its first frame goes out. Control frames are
+ * never compressed: RFC 7692 §6 compresses data messages only.
+ *
+ * <p>The zlib context is made on the first compressed message, so a connection that sends only
+ * small messages never holds one.
+ */
+final class MessageDeflater implements AutoCloseable {
+
+    /** The end of a flushed DEFLATE stream: an empty stored block's LEN and NLEN. */
+    private static final int TAIL_LENGTH = 4;
+
+    private final int level;
+    private final int threshold;
+    private final boolean resetAfterMessage;
+    private Deflater deflater;
+    /** Whether the data message in progress is being compressed; set by its first frame. */
+    private boolean compressing;
+
+    /**
+     * @param level the zlib compression level, 0 to 9
+     * @param threshold messages in one frame shorter than this many bytes go uncompressed
+     * @param resetAfterMessage whether this direction uses no context takeover: each message is
+     *     compressed without reference to the ones before
+     */
+    MessageDeflater(int level, int threshold, boolean resetAfterMessage) {
+        this.level = level;
+        this.threshold = threshold;
+        this.resetAfterMessage = resetAfterMessage;
+    }
+
+    /** The frame to send in place of {@code frame}. */
+    Frame encode(Frame frame) {
+        if (frame.opcode().isControl()) {
+            return frame;
+        }
+        boolean first = frame.opcode() != Opcode.CONTINUATION;
+        if (first) {
+            compressing = !frame.fin() || frame.payloadLength() >= threshold;
+        }
+        if (!compressing) {
+            return frame;
+        }
+        ByteBuffer compressed = deflate(frame.payload(), frame.fin());
+        // "the RSV1 bit is set only on the first frame" (RFC 7692 §7.2.3.1)
+        int rsv = first ? frame.rsv() | Frame.RSV1 : frame.rsv();
+        return new Frame(frame.fin(), rsv, frame.opcode(), compressed);
+    }
+
+    private ByteBuffer deflate(ByteBuffer payload, boolean endOfMessage) {
+        if (deflater == null) {
+            deflater = Zlib.newDeflater(level);
+        }
+        deflater.setInput(payload);
+        // Room for incompressible data as stored blocks plus the flush, so one call usually does.
+        byte[] out = new byte[payload.remaining() + payload.remaining() / 64 + 16];
+        int length = 0;
+        while (true) {
+            length += deflater.deflate(out, length, out.length - length, Deflater.SYNC_FLUSH);
+            // Deflater: if the output space was filled, "this method should be invoked again with the
+            // same flush parameter and more output space".
+            if (length < out.length) {
+                break;
+            }
+            out = Arrays.copyOf(out, out.length * 2);
+        }
+        if (endOfMessage) {
+            length = endMessage(out, length);
+            if (resetAfterMessage) {
+                deflater.reset();
+            }
+        }
+        return ByteBuffer.wrap(out, 0, length);
+    }
+
+    /**
+     * Ends the message's compressed data as RFC 7692 §7.2.1 asks: "If the resulting data does not
+     * end with an empty DEFLATE block with no compression [...], append an empty DEFLATE block with
+     * no compression to the tail end. Remove 4 octets (that are 0x00 0x00 0xff 0xff) from the tail
+     * end."
+     *
+     * @return the new length of {@code out}
+     */
+    private static int endMessage(byte[] out, int length) {
+        if (length >= TAIL_LENGTH && out[length - 4] == 0 && out[length - 3] == 0
+                && out[length - 2] == (byte) 0xff && out[length - 1] == (byte) 0xff) {
+            return length - TAIL_LENGTH;
+        }
+        // zlib writes nothing for a flush with no new input since the last flush (an empty last
+        // frame, or an empty message after another): the data sent so far already ends with an
+        // empty block, but that is in an earlier frame. Appending an empty block here and removing
+        // its last 4 octets leaves its header octet, 0x00 (RFC 7692 §7.2.3.6).
+        out[0] = 0;
+        return 1;
+    }
+
+    @Override
+    public void close() {
+        Zlib.end(deflater);
+        deflater = null;
+    }
+}

@@ -1,0 +1,260 @@
+package dev.weft.ext.permessagedeflate;
+
+import dev.weft.api.CloseCodes;
+import dev.weft.api.WebSocketException;
+import dev.weft.api.extension.Extension;
+import dev.weft.api.extension.ExtensionContext;
+import dev.weft.api.extension.ExtensionFactory;
+import dev.weft.api.extension.ExtensionParameters;
+
+import java.util.List;
+import java.util.Optional;
+
+import static dev.weft.ext.permessagedeflate.DeflateParameters.ABSENT;
+import static dev.weft.ext.permessagedeflate.DeflateParameters.CLIENT_NO_CONTEXT_TAKEOVER;
+import static dev.weft.ext.permessagedeflate.DeflateParameters.MAX_WINDOW_BITS;
+import static dev.weft.ext.permessagedeflate.DeflateParameters.SERVER_MAX_WINDOW_BITS;
+import static dev.weft.ext.permessagedeflate.DeflateParameters.SERVER_NO_CONTEXT_TAKEOVER;
+
+/**
+ * The permessage-deflate extension (RFC 7692): negotiation for both roles, and the
+ * {@link Extension} that compresses each data message with DEFLATE on the JDK's zlib. Immutable
+ * and thread-safe: one instance serves every connection.
+ *
+ * <h2>Settings</h2>
+ * The public constructor (used by {@code ServiceLoader}) takes the defaults; {@link #builder()}
+ * tunes them:
+ * <ul>
+ * <li>{@link Builder#compressionLevel(int) compressionLevel}: zlib's level, 0 (stored) to 9 (best);
+ *     default {@value #DEFAULT_COMPRESSION_LEVEL}, zlib's own default balance of speed and size.</li>
+ * <li>{@link Builder#threshold(int) threshold}: a message sent in one frame and shorter than this
+ *     many bytes goes uncompressed; default {@value #DEFAULT_THRESHOLD}, below which DEFLATE's
+ *     block overhead eats most of what it saves.</li>
+ * <li>{@link Builder#clientNoContextTakeover(boolean) clientNoContextTakeover}: the client
+ *     compresses each message on its own. A client offers {@code client_no_context_takeover} and
+ *     keeps to it whatever the server answers; a server puts it in every response. Default off.</li>
+ * <li>{@link Builder#serverNoContextTakeover(boolean) serverNoContextTakeover}: the server
+ *     compresses each message on its own. A client offers {@code server_no_context_takeover}; a
+ *     server puts it in every response. Default off.</li>
+ * </ul>
+ *
+ * <h2>Window sizes</h2>
+ * The JDK's {@code Deflater} always compresses with a 32 KiB window ({@code window_bits} 15), and
+ * its {@code Inflater} takes any window. So a client never offers {@code client_max_window_bits}
+ * (a server could then answer with a window it cannot keep to) and refuses a response that names
+ * it, and a server declines an offer whose {@code server_max_window_bits} is below 15. Neither end
+ * ever needs to limit the peer's window.
+ *
+ * <h2>Failures</h2>
+ * A server declines an offer it cannot take (the engine then tries the client's next offer). A
+ * client refuses a response it cannot take with a {@link WebSocketException} carrying 1002
+ * ({@link CloseCodes#PROTOCOL_ERROR}): the server has broken RFC 7692's negotiation rules, and the
+ * handshake fails before any frame is sent. On an agreed connection: RSV1 on a control or
+ * continuation frame fails with 1002, data that does not inflate with 1007, a message that inflates
+ * past {@link ExtensionContext#maxMessageSize()} with 1009.
+ */
+public final class PerMessageDeflate implements ExtensionFactory {
+
+    /** The registered extension name. */
+    public static final String NAME = "permessage-deflate";
+    /** The default compression level. */
+    public static final int DEFAULT_COMPRESSION_LEVEL = 6;
+    /** The default threshold, in bytes, below which a message goes uncompressed. */
+    public static final int DEFAULT_THRESHOLD = 64;
+
+    private final int compressionLevel;
+    private final int threshold;
+    private final boolean clientNoContextTakeover;
+    private final boolean serverNoContextTakeover;
+
+    /** permessage-deflate with the default settings. */
+    public PerMessageDeflate() {
+        this(builder());
+    }
+
+    private PerMessageDeflate(Builder b) {
+        this.compressionLevel = b.compressionLevel;
+        this.threshold = b.threshold;
+        this.clientNoContextTakeover = b.clientNoContextTakeover;
+        this.serverNoContextTakeover = b.serverNoContextTakeover;
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** One offer: {@code permessage-deflate}, with the no-context-takeover parameters configured. */
+    @Override
+    public List<ExtensionParameters> offers(ExtensionContext context) {
+        ExtensionParameters offer = ExtensionParameters.of(NAME);
+        if (serverNoContextTakeover) {
+            offer = offer.with(SERVER_NO_CONTEXT_TAKEOVER);
+        }
+        if (clientNoContextTakeover) {
+            offer = offer.with(CLIENT_NO_CONTEXT_TAKEOVER);
+        }
+        return List.of(offer);
+    }
+
+    @Override
+    public Optional<Extension> accept(ExtensionParameters offer, ExtensionContext context) {
+        DeflateParameters asked;
+        try {
+            // "A server MUST decline an extension negotiation offer for this extension if any of the
+            // following conditions are met: [an undefined parameter, an invalid value, a repeated
+            // parameter]" (RFC 7692 §7.1)
+            asked = DeflateParameters.parse(offer);
+        } catch (IllegalArgumentException malformed) {
+            return Optional.empty();
+        }
+        // "A server declines an extension negotiation offer with this parameter if the server
+        // doesn't support it." (RFC 7692 §7.1.2.1) The JDK's Deflater cannot use a smaller window.
+        if (asked.serverMaxWindowBits() != ABSENT && asked.serverMaxWindowBits() < MAX_WINDOW_BITS) {
+            return Optional.empty();
+        }
+        ExtensionParameters response = ExtensionParameters.of(NAME);
+        // "A server accepts an extension negotiation offer that includes the
+        // "server_no_context_takeover" extension parameter by including the
+        // "server_no_context_takeover" extension parameter in the corresponding extension negotiation
+        // response" and "MAY include [it] [...] even if the [...] offer [...] doesn't include [it]"
+        // (RFC 7692 §7.1.1.1)
+        boolean serverResets = serverNoContextTakeover || asked.serverNoContextTakeover();
+        if (serverResets) {
+            response = response.with(SERVER_NO_CONTEXT_TAKEOVER);
+        }
+        // "If the received extension negotiation offer includes the "client_no_context_takeover"
+        // extension parameter, the server may [...] use the parameter to avoid taking over the LZ77
+        // sliding window unnecessarily by including the "client_no_context_takeover" extension
+        // parameter in the corresponding extension negotiation response" (RFC 7692 §7.1.1.2): this
+        // server does, so the agreement says what the client already promised.
+        boolean clientResets = clientNoContextTakeover || asked.clientNoContextTakeover();
+        if (clientResets) {
+            response = response.with(CLIENT_NO_CONTEXT_TAKEOVER);
+        }
+        // "A server accepts an extension negotiation offer with this parameter by including the
+        // "server_max_window_bits" extension parameter in the extension negotiation response [...]
+        // with the same or smaller value as the offer." (RFC 7692 §7.1.2.1) Only 15 gets this far.
+        if (asked.serverMaxWindowBits() != ABSENT) {
+            response = response.with(SERVER_MAX_WINDOW_BITS, Integer.toString(MAX_WINDOW_BITS));
+        }
+        // A client_max_window_bits in the offer is left unanswered: "the server MAY include" it
+        // (RFC 7692 §7.1.2.2), and this server's Inflater reads any window, so it never limits it.
+        return Optional.of(extension(response, serverResets, clientResets, context));
+    }
+
+    /**
+     * @throws WebSocketException with 1002 if the response breaks RFC 7692 §7.1 or asks for what
+     *     this client cannot do
+     */
+    @Override
+    public Extension accepted(ExtensionParameters response, ExtensionContext context) {
+        DeflateParameters agreed;
+        try {
+            // "A client MUST _Fail the WebSocket Connection_ if the peer server accepted an extension
+            // negotiation offer for this extension with an extension negotiation response meeting any
+            // of the following conditions: [an undefined parameter, an invalid value, a repeated
+            // parameter, a configuration the client does not support]" (RFC 7692 §7.1)
+            agreed = DeflateParameters.parse(response);
+        } catch (IllegalArgumentException malformed) {
+            throw refused(malformed.getMessage());
+        }
+        // "If a received extension negotiation offer doesn't have the "client_max_window_bits"
+        // extension parameter, the corresponding extension negotiation response to the offer MUST
+        // NOT include the "client_max_window_bits" extension parameter." (RFC 7692 §7.1.2.2) This
+        // client never offers it: the JDK's Deflater could not keep to a smaller window.
+        if (agreed.clientMaxWindowBits() != ABSENT) {
+            throw refused("the server sent client_max_window_bits, which was not offered");
+        }
+        // "A server accepts an extension negotiation offer that includes the
+        // "server_no_context_takeover" extension parameter by including the
+        // "server_no_context_takeover" extension parameter in the corresponding extension negotiation
+        // response" (RFC 7692 §7.1.1.1): without it, the server did not take this client's offer.
+        if (serverNoContextTakeover && !agreed.serverNoContextTakeover()) {
+            throw refused("server_no_context_takeover was offered but the server did not agree to it");
+        }
+        // Any server_max_window_bits the parser let through (8 to 15) is fine: the Inflater reads
+        // any window up to 32 KiB. The client keeps to client_no_context_takeover when it offered
+        // it, as its offer was "a hint that [...] the client is not going to use context takeover"
+        // (RFC 7692 §7.1.1.2), and when the server asks for it.
+        boolean clientResets = clientNoContextTakeover || agreed.clientNoContextTakeover();
+        return extension(response, clientResets, agreed.serverNoContextTakeover(), context);
+    }
+
+    private Extension extension(ExtensionParameters agreed, boolean ownResets, boolean peerResets,
+                                ExtensionContext context) {
+        return new DeflateExtension(agreed, new MessageDeflater(compressionLevel, threshold, ownResets),
+                new MessageInflater(peerResets, context.maxMessageSize()));
+    }
+
+    private static WebSocketException refused(String problem) {
+        return new WebSocketException(CloseCodes.PROTOCOL_ERROR, "permessage-deflate response refused: " + problem);
+    }
+
+    @Override
+    public String toString() {
+        return "PerMessageDeflate[level=" + compressionLevel + ", threshold=" + threshold
+                + ", clientNoContextTakeover=" + clientNoContextTakeover
+                + ", serverNoContextTakeover=" + serverNoContextTakeover + "]";
+    }
+
+    /** Settings for a {@link PerMessageDeflate}; see its class comment for what each means. Not thread-safe. */
+    public static final class Builder {
+        private int compressionLevel = DEFAULT_COMPRESSION_LEVEL;
+        private int threshold = DEFAULT_THRESHOLD;
+        private boolean clientNoContextTakeover;
+        private boolean serverNoContextTakeover;
+
+        private Builder() {
+        }
+
+        /**
+         * The zlib compression level (default {@value PerMessageDeflate#DEFAULT_COMPRESSION_LEVEL}).
+         *
+         * @throws IllegalArgumentException unless 0 to 9
+         */
+        public Builder compressionLevel(int level) {
+            if (level < 0 || level > 9) {
+                throw new IllegalArgumentException("compression level must be 0 to 9: " + level);
+            }
+            this.compressionLevel = level;
+            return this;
+        }
+
+        /**
+         * Messages sent in one frame and shorter than this many bytes go uncompressed (default
+         * {@value PerMessageDeflate#DEFAULT_THRESHOLD}; 0 compresses every message).
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder threshold(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("threshold must not be negative: " + bytes);
+            }
+            this.threshold = bytes;
+            return this;
+        }
+
+        /** Whether the client compresses each message without the ones before (default false). */
+        public Builder clientNoContextTakeover(boolean enabled) {
+            this.clientNoContextTakeover = enabled;
+            return this;
+        }
+
+        /** Whether the server compresses each message without the ones before (default false). */
+        public Builder serverNoContextTakeover(boolean enabled) {
+            this.serverNoContextTakeover = enabled;
+            return this;
+        }
+
+        /** The factory with these settings. */
+        public PerMessageDeflate build() {
+            return new PerMessageDeflate(this);
+        }
+    }
+}

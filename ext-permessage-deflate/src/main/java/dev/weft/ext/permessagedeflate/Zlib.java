@@ -1,0 +1,53 @@
+package dev.weft.ext.permessagedeflate;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * Makes and ends this module's zlib contexts, and counts the live ones. Each context holds native
+ * memory the garbage collector does not see, so one that is not ended when its connection ends is
+ * a leak; tests read the count to prove there is none. Thread-safe.
+ */
+final class Zlib {
+
+    private static final AtomicInteger LIVE = new AtomicInteger();
+
+    private Zlib() {
+    }
+
+    /** A raw DEFLATE compressor (no zlib header or checksum: RFC 7692 §7.2.1 sends bare DEFLATE data). */
+    static Deflater newDeflater(int level) {
+        Deflater deflater = new Deflater(level, true);
+        LIVE.incrementAndGet();
+        return deflater;
+    }
+
+    /** A raw DEFLATE decompressor. */
+    static Inflater newInflater() {
+        Inflater inflater = new Inflater(true);
+        LIVE.incrementAndGet();
+        return inflater;
+    }
+
+    /** Frees {@code deflater}'s native memory; {@code null} (never made) is fine. */
+    static void end(Deflater deflater) {
+        if (deflater != null) {
+            deflater.end();
+            LIVE.decrementAndGet();
+        }
+    }
+
+    /** Frees {@code inflater}'s native memory; {@code null} (never made) is fine. */
+    static void end(Inflater inflater) {
+        if (inflater != null) {
+            inflater.end();
+            LIVE.decrementAndGet();
+        }
+    }
+
+    /** How many contexts this module made and has not ended yet, across every connection. */
+    static int live() {
+        return LIVE.get();
+    }
+}

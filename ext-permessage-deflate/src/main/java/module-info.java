@@ -1,0 +1,11 @@
+/**
+ * The permessage-deflate WebSocket extension (RFC 7692), registered with {@code ServiceLoader}.
+ * See {@link dev.weft.ext.permessagedeflate} for how it is enabled and tuned.
+ */
+module dev.weft.ext.permessagedeflate {
+    requires dev.weft.api;
+
+    exports dev.weft.ext.permessagedeflate;
+
+    provides dev.weft.api.extension.ExtensionFactory with dev.weft.ext.permessagedeflate.PerMessageDeflate;
+}

@@ -1,0 +1,112 @@
+package dev.weft.ext.permessagedeflate;
+
+import dev.weft.api.CloseCodes;
+import dev.weft.api.Frame;
+import dev.weft.api.Opcode;
+import dev.weft.api.Role;
+import dev.weft.api.WebSocketConfig;
+import dev.weft.api.WebSocketException;
+import dev.weft.api.extension.ExtensionContext;
+import dev.weft.api.extension.ExtensionParameters;
+import dev.weft.core.memory.InMemoryPair;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Native zlib contexts and memory: made only when needed, always ended, bounded under attack. */
+class ResourceTest {
+
+    private static final ExtensionParameters AGREED = ExtensionParameters.of(PerMessageDeflate.NAME);
+
+    @Test
+    void twoThousandConnectionsLeaveNoZlibContextBehind() {
+        WebSocketConfig config = WebSocketConfig.builder().extensions(List.of(new PerMessageDeflate())).build();
+        int before = Zlib.live();
+        String message = "compressed because it is longer than the default threshold of sixty-four bytes";
+        for (int i = 0; i < 2000; i++) {
+            Events client = Events.recording();
+            InMemoryPair pair = InMemoryPair.builder().config(config).connect(Events.echoing(), client);
+            pair.client().sendText(message);
+            pair.flush();
+            assertEquals(List.of("text:" + message), client.take());
+            if (i == 0) {
+                assertEquals(before + 4, Zlib.live(), "a deflater and an inflater at each end");
+            }
+            // Half end with the close handshake, half abruptly.
+            if (i % 2 == 0) {
+                pair.client().close();
+            } else {
+                pair.client().abort();
+            }
+            pair.flush();
+        }
+        assertEquals(before, Zlib.live());
+    }
+
+    @Test
+    void anExtensionThatCompressesNothingHoldsNoZlibContext() {
+        int before = Zlib.live();
+        try (DeflateExtension agreed = (DeflateExtension) new PerMessageDeflate()
+                .accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20))) {
+            Frame small = Frame.text("below the threshold");
+            assertSame(small, agreed.encode(small));
+            Frame uncompressed = Frame.text("sent without RSV1");
+            assertSame(uncompressed, agreed.decode(uncompressed));
+            Frame ping = Frame.ping(ByteBuffer.wrap(new byte[] {1}));
+            assertSame(ping, agreed.encode(ping));
+            assertEquals(before, Zlib.live());
+        }
+    }
+
+    @Test
+    void aMessageOverTheThresholdIsCompressedWithRsv1() {
+        try (DeflateExtension agreed = (DeflateExtension) new PerMessageDeflate()
+                .accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20))) {
+            String text = "a".repeat(PerMessageDeflate.DEFAULT_THRESHOLD);
+            Frame sent = agreed.encode(Frame.text(text));
+            assertTrue(sent.rsv1());
+            assertTrue(sent.payloadLength() < text.length(), sent.toString());
+        }
+    }
+
+    @Test
+    void theInflatedSizeIsLimitedAcrossTheFramesOfAMessage() {
+        int limit = 1024 * 1024;
+        byte[] lastPart = WireTest.zeros(limit / 2);
+        // A fragment before the last keeps the end of its flush (RFC 7692 §7.2.3.1's first fragment).
+        byte[] halfLimit = Arrays.copyOf(lastPart, lastPart.length + 4);
+        halfLimit[halfLimit.length - 2] = (byte) 0xff;
+        halfLimit[halfLimit.length - 1] = (byte) 0xff;
+        try (DeflateExtension agreed = (DeflateExtension) new PerMessageDeflate()
+                .accept(AGREED, new ExtensionContext(Role.SERVER, 1 << 20, limit)).orElseThrow()) {
+            // Each fragment on its own is under the limit; the third takes the message over it.
+            Frame first = agreed.decode(new Frame(false, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(halfLimit)));
+            Frame second = agreed.decode(new Frame(false, 0, Opcode.CONTINUATION, ByteBuffer.wrap(halfLimit)));
+            assertEquals(limit, first.payloadLength() + second.payloadLength());
+            WebSocketException e = assertThrows(WebSocketException.class,
+                    () -> agreed.decode(new Frame(true, 0, Opcode.CONTINUATION, ByteBuffer.wrap(lastPart))));
+            assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
+            assertEquals(limit + 1, agreed.inflatedMessageSize(), "inflation stops one byte past the limit");
+        }
+    }
+
+    @Test
+    void aBombStopsInflatingOneBytePastTheLimit() {
+        int limit = 64 * 1024;
+        byte[] bomb = WireTest.zeros(256 * 1024 * 1024);
+        try (DeflateExtension agreed = (DeflateExtension) new PerMessageDeflate()
+                .accept(AGREED, new ExtensionContext(Role.SERVER, 1 << 20, limit)).orElseThrow()) {
+            WebSocketException e = assertThrows(WebSocketException.class,
+                    () -> agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
+            assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
+            assertEquals(limit + 1, agreed.inflatedMessageSize());
+        }
+    }
+}
