@@ -69,6 +69,17 @@ class ServeAndConnectTest {
     }
 
     @Test
+    void connectOffersTheExtensionsItIsToldAndServeAcceptsThem() throws Exception {
+        CliRun connect = CliRun.start("compressed {\"json\": true}\n", "connect", "ws://" + base + "/echo",
+                "--extensions", "permessage-deflate");
+
+        assertEquals(0, connect.exitCode(), connect.err.text());
+        assertEquals("compressed {\"json\": true}\n", connect.out.text());
+        assertEquals(List.of("connected to ws://" + base + "/echo (subprotocol: none, extensions: permessage-deflate)"),
+                connect.err.lines());
+    }
+
+    @Test
     void chatRelaysToEveryoneInTheRoomOnly() throws Exception {
         PipedOutputStream aliceTypes = new PipedOutputStream();
         CliRun alice = CliRun.start(new PipedInputStream(aliceTypes), "connect", "ws://" + base + "/chat/room1");
