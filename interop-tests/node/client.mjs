@@ -21,8 +21,9 @@ for (const size of sizes) {
 }
 let next = 0;
 const fail = (why) => { console.error(why); process.exit(1); };
+// The server's own words: the extensions it agreed to, parameters included.
+socket.on('upgrade', (response) => console.log(`negotiated ${response.headers['sec-websocket-extensions'] ?? ''}`));
 socket.on('open', () => {
-  console.log(`negotiated ${socket.extensions}`);
   for (const m of expected) socket.send(m.data, { binary: m.binary });
 });
 socket.on('message', (data, isBinary) => {

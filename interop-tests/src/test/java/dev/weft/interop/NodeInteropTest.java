@@ -2,6 +2,8 @@ package dev.weft.interop;
 
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketConfig;
+import dev.weft.api.extension.ExtensionFactory;
+import dev.weft.ext.permessagedeflate.PerMessageDeflate;
 import dev.weft.transport.nio.WebSocketClient;
 import dev.weft.transport.nio.WebSocketServer;
 import org.junit.jupiter.api.Assumptions;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +39,12 @@ class NodeInteropTest {
 
     /** How both sides are set up; the names are what the Node scripts take. */
     enum Mode {
-        NONE("none");
+        /** No compression. */
+        NONE("none"),
+        /** permessage-deflate, each side keeping its compression context between messages. */
+        TAKEOVER("takeover"),
+        /** permessage-deflate, both sides resetting their context after each message. */
+        NO_TAKEOVER("no-takeover");
 
         final String script;
 
@@ -45,7 +53,21 @@ class NodeInteropTest {
         }
 
         WebSocketConfig config() {
-            return WeftEcho.config(32 << 20).toBuilder().extensions(List.of()).build();
+            List<ExtensionFactory> extensions = this == NONE ? List.of() : List.of(PerMessageDeflate.builder()
+                    .threshold(0)
+                    .clientNoContextTakeover(this == NO_TAKEOVER)
+                    .serverNoContextTakeover(this == NO_TAKEOVER)
+                    .build());
+            return WeftEcho.config(32 << 20).toBuilder().extensions(extensions).build();
+        }
+
+        /** The agreement both sides must reach, as the server's response header lists it. */
+        String agreed() {
+            return switch (this) {
+                case NONE -> "";
+                case TAKEOVER -> "permessage-deflate";
+                case NO_TAKEOVER -> "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
+            };
         }
     }
 
@@ -66,6 +88,7 @@ class NodeInteropTest {
             assertTrue(node.waitFor(60, TimeUnit.SECONDS), output);
             assertEquals(0, node.exitValue(), output);
             assertTrue(output.contains("closed 1000"), output);
+            assertTrue(output.contains("negotiated " + mode.agreed() + "\n"), output);
         }
     }
 
@@ -81,6 +104,7 @@ class NodeInteropTest {
             WeftRecorder recorder = new WeftRecorder();
             Connection c = client.connect(URI.create("ws://127.0.0.1:" + listening.substring(5) + "/"), recorder)
                     .get(Inbox.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(mode.agreed(), c.extensions().stream().map(Object::toString).collect(Collectors.joining(", ")));
             for (int size : new int[] {0, 1, 125, 126, 4096, 65536, 1 << 20}) {
                 String text = Payloads.ascii(size);
                 byte[] data = Payloads.binary(size, size);
