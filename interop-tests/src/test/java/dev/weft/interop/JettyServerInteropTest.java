@@ -5,6 +5,7 @@ import dev.weft.api.Connection;
 import dev.weft.api.ConnectionState;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.handshake.HandshakeException;
+import dev.weft.ext.permessagedeflate.PerMessageDeflate;
 import dev.weft.transport.nio.WebSocketClient;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -95,6 +96,30 @@ class JettyServerInteropTest {
     @BeforeEach
     void forgetEarlierCloses() {
         jettyCloses.clear();
+    }
+
+    @ParameterizedTest(name = "no context takeover: {0}")
+    @ValueSource(booleans = {false, true})
+    void compressesWithPermessageDeflate(boolean noContextTakeover) throws Exception {
+        PerMessageDeflate deflate = PerMessageDeflate.builder().threshold(0)
+                .clientNoContextTakeover(noContextTakeover).serverNoContextTakeover(noContextTakeover).build();
+        try (WebSocketClient compressing = WebSocketClient.builder()
+                .config(WebSocketConfig.builder().extensions(List.of(deflate)).build()).build()) {
+            WeftRecorder recorder = new WeftRecorder();
+            Connection c = compressing.connect(URI.create("ws://127.0.0.1:" + port + "/echo"), recorder)
+                    .get(WeftRecorder.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            assertEquals("permessage-deflate", c.extensions().get(0).name());
+            assertEquals(noContextTakeover, c.extensions().get(0).has("server_no_context_takeover"));
+            for (int size : new int[] {0, 1, 4096, 65536, MIB}) {
+                String text = Payloads.ascii(size);
+                byte[] data = Payloads.binary(size, size);
+                c.sendText(text);
+                c.sendBinary(ByteBuffer.wrap(data));
+                assertEquals(text, recorder.nextText());
+                assertArrayEquals(data, recorder.nextBinary());
+            }
+            closeNormally(c, recorder);
+        }
     }
 
     @ParameterizedTest(name = "{0} bytes")
