@@ -21,6 +21,10 @@ public final class FrameCollector implements FrameDecoder.Listener {
     private int rsv;
     private Opcode opcode;
 
+    /** A collector with no frames yet. */
+    public FrameCollector() {
+    }
+
     /** The frames gathered and not taken yet, oldest first; take them with {@code poll()}. */
     public Queue<Frame> frames() {
         return frames;

@@ -161,11 +161,6 @@ public final class MessageAssembler {
         }
     }
 
-    /** Whether a fragmented message is in progress. */
-    public boolean inMessage() {
-        return messageType != null;
-    }
-
     private void validate(ByteBuffer chunk, boolean last) {
         // "When an endpoint is to interpret a byte stream as UTF-8 but finds that the byte stream
         // is not, in fact, a valid UTF-8 stream, that endpoint MUST _Fail the WebSocket

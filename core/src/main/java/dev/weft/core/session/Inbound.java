@@ -11,6 +11,7 @@ import dev.weft.core.frame.FrameDecoder;
 import dev.weft.core.message.MessageAssembler;
 
 import java.nio.ByteBuffer;
+import java.util.function.BiConsumer;
 
 /**
  * Routes decoded frames inside a {@link Session}: control frames to the session, data frames to the
@@ -32,6 +33,9 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     private final ExtensionChain extensions;
     private final MessageAssembler assembler;
     private final boolean gatherDataFrames;
+    // Made once per connection, so delivering a whole message allocates nothing but its payload.
+    private final BiConsumer<Session, String> textCallback;
+    private final BiConsumer<Session, ByteBuffer> binaryCallback;
 
     private boolean fin;
     private int rsv;
@@ -48,6 +52,8 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         this.observer = handler instanceof FrameObserver o ? o : null;
         this.extensions = extensions;
         this.gatherDataFrames = !extensions.isEmpty() || observer != null;
+        this.textCallback = handler::onText;
+        this.binaryCallback = handler::onBinary;
         this.assembler = new MessageAssembler(config.maxMessageSize(), config.maxFragmentsPerMessage(),
                 partialHandler != null, this);
     }
@@ -133,13 +139,13 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     @Override
     public void onText(String text) {
         session.messageReceived();
-        session.invoke(() -> handler.onText(session, text));
+        session.invoke(textCallback, text);
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
         session.messageReceived();
-        session.invoke(() -> handler.onBinary(session, data));
+        session.invoke(binaryCallback, data);
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
@@ -442,6 +443,23 @@ public final class Session implements Connection {
                     onLoop(() -> handlerFailed(t));
                 }
             });
+        }
+    }
+
+    /**
+     * Runs {@code callback} with this session and {@code argument}, like {@link #invoke(Runnable)}.
+     * On the loop thread nothing is allocated: the per-message path (a callback made once per
+     * connection, a payload) stays free of garbage.
+     */
+    <T> void invoke(BiConsumer<? super Session, T> callback, T argument) {
+        if (callbackExecutor == null) {
+            try {
+                callback.accept(this, argument);
+            } catch (Throwable t) {
+                handlerFailed(t);
+            }
+        } else {
+            invoke(() -> callback.accept(this, argument));
         }
     }
 

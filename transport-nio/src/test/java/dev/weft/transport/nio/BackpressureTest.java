@@ -60,6 +60,7 @@ class BackpressureTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the raw client is held open and never read: that is the test
     void aReaderThatStopsReadingGetsClosedAndTheQueueStaysUnderTheLimit() throws Exception {
         Flooder flooder = new Flooder();
         try (WebSocketServer server = flooding(flooder, OverflowPolicy.CLOSE);
@@ -76,6 +77,7 @@ class BackpressureTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the raw client is held open and never read: that is the test
     void theAbortPolicyDropsTheConnectionAtOnce() throws Exception {
         Flooder flooder = new Flooder();
         try (WebSocketServer server = flooding(flooder, OverflowPolicy.ABORT);
