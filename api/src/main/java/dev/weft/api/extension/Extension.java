@@ -17,6 +17,13 @@ import dev.weft.api.Frame;
  * control frames included, so that an extension sees a message's frames in order; an extension
  * that does not change a frame returns it as it is.
  *
+ * <h2>Encoding once for many connections</h2>
+ * A server broadcasting a message would compress it once per recipient. An extension whose output
+ * for a message does not depend on the messages before it (permessage-deflate with
+ * {@code server_no_context_takeover}) says so with {@link #encodesWithoutHistory()}; the server then
+ * encodes the message once with a {@link #newEncoder()} and sends the same bytes to every recipient
+ * whose agreed extensions have equal parameters.
+ *
  * <h2>Failures</h2>
  * {@link #decode} throws {@link dev.weft.api.WebSocketException} to fail the connection with a
  * specific close code (a protocol error in the peer's use of the extension, or an inflated
@@ -49,6 +56,30 @@ public interface Extension extends AutoCloseable {
      * @throws dev.weft.api.WebSocketException to fail the connection
      */
     Frame decode(Frame frame);
+
+    /**
+     * Whether this end encodes every data message without reference to earlier ones, so that the
+     * frames a message becomes are the same whenever it is sent, and the peer can take them at any
+     * point of the connection. Must not change over the connection's life. The default,
+     * {@code false}, is right for any extension that keeps state across messages: such frames
+     * cannot be shared between connections.
+     */
+    default boolean encodesWithoutHistory() {
+        return false;
+    }
+
+    /**
+     * A new encoder with this extension's agreed parameters and none of its state, used to encode
+     * one message on behalf of many connections: only {@link #encode} (with the frames of whole
+     * messages) and then {@link #close} are called on it, from one thread. May be called from any
+     * thread, so it must read only what was fixed when the extension was agreed. Called only when
+     * {@link #encodesWithoutHistory()} is {@code true}.
+     *
+     * @throws UnsupportedOperationException by default
+     */
+    default Extension newEncoder() {
+        throw new UnsupportedOperationException(parameters().name() + " keeps history between messages");
+    }
 
     /**
      * Frees what the extension holds (native compression contexts, buffers). Called exactly once,

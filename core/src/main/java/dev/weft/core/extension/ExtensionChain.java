@@ -12,12 +12,13 @@ import java.util.List;
  * frames pass them in the order of the server's response, incoming frames in the reverse order.
  * Not thread safe: used on the connection's thread.
  */
-public final class ExtensionChain {
+public final class ExtensionChain implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ExtensionChain.class.getName());
 
     private final List<Extension> extensions;
     private final int rsv;
+    private final boolean encodesWithoutHistory;
     private boolean closed;
 
     /**
@@ -35,6 +36,7 @@ public final class ExtensionChain {
             bits |= e.rsv();
         }
         this.rsv = bits;
+        this.encodesWithoutHistory = this.extensions.stream().allMatch(Extension::encodesWithoutHistory);
     }
 
     /** Whether no extension was agreed. */
@@ -45,6 +47,36 @@ public final class ExtensionChain {
     /** The reserved bits the agreed extensions claim. */
     public int rsv() {
         return rsv;
+    }
+
+    /**
+     * Whether every extension encodes each message without reference to earlier ones (true when
+     * there are none), so that encoded messages can be shared with other connections.
+     */
+    public boolean encodesWithoutHistory() {
+        return encodesWithoutHistory;
+    }
+
+    /**
+     * A chain of {@linkplain Extension#newEncoder() new encoders} with these parameters, for
+     * encoding a message on behalf of many connections, on any thread. The caller closes it.
+     *
+     * @throws IllegalStateException unless {@link #encodesWithoutHistory()}
+     */
+    public ExtensionChain newEncoders() {
+        if (!encodesWithoutHistory) {
+            throw new IllegalStateException("an extension keeps history between messages");
+        }
+        List<Extension> encoders = new ArrayList<>(extensions.size());
+        try {
+            for (Extension e : extensions) {
+                encoders.add(e.newEncoder());
+            }
+        } catch (RuntimeException e) {
+            new ExtensionChain(encoders).close();
+            throw e;
+        }
+        return new ExtensionChain(encoders);
     }
 
     /** The agreed parameters, in response order. */
@@ -76,6 +108,7 @@ public final class ExtensionChain {
      * Closes every extension once. A failure in one is logged and does not stop the others from
      * being closed: their native resources must be freed regardless.
      */
+    @Override
     public void close() {
         if (closed) {
             return;

@@ -146,10 +146,25 @@ public final class Session implements Connection {
 
     /** Opens the session and calls {@code onOpen}. Call once, before {@link #receive}. */
     public void start() {
+        start(null);
+    }
+
+    /**
+     * Opens a server session: counts it open, writes the handshake's response, then calls
+     * {@code onOpen}. In that order, whoever has seen the client open (a thread about to
+     * broadcast) finds this session open too, and the handler's first sends follow the response.
+     * Call once, on the loop thread, before {@link #receive}.
+     *
+     * @param handshakeResponse the 101 response, or {@code null} if it was already written
+     */
+    public void start(ByteBuffer handshakeResponse) {
         if (state != ConnectionState.CONNECTING) {
             throw new IllegalStateException("already started");
         }
         state = ConnectionState.OPEN;
+        if (handshakeResponse != null) {
+            sink.write(handshakeResponse, null, null);
+        }
         lastInputNanos = scheduler.nanoTime();
         if (!config.idleTimeout().isZero()) {
             idleTimer = scheduler.schedule(this::checkIdle, config.idleTimeout().toNanos());
@@ -352,17 +367,45 @@ public final class Session implements Connection {
     }
 
     /**
-     * Sends a frame that is already encoded, header and payload, as a server sends it (unmasked).
-     * A broadcast encodes a message once and hands the same bytes to every recipient this way.
-     * Refused unless the session is open, is a server, has no extension that would transform the
-     * frame, and is not streaming a message of its own.
+     * Encodes a whole data message into one frame, header and payload, as this server session
+     * would send it, but without touching the session's own state: extensions encode it with
+     * {@linkplain ExtensionChain#newEncoders() new encoders}. A broadcast encodes a message this way
+     * once and {@linkplain #sendEncoded sends} the bytes to every recipient that
+     * {@linkplain #acceptsEncodedFrames() accepts encoded frames} and agreed equal
+     * {@linkplain #extensions() extensions}. Any thread.
+     *
+     * @param opcode {@link Opcode#TEXT} (with valid UTF-8) or {@link Opcode#BINARY}
+     * @param payload the message, not changed
+     * @return the frame, read-only
+     * @throws IllegalStateException unless {@link #acceptsEncodedFrames()}
+     */
+    public ByteBuffer encodeShared(Opcode opcode, ByteBuffer payload) {
+        if (!acceptsEncodedFrames()) {
+            throw new IllegalStateException("only a server whose extensions keep no history can share frames");
+        }
+        Frame frame = new Frame(true, 0, opcode, payload.duplicate());
+        if (!extensions.isEmpty()) {
+            try (ExtensionChain encoders = extensions.newEncoders()) {
+                frame = encoders.encode(frame);
+            }
+        }
+        ByteBuffer body = frame.payload();
+        ByteBuffer head = encoder.encode(FrameEncoder.firstByte(frame.fin(), frame.rsv(), frame.opcode().code()), body);
+        return ByteBuffer.allocate(head.remaining() + body.remaining())
+                .put(head).put(body.duplicate()).flip().asReadOnlyBuffer();
+    }
+
+    /**
+     * Sends a frame made by {@link #encodeShared} on this session or on another with equal
+     * extensions. Refused unless the session accepts encoded frames, is open, and is not streaming
+     * a message of its own (as any other send would be).
      *
      * @param frame the whole frame; read, never changed (pass each recipient its own duplicate)
      */
     public CompletableFuture<Void> sendEncoded(ByteBuffer frame) {
-        if (role != Role.SERVER || !extensions.isEmpty()) {
+        if (!acceptsEncodedFrames()) {
             return CompletableFuture.failedFuture(new IllegalStateException(
-                    "pre-encoded frames need a server session without extensions"));
+                    "pre-encoded frames need a server session whose extensions keep no history"));
         }
         CompletableFuture<Void> written = new CompletableFuture<>();
         onLoop(() -> {
@@ -378,9 +421,12 @@ public final class Session implements Connection {
         return written;
     }
 
-    /** Whether {@link #sendEncoded} can take frames for this session (a server without extensions). */
+    /**
+     * Whether {@link #sendEncoded} can take frames for this session: a server (whose frames are
+     * not masked) whose every extension encodes each message without reference to earlier ones.
+     */
     public boolean acceptsEncodedFrames() {
-        return role == Role.SERVER && extensions.isEmpty();
+        return role == Role.SERVER && extensions.encodesWithoutHistory();
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.memory.InMemoryPair;
 import dev.weft.core.memory.ScriptedPeer;
+import dev.weft.core.session.Session;
 import dev.weft.core.test.Recorder;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Agreed extensions on a live session: negotiation, both directions, reserved bits, failures, cleanup. */
 class ExtensionSessionTest {
@@ -101,5 +105,43 @@ class ExtensionSessionTest {
         assertEquals(List.of(), pair.client().extensions());
         assertEquals(List.of(), pair.server().extensions());
         assertEquals(0, xor.created.get(), "the client makes an extension only for what the server agreed");
+    }
+
+    @Test
+    void aServerWhoseExtensionsKeepNoHistoryEncodesOnceForManyConnections() {
+        XorExtensionFactory stateless = new XorExtensionFactory(true);
+        WebSocketConfig config = WebSocketConfig.builder().extensions(List.of(stateless)).build();
+        Recorder firstClient = Recorder.recording();
+        Recorder secondClient = Recorder.recording();
+        InMemoryPair first = InMemoryPair.builder().config(config).connect(Recorder.recording(), firstClient);
+        InMemoryPair second = InMemoryPair.builder().config(config).connect(Recorder.recording(), secondClient);
+        Session a = (Session) first.server();
+        Session b = (Session) second.server();
+        assertTrue(a.acceptsEncodedFrames() && b.acceptsEncodedFrames());
+        assertEquals(a.extensions(), b.extensions());
+
+        int encodedBefore = stateless.encoded.get();
+        int closedBefore = stateless.closed.get();
+        ByteBuffer frame = a.encodeShared(Opcode.TEXT, ByteBuffer.wrap("said once".getBytes()));
+        assertEquals(encodedBefore + 1, stateless.encoded.get(), "one encoding");
+        assertEquals(closedBefore + 1, stateless.closed.get(), "the encoder made for it is closed");
+        assertEquals(0x81 | Frame.RSV3, frame.get(0) & 0xff, "FIN, RSV3 from the extension, TEXT");
+
+        a.sendEncoded(frame.duplicate());
+        b.sendEncoded(frame.duplicate());
+        first.flush();
+        second.flush();
+        assertEquals(encodedBefore + 1, stateless.encoded.get(), "sending encodes nothing more");
+        firstClient.assertEvents("open", "text:said once");
+        secondClient.assertEvents("open", "text:said once");
+    }
+
+    @Test
+    void aServerWhoseExtensionKeepsHistoryTakesNoSharedFrames() {
+        InMemoryPair pair = InMemoryPair.builder().config(withXor).connect(Recorder.recording(), Recorder.recording());
+        Session server = (Session) pair.server();
+        assertFalse(server.acceptsEncodedFrames());
+        assertThrows(IllegalStateException.class, () -> server.encodeShared(Opcode.TEXT, ByteBuffer.allocate(1)));
+        assertTrue(server.sendEncoded(ByteBuffer.wrap(ScriptedPeer.hex("81 01 78"))).isCompletedExceptionally());
     }
 }

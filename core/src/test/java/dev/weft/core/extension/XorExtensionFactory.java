@@ -18,12 +18,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A test extension, {@code x-xor}: XORs every data payload byte with a key, marks such frames with
  * RSV3, and fails with 1009 on a frame whose payload is "BOMB". A frame whose payload is "CRASH"
  * makes it throw a plain runtime exception, as a buggy extension would, on the way out or in.
- * It counts how often its extensions are closed.
+ * It counts how often its extensions are made, encode a frame, and are closed. Made with
+ * {@code withoutHistory}, it declares that it encodes each message on its own (which XOR does), so
+ * that servers may share its encoded frames.
  */
 final class XorExtensionFactory implements ExtensionFactory {
 
     final AtomicInteger created = new AtomicInteger();
+    final AtomicInteger encoded = new AtomicInteger();
     final AtomicInteger closed = new AtomicInteger();
+    private final boolean withoutHistory;
+
+    XorExtensionFactory() {
+        this(false);
+    }
+
+    XorExtensionFactory(boolean withoutHistory) {
+        this.withoutHistory = withoutHistory;
+    }
 
     @Override
     public String name() {
@@ -68,7 +80,18 @@ final class XorExtensionFactory implements ExtensionFactory {
             if (says(frame, "CRASH OUT")) {
                 throw new IllegalStateException("encoder bug");
             }
+            encoded.incrementAndGet();
             return frame.opcode().isControl() ? frame : xor(frame).withRsv(frame.rsv() | Frame.RSV3);
+        }
+
+        @Override
+        public boolean encodesWithoutHistory() {
+            return withoutHistory;
+        }
+
+        @Override
+        public Extension newEncoder() {
+            return withoutHistory ? new Xor(key) : Extension.super.newEncoder();
         }
 
         @Override

@@ -47,6 +47,21 @@ final class DeflateExtension implements Extension {
         return inflater.decode(frame);
     }
 
+    /** True when this end compresses with no context takeover: each message on its own. */
+    @Override
+    public boolean encodesWithoutHistory() {
+        return deflater.resetsAfterMessage();
+    }
+
+    @Override
+    public Extension newEncoder() {
+        if (!encodesWithoutHistory()) {
+            throw new UnsupportedOperationException("this end uses context takeover: " + parameters);
+        }
+        // The inflater is never used, so it never makes a zlib context.
+        return new DeflateExtension(parameters, deflater.copySettings(), new MessageInflater(true, 0));
+    }
+
     /** How many bytes the incoming message in progress has inflated to so far. */
     long inflatedMessageSize() {
         return inflater.messageSize();

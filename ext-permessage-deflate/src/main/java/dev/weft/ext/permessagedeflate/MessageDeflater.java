@@ -48,6 +48,16 @@ final class MessageDeflater implements AutoCloseable {
         this.resetAfterMessage = resetAfterMessage;
     }
 
+    /** Whether each message is compressed without reference to the ones before. */
+    boolean resetsAfterMessage() {
+        return resetAfterMessage;
+    }
+
+    /** A new deflater with these settings and no history; thread-safe, as the settings are final. */
+    MessageDeflater copySettings() {
+        return new MessageDeflater(level, threshold, resetAfterMessage);
+    }
+
     /** The frame to send in place of {@code frame}. */
     Frame encode(Frame frame) {
         if (frame.opcode().isControl()) {

@@ -1,6 +1,7 @@
 package dev.weft.ext.permessagedeflate;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
@@ -12,6 +13,7 @@ import java.util.zip.Inflater;
 final class Zlib {
 
     private static final AtomicInteger LIVE = new AtomicInteger();
+    private static final AtomicLong DEFLATERS_MADE = new AtomicLong();
 
     private Zlib() {
     }
@@ -20,6 +22,7 @@ final class Zlib {
     static Deflater newDeflater(int level) {
         Deflater deflater = new Deflater(level, true);
         LIVE.incrementAndGet();
+        DEFLATERS_MADE.incrementAndGet();
         return deflater;
     }
 
@@ -44,6 +47,11 @@ final class Zlib {
             inflater.end();
             LIVE.decrementAndGet();
         }
+    }
+
+    /** How many compressors this module has made so far, across every connection. */
+    static long deflatersMade() {
+        return DEFLATERS_MADE.get();
     }
 
     /** How many contexts this module made and has not ended yet, across every connection. */

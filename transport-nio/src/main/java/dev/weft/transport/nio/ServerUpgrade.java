@@ -98,8 +98,7 @@ final class ServerUpgrade implements NioConnection.Reader {
         // Known to the server before the client can see the 101, so a broadcast or a shutdown
         // that follows the client's open always includes it.
         server.opened(connection, session);
-        connection.write(accepted.responseBytes(), null, null);
-        session.start();
+        session.start(accepted.responseBytes());
         if (rest.hasRemaining()) {
             session.receive(rest);
         }
