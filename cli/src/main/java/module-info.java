@@ -1,11 +1,14 @@
 /**
- * The {@code weft} command: a demo server, a command-line client and an Autobahn|Testsuite client
- * testee, on the NIO transport. Its command classes are read and filled in by picocli.
+ * The {@code weft} command: a demo server, a command-line client, a load generator and an
+ * Autobahn|Testsuite client testee, on the NIO transport. Its command classes are read and filled in by picocli.
  */
+// HdrHistogram has no module descriptor: it is an automatic module, named after its jar.
+@SuppressWarnings("requires-automatic")
 module dev.weft.cli {
     requires dev.weft.transport.nio;
     requires dev.weft.transport.tls;
     requires info.picocli;
+    requires HdrHistogram;
     requires java.logging;
 
     // picocli sets the annotated option fields of the commands by reflection.

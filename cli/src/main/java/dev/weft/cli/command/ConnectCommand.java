@@ -9,7 +9,6 @@ import dev.weft.api.handshake.Headers;
 import dev.weft.cli.Terminal;
 import dev.weft.transport.nio.NetworkLayer;
 import dev.weft.transport.nio.WebSocketClient;
-import dev.weft.transport.tls.Tls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +23,6 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,14 +76,8 @@ final class ConnectCommand implements Callable<Integer> {
             description = "A subprotocol to offer, in order of preference; may be repeated.")
     List<String> subprotocols = new ArrayList<>();
 
-    @Option(names = "--trust-cert", paramLabel = "FILE",
-            description = "For wss://, trust this certificate (PEM or DER) instead of the system's; "
-                    + "the host name is still checked.")
-    Path trustCertificate;
-
-    @Option(names = {"-k", "--insecure"},
-            description = "For wss://, trust any certificate and skip the host-name check (development only).")
-    boolean insecure;
+    @Mixin
+    TlsClientOptions tlsOptions;
 
     @Mixin
     ExtensionsOption extensions;
@@ -110,15 +102,12 @@ final class ConnectCommand implements Callable<Integer> {
                 .extensions(extensions.select(false))
                 .subprotocols(subprotocols)
                 .build();
-        if (insecure && trustCertificate != null) {
-            throw new ParameterException(spec.commandLine(), "--insecure and --trust-cert cannot be used together");
-        }
         NetworkLayer.Factory tls;
         try {
-            tls = insecure ? Tls.insecureClient()
-                    : trustCertificate != null ? Tls.clientTrusting(trustCertificate) : Tls.client();
+            tls = tlsOptions.layer();
         } catch (IOException | GeneralSecurityException e) {
-            terminal.err().println("weft: cannot read the certificate " + trustCertificate + ": " + Failures.describe(e));
+            terminal.err().println("weft: cannot read the certificate " + tlsOptions.trustCertificate + ": "
+                    + Failures.describe(e));
             return 2;
         }
         try (WebSocketClient client = WebSocketClient.builder().config(config).secureLayer(tls).build()) {

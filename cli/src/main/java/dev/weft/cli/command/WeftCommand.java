@@ -37,12 +37,13 @@ public final class WeftCommand implements Callable<Integer> {
 
     /**
      * The whole command line, talking through {@code terminal}: {@code serve}, {@code connect},
-     * {@code testee-client} and {@code help}.
+     * {@code bench}, {@code testee-client} and {@code help}.
      */
     public static CommandLine commandLine(Terminal terminal) {
         CommandLine cl = new CommandLine(new WeftCommand())
                 .addSubcommand(new ServeCommand(terminal))
                 .addSubcommand(new ConnectCommand(terminal))
+                .addSubcommand(new BenchCommand(terminal))
                 .addSubcommand(new TesteeClientCommand(terminal))
                 .addSubcommand(new CommandLine.HelpCommand());
         cl.setOut(new PrintWriter(terminal.out(), true));
@@ -76,7 +77,7 @@ public final class WeftCommand implements Callable<Integer> {
     /** {@code weft} alone names no command: say so, with the usage. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: serve, connect or testee-client");
+        throw new ParameterException(spec.commandLine(), "Missing a command: serve, connect, bench or testee-client");
     }
 
     /** The version built into the jar (from the Maven project version). */

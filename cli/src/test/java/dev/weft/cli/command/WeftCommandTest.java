@@ -19,14 +19,14 @@ class WeftCommandTest {
         assertEquals(0, help.exitCode());
         String text = help.out.text();
         assertTrue(text.startsWith("Usage: weft "), text);
-        for (String command : List.of("serve", "connect", "testee-client", "help")) {
+        for (String command : List.of("serve", "connect", "bench", "testee-client", "help")) {
             assertTrue(text.contains("\n  " + command + " "), command + " in\n" + text);
         }
     }
 
     @Test
     void eachCommandHasHelp() throws Exception {
-        for (String command : List.of("serve", "connect", "testee-client")) {
+        for (String command : List.of("serve", "connect", "bench", "testee-client")) {
             CliRun help = CliRun.run(command, "--help");
             assertEquals(0, help.exitCode(), command);
             assertTrue(help.out.text().contains("Usage: weft " + command), help.out.text());
