@@ -97,6 +97,21 @@ class WeftJarIT {
     }
 
     @Test
+    void benchRunsFromTheJarAgainstServeWithCompression() throws Exception {
+        Run server = weft("serve", "--port", "0");
+        String base = server.out().awaitStartingWith("listening on ", WAIT).substring("listening on ".length());
+
+        Run bench = weft("bench", base + "/echo", "--connections", "4", "--size", "4096", "--duration", "1",
+                "--warmup", "0.5", "--extensions", "permessage-deflate", "--json");
+        assertEquals(0, bench.awaitExit(), bench.err().text());
+        String json = bench.out().text();
+        assertTrue(json.contains("\"extensions\":[\"permessage-deflate") && json.contains("\"errors\":0"), json);
+
+        sigterm(server);
+        assertEquals(0, server.awaitExit(), server.err().text());
+    }
+
+    @Test
     void versionAndHelp() throws Exception {
         Run version = weft("--version");
         assertEquals(0, version.awaitExit());
