@@ -38,7 +38,8 @@ public final class JettyEchoServer {
         // which never block here, so a few per core are plenty (Jetty's default of 200 is sized for
         // blocking servlets).
         int maxThreads = acceptors + options.threads() + 4 * cores;
-        QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(maxThreads, acceptors + options.threads() + cores));
+        int minThreads = Math.min(maxThreads, acceptors + options.threads() + cores);
+        QueuedThreadPool pool = new QueuedThreadPool(maxThreads, minThreads);
         pool.setName("jetty-echo");
 
         Server server = new Server(pool);

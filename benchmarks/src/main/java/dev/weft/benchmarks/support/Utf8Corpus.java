@@ -28,7 +28,10 @@ public enum Utf8Corpus {
     private static final String LOWER = "abcdefghijklmnopqrstuvwxyz";
     private static final String PUNCTUATION = ".,;:!?-'\"()";
     private static final String ACCENTED = "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿßąćęłńśźżčřšž";
-    private static final int[] EMOJI_RANGES = {0x1F300, 0x1F5FF, 0x1F600, 0x1F64F, 0x1F680, 0x1F6FF, 0x1F900, 0x1F9FF};
+    /** Pairs of first and last code points. */
+    private static final int[] EMOJI_RANGES = {
+        0x1F300, 0x1F5FF, 0x1F600, 0x1F64F, 0x1F680, 0x1F6FF, 0x1F900, 0x1F9FF,
+    };
     private static final int ZWJ = 0x200D;
     private static final int VARIATION_SELECTOR_16 = 0xFE0F;
 

@@ -114,7 +114,11 @@ class Utf8DecodersTest {
     private static int leadBytes(byte[] bytes, int... lengths) {
         int count = 0;
         for (byte b : bytes) {
-            int length = (b & 0x80) == 0 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+            int length = (b & 0x80) == 0 ? 1
+                    : (b & 0xE0) == 0xC0 ? 2
+                    : (b & 0xF0) == 0xE0 ? 3
+                    : (b & 0xF8) == 0xF0 ? 4
+                    : 0;
             for (int wanted : lengths) {
                 if (length == wanted) {
                     count++;
