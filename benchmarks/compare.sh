@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Side-by-side: the Weft demo server, a Netty echo server and a Jetty echo server, each in its own
+# JVM with the same flags, measured with the same `weft bench` scenarios in one run, then each
+# holding the same number of idle connections for a resident-memory reading.
+#
+#   benchmarks/compare.sh [--runs N] [--duration S] [--warmup S] [--idle N] [--out FILE]
+#
+# Builds what it needs (cli/target/weft.jar, benchmarks/target/benchmarks.jar) unless
+# --no-build. Prints a Markdown table per run and the medians over the runs; every figure also
+# goes to FILE as tab-separated lines (default: benchmarks/target/compare.tsv).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+RUNS=3
+DURATION=10
+WARMUP=3
+IDLE=10000
+BUILD=1
+OUT=benchmarks/target/compare.tsv
+SERVER_THREADS=2
+# The same for every server: a fixed heap, so memory readings compare like with like.
+JVM_FLAGS=${JVM_FLAGS:--Xms1g -Xmx1g -XX:+UseParallelGC}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --runs) RUNS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --idle) IDLE=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+if [[ $BUILD == 1 ]]; then
+  mvn -B -q -DskipTests package -pl cli,benchmarks -am >&2
+fi
+WEFT_JAR=$ROOT/cli/target/weft.jar
+BENCH_JAR=$ROOT/benchmarks/target/benchmarks.jar
+for jar in "$WEFT_JAR" "$BENCH_JAR"; do
+  [[ -f $jar ]] || { echo "compare.sh: $jar is missing (run without --no-build)" >&2; exit 2; }
+done
+
+WORK=$(mktemp -d)
+SERVER_PID=
+cleanup() {
+  if [[ -n $SERVER_PID ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# The scenarios: name, then weft bench options.
+SCENARIOS=(
+  "echo 64 B x100|--connections 100 --size 64"
+  "echo 4 KiB x100|--connections 100 --size 4096"
+  "pipelined 64 B x10 k32|--connections 10 --size 64 --inflight 32"
+  "echo 64 KiB x10|--connections 10 --size 65536 --binary"
+  "deflate 4 KiB JSON x100|--connections 100 --size 4096 --extensions permessage-deflate"
+)
+PEERS=(weft netty jetty)
+
+# Starts server $1 on an ephemeral port; sets SERVER_PID and URL.
+start_server() {
+  local log=$WORK/$1.out
+  case "$1" in
+    weft)  java $JVM_FLAGS -jar "$WEFT_JAR" serve --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
+    netty) java $JVM_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.NettyEchoServer --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
+    jetty) java $JVM_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.JettyEchoServer --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
+  esac
+  SERVER_PID=$!
+  local port=
+  for _ in $(seq 1 300); do
+    port=$(grep -Eo 'listening on (ws://)?127\.0\.0\.1:[0-9]+' "$log" 2>/dev/null | grep -Eo '[0-9]+$' || true)
+    [[ -n $port ]] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/$1.err" >&2; echo "compare.sh: $1 did not start" >&2; exit 1; }
+    sleep 0.1
+  done
+  [[ -n $port ]] || { echo "compare.sh: $1 did not say where it listens" >&2; exit 1; }
+  URL="ws://127.0.0.1:$port/echo"
+}
+
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=
+}
+
+# Resident memory of a process in kB.
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+json_field() { grep -Eo "\"$2\":[0-9.]+" <<<"$1" | head -1 | cut -d: -f2; }
+
+mkdir -p "$(dirname "$OUT")"
+printf 'run\tscenario\tpeer\tmsg_per_s\tmb_per_s\tp50_us\tp99_us\terrors\n' >"$OUT"
+
+for run in $(seq 1 "$RUNS"); do
+  for peer in "${PEERS[@]}"; do
+    start_server "$peer"
+    for scenario in "${SCENARIOS[@]}"; do
+      name=${scenario%%|*}
+      opts=${scenario#*|}
+      # shellcheck disable=SC2086 # the options are meant to split
+      result=$(java $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$DURATION" --warmup "$WARMUP" --json 2>/dev/null || true)
+      if [[ -z $result ]]; then
+        echo "compare.sh: run $run, $peer, $name produced no result" >&2
+        continue
+      fi
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$name" "$peer" \
+        "$(json_field "$result" messagesPerSecond)" "$(json_field "$result" megabytesPerSecond)" \
+        "$(json_field "$result" p50)" "$(json_field "$result" p99)" "$(json_field "$result" errors)" >>"$OUT"
+      echo "run $run  $peer  $name: $(json_field "$result" messagesPerSecond) msg/s, p99 $(json_field "$result" p99) us" >&2
+    done
+    stop_server
+  done
+done
+
+# Idle connections: resident memory before and after opening them, after a full GC each time.
+printf '\nidle\tpeer\tconnections\trss_before_kb\trss_after_kb\tbytes_per_connection\n' >>"$OUT"
+for peer in "${PEERS[@]}"; do
+  start_server "$peer"
+  jcmd "$SERVER_PID" GC.run >/dev/null 2>&1 || true
+  before=$(rss_kb "$SERVER_PID")
+  mkfifo "$WORK/hold"
+  java $JVM_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.IdleClients "$URL" "$IDLE" <"$WORK/hold" >"$WORK/idle.out" 2>"$WORK/idle.err" &
+  CLIENT_PID=$!
+  exec 3>"$WORK/hold"
+  for _ in $(seq 1 1200); do
+    grep -q '^open' "$WORK/idle.out" 2>/dev/null && break
+    kill -0 "$CLIENT_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  opened=$(grep -Eo '^open [0-9]+' "$WORK/idle.out" | cut -d' ' -f2 || echo 0)
+  jcmd "$SERVER_PID" GC.run >/dev/null 2>&1 || true
+  sleep 1
+  after=$(rss_kb "$SERVER_PID")
+  exec 3>&-
+  wait "$CLIENT_PID" 2>/dev/null || true
+  rm -f "$WORK/hold"
+  per=$(( opened > 0 ? (after - before) * 1024 / opened : 0 ))
+  printf 'idle\t%s\t%s\t%s\t%s\t%s\n' "$peer" "$opened" "$before" "$after" "$per" >>"$OUT"
+  echo "idle  $peer: $opened connections, RSS $before -> $after kB, $per bytes each" >&2
+  stop_server
+done
+
+# Medians over the runs, and Weft's ratio to each peer (from the medians).
+awk -F'\t' '
+  function median(list,   n, a, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 2; i <= n; i++) { t = a[i]; j = i - 1; while (j > 0 && a[j] + 0 > t + 0) { a[j + 1] = a[j]; j-- } a[j + 1] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  NR == 1 || $1 == "" { next }
+  $1 == "idle" && $2 != "peer" { idle[$2] = $6; iconn[$2] = $3; next }
+  $1 == "idle" { next }
+  { key = $2 SUBSEP $3; mps[key] = mps[key] " " $4; p99[key] = p99[key] " " $7; err[key] += $8
+    if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
+  END {
+    printf "| scenario | Weft msg/s | Netty msg/s | Jetty msg/s | Weft/Netty | Weft/Jetty | Weft p99 µs | Netty p99 µs | Jetty p99 µs | errors |\n"
+    printf "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    for (i = 1; i <= n; i++) {
+      s = order[i]
+      w = median(mps[s SUBSEP "weft"]); nt = median(mps[s SUBSEP "netty"]); j = median(mps[s SUBSEP "jetty"])
+      printf "| %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.0f | %.0f | %.0f | %d |\n", s, w, nt, j,
+        (nt > 0 ? w / nt : 0), (j > 0 ? w / j : 0),
+        median(p99[s SUBSEP "weft"]), median(p99[s SUBSEP "netty"]), median(p99[s SUBSEP "jetty"]),
+        err[s SUBSEP "weft"] + err[s SUBSEP "netty"] + err[s SUBSEP "jetty"]
+    }
+    printf "\n| idle connections | Weft | Netty | Jetty |\n|---|---:|---:|---:|\n"
+    printf "| bytes of RSS each (%d connections) | %d | %d | %d |\n", iconn["weft"], idle["weft"], idle["netty"], idle["jetty"]
+  }' "$OUT"
