@@ -4,6 +4,7 @@ import com.github.luben.zstd.EndDirective;
 import dev.weft.api.Frame;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.core.memory.ScriptedPeer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -33,12 +34,24 @@ class WireTest {
     private static final String HELLO_FRAME = "28b52ffd 20 05 290000 48656c6c6f";
 
     private final Recorder server = Recorder.recording();
+    private final int liveBefore = NativeContexts.live();
+    private ScriptedPeer peer;
+
+    /** Nothing left over: whatever the test did, ending the connection frees every context it made. */
+    @AfterEach
+    void endTheConnectionAndCheckNoContextIsLeft() {
+        if (peer != null) {
+            peer.connection().abort();
+            peer.flush();
+        }
+        assertEquals(liveBefore, NativeContexts.live());
+    }
 
     /** A server session with {@code zstd} that has agreed to the scripted client's {@code offer}. */
     private ScriptedPeer connect(PerMessageZstd zstd, String offer, int maxMessageSize) {
         WebSocketConfig config = WebSocketConfig.builder().extensions(List.of(zstd)).maxMessageSize(maxMessageSize)
                 .build();
-        ScriptedPeer peer = ScriptedPeer.rawClient(server, config);
+        peer = ScriptedPeer.rawClient(server, config);
         peer.sendAscii("GET / HTTP/1.1\r\n"
                 + "Host: 127.0.0.1:8080\r\n"
                 + "Upgrade: websocket\r\n"
@@ -65,7 +78,7 @@ class WireTest {
 
     @Test
     void withoutContextTakeoverHelloIsOneWholeFrameWithRsv1() {
-        ScriptedPeer peer = connect(compressingEverything(), "permessage-zstd; server_no_context_takeover");
+        connect(compressingEverything(), "permessage-zstd; server_no_context_takeover");
         peer.connection().sendText("Hello");
         peer.connection().sendText("Hello");
         peer.flush();
@@ -75,7 +88,7 @@ class WireTest {
 
     @Test
     void withContextTakeoverTheFrameStaysOpenAndLaterMessagesReferBack() {
-        ScriptedPeer peer = connect(compressingEverything(), "permessage-zstd");
+        connect(compressingEverything(), "permessage-zstd");
         String json = json(1);
         peer.connection().sendText(json);
         peer.connection().sendText(json);
@@ -95,7 +108,7 @@ class WireTest {
 
     @Test
     void aMessageSentInPartsIsCompressedInPartsWithRsv1OnTheFirstOnly() {
-        ScriptedPeer peer = connect(compressingEverything(), "permessage-zstd; server_no_context_takeover");
+        connect(compressingEverything(), "permessage-zstd; server_no_context_takeover");
         peer.connection().sendText("Hello", false);
         peer.connection().sendText(", world", false);
         peer.connection().sendText("", true);
@@ -112,7 +125,7 @@ class WireTest {
 
     @Test
     void messagesUnderTheThresholdAndControlFramesGoUncompressed() {
-        ScriptedPeer peer = connect(PerMessageZstd.builder().threshold(6).build(), "permessage-zstd");
+        connect(PerMessageZstd.builder().threshold(6).build(), "permessage-zstd");
         peer.connection().sendText("Hello");
         peer.connection().ping(ByteBuffer.wrap(hex("48 65 6c 6c 6f 21 21 21 21 21")));
         peer.connection().sendText("Hello!");
@@ -128,14 +141,14 @@ class WireTest {
 
     @Test
     void aWholeFrameInOneWebSocketFrame() {
-        ScriptedPeer peer = connect(new PerMessageZstd(), "permessage-zstd");
+        connect(new PerMessageZstd(), "permessage-zstd");
         peer.sendRawFrame(0xc1, hex(HELLO_FRAME)).flush();
         assertEquals(List.of("Hello"), server.takeMessages());
     }
 
     @Test
     void aWholeFrameSplitIntoTwoFragmentsAtEveryByte() {
-        ScriptedPeer peer = connect(new PerMessageZstd(), "permessage-zstd; client_no_context_takeover");
+        connect(new PerMessageZstd(), "permessage-zstd; client_no_context_takeover");
         byte[] frame = hex(HELLO_FRAME);
         for (int split = 0; split <= frame.length; split++) {
             peer.sendRawFrame(0x41, Arrays.copyOf(frame, split));
@@ -148,7 +161,7 @@ class WireTest {
 
     @Test
     void aFrameHeaderInOneByteFragments() {
-        ScriptedPeer peer = connect(new PerMessageZstd(), "permessage-zstd");
+        connect(new PerMessageZstd(), "permessage-zstd");
         byte[] frame = hex(HELLO_FRAME);
         peer.sendRawFrame(0x41, new byte[0]);
         for (byte b : frame) {
@@ -160,7 +173,7 @@ class WireTest {
 
     @Test
     void withContextTakeoverMessagesGoOnWithOneFrameEndAnywhereAndMixWithPlainOnes() {
-        ScriptedPeer peer = connect(new PerMessageZstd(), "permessage-zstd");
+        connect(new PerMessageZstd(), "permessage-zstd");
         byte[] json = json(2).getBytes(StandardCharsets.UTF_8);
         try (Zstandard client = Zstandard.stream(17)) {
             peer.sendRawFrame(0xc1, client.compress(json, EndDirective.FLUSH));
@@ -184,7 +197,7 @@ class WireTest {
 
     @Test
     void aLargerWindowIsTakenWhenTheServerAsksForIt() {
-        ScriptedPeer peer = connect(PerMessageZstd.builder().maxWindowLog(20).build(), "permessage-zstd");
+        connect(PerMessageZstd.builder().maxWindowLog(20).build(), "permessage-zstd");
         try (Zstandard client = Zstandard.stream(20)) {
             peer.sendRawFrame(0xc1, client.compress(HELLO, EndDirective.FLUSH)).flush();
         }
@@ -239,7 +252,7 @@ class WireTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("violations")
     void violationsFailTheConnection(String violation, String offer, List<String> frames, int closeCode) {
-        ScriptedPeer peer = connect(new PerMessageZstd(), offer);
+        connect(new PerMessageZstd(), offer);
         for (int i = 0; i < frames.size(); i += 2) {
             peer.sendRawFrame(Integer.parseInt(frames.get(i), 16), hex(frames.get(i + 1)));
         }
@@ -257,7 +270,7 @@ class WireTest {
             bomb = z.compress(new byte[64 << 20], EndDirective.END);
         }
         assertTrue(bomb.length < 16 * 1024, "the bomb is " + bomb.length + " bytes");
-        ScriptedPeer peer = connect(new PerMessageZstd(), "permessage-zstd; client_no_context_takeover", 1 << 20);
+        connect(new PerMessageZstd(), "permessage-zstd; client_no_context_takeover", 1 << 20);
         peer.sendRawFrame(0xc2, bomb).flush();
         assertEquals(1009, peer.closeCode());
         assertEquals(List.of(1009), server.closeCodes());
@@ -270,7 +283,7 @@ class WireTest {
             bomb = z.zeros(256L << 20, EndDirective.FLUSH);
         }
         assertTrue(bomb.length < 64 * 1024, "the bomb is " + bomb.length + " bytes");
-        ScriptedPeer peer = connect(new PerMessageZstd(), "permessage-zstd", 1 << 20);
+        connect(new PerMessageZstd(), "permessage-zstd", 1 << 20);
         peer.sendRawFrame(0xc2, bomb).flush();
         assertEquals(1009, peer.closeCode());
         assertEquals(List.of(1009), server.closeCodes());
