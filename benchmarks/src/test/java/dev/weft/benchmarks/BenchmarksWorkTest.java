@@ -3,6 +3,7 @@ package dev.weft.benchmarks;
 import dev.weft.api.Role;
 import dev.weft.benchmarks.support.Utf8Corpus;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.infra.Blackhole;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -79,4 +80,26 @@ class BenchmarksWorkTest {
             b.checkStillOpen();
         }
     }
+
+    @Test
+    void compression() {
+        for (String extension : new String[] {"permessage-deflate", "permessage-zstd"}) {
+            for (boolean takeover : new boolean[] {true, false}) {
+                CompressionBenchmark b = new CompressionBenchmark();
+                b.extension = extension;
+                b.contextTakeover = takeover;
+                b.setUp();  // checks that the corpus comes back intact
+                CompressionBenchmark.Bytes compressed = new CompressionBenchmark.Bytes();
+                b.compress(compressed, BLACKHOLE);
+                CompressionBenchmark.Bytes decompressed = new CompressionBenchmark.Bytes();
+                b.decompress(decompressed, BLACKHOLE);
+                assertEquals(compressed.originalBytes, decompressed.originalBytes, extension);
+                assertEquals(compressed.compressedBytes, decompressed.compressedBytes, extension);
+                assertTrue(compressed.compressedBytes < compressed.originalBytes / 2, extension + " compresses JSON");
+            }
+        }
+    }
+
+    private static final Blackhole BLACKHOLE = new Blackhole(
+            "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
 }
