@@ -3,7 +3,8 @@
  * with {@code ServiceLoader}. See {@link dev.weft.ext.deflateframe} for when to use it.
  */
 module dev.weft.ext.deflateframe {
-    requires dev.weft.api;
+    // Transitive: the public factories implement and take the api's extension types.
+    requires transitive dev.weft.api;
 
     exports dev.weft.ext.deflateframe;
 
