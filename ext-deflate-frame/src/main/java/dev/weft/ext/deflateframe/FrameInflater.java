@@ -67,8 +67,10 @@ final class FrameInflater implements AutoCloseable {
      */
     Frame decode(Frame frame) {
         if (frame.opcode().isControl()) {
-            // Control frames are never compressed: "RSV1 [...] MUST be 0" on them, and RFC 6455 §5.2
-            // fails a frame with a reserved bit whose meaning no extension defines.
+            // Control frames are never compressed, so RSV1 on one means nothing the extension
+            // defines; "If a nonzero value is received and none of the negotiated extensions defines
+            // the meaning of such a nonzero value, the receiving endpoint MUST _Fail the WebSocket
+            // Connection_." (RFC 6455 §5.2)
             if (frame.rsv1()) {
                 throw new WebSocketException(CloseCodes.PROTOCOL_ERROR, "RSV1 set on a " + frame.opcode()
                         + " frame: control frames are never compressed");
