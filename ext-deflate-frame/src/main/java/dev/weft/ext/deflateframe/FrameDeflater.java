@@ -1,0 +1,100 @@
+package dev.weft.ext.deflateframe;
+
+import dev.weft.api.Frame;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.zip.Deflater;
+
+/**
+ * The sending half of deflate-frame: compresses the payload of each outgoing data frame on its
+ * own, whatever message it belongs to. Not thread-safe: one connection uses it on one thread.
+ *
+ * <p>Each payload is deflated and flushed with {@code SYNC_FLUSH}, which ends the output on a byte
+ * boundary with an empty stored block; that block's last 4 octets ({@code 00 00 ff ff}) are
+ * removed, and the receiver puts them back. Every compressed frame carries RSV1, a continuation
+ * frame as much as the first frame of a message, so a message may mix compressed and uncompressed
+ * frames. A frame shorter than the threshold, and an empty one, goes as it is, RSV1 clear. Control
+ * frames are never compressed.
+ *
+ * <p>With context takeover the compressor keeps its LZ77 window from frame to frame, so later
+ * frames can refer to earlier ones; without it the compressor is reset after each frame. The zlib
+ * context is made for the first compressed frame, so a connection that sends only small frames
+ * never holds one.
+ */
+final class FrameDeflater implements AutoCloseable {
+
+    /** The end of a flushed DEFLATE stream: an empty stored block's LEN and NLEN. */
+    private static final byte[] TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
+
+    private final int level;
+    private final int threshold;
+    private final boolean resetAfterFrame;
+    private Deflater deflater;
+
+    /**
+     * @param level the zlib compression level, 0 to 9
+     * @param threshold frames with fewer payload bytes than this go uncompressed
+     * @param resetAfterFrame whether this end compresses without context takeover: each frame
+     *     without reference to the ones before
+     */
+    FrameDeflater(int level, int threshold, boolean resetAfterFrame) {
+        this.level = level;
+        this.threshold = threshold;
+        this.resetAfterFrame = resetAfterFrame;
+    }
+
+    /** Whether each frame is compressed without reference to the ones before. */
+    boolean resetsAfterFrame() {
+        return resetAfterFrame;
+    }
+
+    /** A new deflater with these settings and no history; thread-safe, as the settings are final. */
+    FrameDeflater copySettings() {
+        return new FrameDeflater(level, threshold, resetAfterFrame);
+    }
+
+    /** The frame to send in place of {@code frame}. */
+    Frame encode(Frame frame) {
+        int length = frame.payloadLength();
+        if (frame.opcode().isControl() || length == 0 || length < threshold) {
+            return frame;
+        }
+        return new Frame(frame.fin(), frame.rsv() | Frame.RSV1, frame.opcode(), deflate(frame.payload()));
+    }
+
+    private ByteBuffer deflate(ByteBuffer payload) {
+        if (deflater == null) {
+            deflater = Zlib.newDeflater(level);
+        }
+        deflater.setInput(payload);
+        // Room for incompressible data as stored blocks plus the flush, so one call usually does.
+        byte[] out = new byte[payload.remaining() + payload.remaining() / 64 + 16];
+        int length = 0;
+        while (true) {
+            length += deflater.deflate(out, length, out.length - length, Deflater.SYNC_FLUSH);
+            // Deflater: if the output space was filled, "this method should be invoked again with the
+            // same flush parameter and more output space".
+            if (length < out.length) {
+                break;
+            }
+            out = Arrays.copyOf(out, out.length * 2);
+        }
+        if (resetAfterFrame) {
+            deflater.reset();
+        }
+        // A flush after new input always ends with the empty stored block: zlib writes one for
+        // SYNC_FLUSH whenever it has written anything since the last flush, and a non-empty
+        // payload always makes it write something.
+        if (length < TAIL.length || !Arrays.equals(out, length - TAIL.length, length, TAIL, 0, TAIL.length)) {
+            throw new IllegalStateException("zlib's flush did not end with 00 00 ff ff");
+        }
+        return ByteBuffer.wrap(out, 0, length - TAIL.length);
+    }
+
+    @Override
+    public void close() {
+        Zlib.end(deflater);
+        deflater = null;
+    }
+}

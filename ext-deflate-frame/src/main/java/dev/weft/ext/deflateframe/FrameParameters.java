@@ -1,0 +1,82 @@
+package dev.weft.ext.deflateframe;
+
+import dev.weft.api.extension.ExtensionParameters;
+import dev.weft.api.extension.ExtensionParameters.Parameter;
+
+import java.util.Locale;
+
+/**
+ * The two parameters of one deflate-frame offer or response, read from its
+ * {@code Sec-WebSocket-Extensions} element and checked for the faults both ends refuse alike.
+ * Unlike permessage-deflate's, these parameters have no direction in their names: each one is a
+ * request from the end that sends the header to the end that receives it, about how the receiver
+ * compresses. What each end then makes of them is {@link DeflateFrame}'s business. Immutable.
+ *
+ * @param noContextTakeover whether {@code no_context_takeover} is present: the receiver of the
+ *     header is asked to compress each frame without reference to the frames before
+ * @param maxWindowBits the value of {@code max_window_bits}, or {@link #ABSENT}: the receiver of the
+ *     header is asked to compress with an LZ77 window of at most 2 to this power bytes
+ */
+record FrameParameters(boolean noContextTakeover, int maxWindowBits) {
+
+    static final String NO_CONTEXT_TAKEOVER = "no_context_takeover";
+    static final String MAX_WINDOW_BITS = "max_window_bits";
+
+    /** The largest LZ77 window, 32 KiB: the only one the JDK's {@code Deflater} compresses with. */
+    static final int LARGEST_WINDOW_BITS = 15;
+    private static final int SMALLEST_WINDOW_BITS = 8;
+
+    /** {@code max_window_bits} is not there. */
+    static final int ABSENT = 0;
+
+    /**
+     * Reads an element's parameters.
+     *
+     * @throws IllegalArgumentException naming the fault: a parameter the draft does not define, a
+     *     parameter given twice, {@code no_context_takeover} with a value, or a
+     *     {@code max_window_bits} that is not a number from 8 to 15 without leading zeroes
+     */
+    static FrameParameters parse(ExtensionParameters element) {
+        boolean noContextTakeover = false;
+        int maxWindowBits = ABSENT;
+        for (Parameter p : element.parameters()) {
+            if (element.count(p.name()) > 1) {
+                throw new IllegalArgumentException("parameter " + p.name() + " is given more than once");
+            }
+            switch (p.name().toLowerCase(Locale.ROOT)) {
+                case NO_CONTEXT_TAKEOVER -> noContextTakeover = withoutValue(p);
+                case MAX_WINDOW_BITS -> maxWindowBits = windowBits(p);
+                default -> throw new IllegalArgumentException("parameter " + p.name()
+                        + " is not defined for " + element.name());
+            }
+        }
+        return new FrameParameters(noContextTakeover, maxWindowBits);
+    }
+
+    /** Whether {@code max_window_bits} asks for a window smaller than the JDK's {@code Deflater} uses. */
+    boolean asksForASmallerWindow() {
+        return maxWindowBits != ABSENT && maxWindowBits < LARGEST_WINDOW_BITS;
+    }
+
+    private static boolean withoutValue(Parameter p) {
+        if (p.value() != null) {
+            throw new IllegalArgumentException("parameter " + p.name() + " takes no value: " + p.value());
+        }
+        return true;
+    }
+
+    private static int windowBits(Parameter p) {
+        String v = p.value();
+        if (v == null) {
+            throw new IllegalArgumentException("parameter " + p.name() + " needs a value from 8 to 15");
+        }
+        boolean decimalWithoutLeadingZero = v.length() <= 2 && v.charAt(0) >= '1' && v.charAt(0) <= '9'
+                && (v.length() == 1 || (v.charAt(1) >= '0' && v.charAt(1) <= '9'));
+        int bits = decimalWithoutLeadingZero ? Integer.parseInt(v) : -1;
+        if (bits < SMALLEST_WINDOW_BITS || bits > LARGEST_WINDOW_BITS) {
+            throw new IllegalArgumentException("parameter " + p.name() + " must be a number from 8 to 15 without"
+                    + " leading zeroes: " + v);
+        }
+        return bits;
+    }
+}

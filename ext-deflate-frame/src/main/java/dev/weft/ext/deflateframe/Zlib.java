@@ -1,0 +1,61 @@
+package dev.weft.ext.deflateframe;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * Makes and ends this module's zlib contexts, and counts the live ones. A context holds native
+ * memory the garbage collector does not see, so one left unended when its connection ends is a
+ * leak; tests read the count to prove there is none. Thread-safe.
+ */
+final class Zlib {
+
+    private static final AtomicInteger LIVE = new AtomicInteger();
+    private static final AtomicLong DEFLATERS_MADE = new AtomicLong();
+
+    private Zlib() {
+    }
+
+    /** A raw DEFLATE compressor: deflate-frame sends bare DEFLATE blocks, no zlib header or checksum. */
+    static Deflater newDeflater(int level) {
+        Deflater deflater = new Deflater(level, true);
+        LIVE.incrementAndGet();
+        DEFLATERS_MADE.incrementAndGet();
+        return deflater;
+    }
+
+    /** A raw DEFLATE decompressor; it reads data compressed with any window up to 32 KiB. */
+    static Inflater newInflater() {
+        Inflater inflater = new Inflater(true);
+        LIVE.incrementAndGet();
+        return inflater;
+    }
+
+    /** Frees {@code deflater}'s native memory; {@code null} (never made) is fine. */
+    static void end(Deflater deflater) {
+        if (deflater != null) {
+            deflater.end();
+            LIVE.decrementAndGet();
+        }
+    }
+
+    /** Frees {@code inflater}'s native memory; {@code null} (never made) is fine. */
+    static void end(Inflater inflater) {
+        if (inflater != null) {
+            inflater.end();
+            LIVE.decrementAndGet();
+        }
+    }
+
+    /** How many compressors this module has made so far, across every connection. */
+    static long deflatersMade() {
+        return DEFLATERS_MADE.get();
+    }
+
+    /** How many contexts this module made and has not ended yet, across every connection. */
+    static int live() {
+        return LIVE.get();
+    }
+}

@@ -1,0 +1,150 @@
+package dev.weft.ext.deflateframe;
+
+import dev.weft.api.CloseCodes;
+import dev.weft.api.Frame;
+import dev.weft.api.Opcode;
+import dev.weft.api.Role;
+import dev.weft.api.WebSocketConfig;
+import dev.weft.api.WebSocketException;
+import dev.weft.api.extension.Extension;
+import dev.weft.api.extension.ExtensionContext;
+import dev.weft.api.extension.ExtensionParameters;
+import dev.weft.core.memory.InMemoryPair;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Native zlib contexts and memory: made only when needed, always ended, bounded under attack. */
+class ResourceTest {
+
+    private static final ExtensionParameters AGREED = ExtensionParameters.of(DeflateFrame.NAME);
+
+    @Test
+    void twoThousandConnectionsLeaveNoZlibContextBehind() {
+        WebSocketConfig config = WebSocketConfig.builder()
+                .extensions(DeflateFrame.builder().buildForBothNames()).build();
+        WebSocketConfig[] clients = {
+            WebSocketConfig.builder().extensions(List.of(DeflateFrame.builder().build())).build(),
+            WebSocketConfig.builder().extensions(List.of(DeflateFrame.builder().name(DeflateFrame.WEBKIT_NAME)
+                    .requestNoContextTakeover(true).build())).build(),
+        };
+        int before = Zlib.live();
+        String message = "compressed because it is longer than the default threshold of sixty-four bytes";
+        for (int i = 0; i < 2000; i++) {
+            Events client = Events.recording();
+            InMemoryPair pair = InMemoryPair.builder().serverConfig(config).clientConfig(clients[i % 2])
+                    .connect(Events.echoing(), client);
+            pair.client().sendText(message);
+            pair.flush();
+            assertEquals(List.of("text:" + message), client.take());
+            if (i < 2) {
+                assertEquals(before + 4, Zlib.live(), "a deflater and an inflater at each end");
+            }
+            // Half end with the close handshake, half abruptly.
+            if (i % 4 < 2) {
+                pair.client().close();
+            } else {
+                pair.client().abort();
+            }
+            pair.flush();
+        }
+        assertEquals(before, Zlib.live());
+    }
+
+    @Test
+    void anExtensionThatCompressesNothingHoldsNoZlibContext() {
+        int before = Zlib.live();
+        try (Extension agreed = new DeflateFrame().accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20))) {
+            Frame small = Frame.text("below the threshold");
+            assertSame(small, agreed.encode(small));
+            Frame empty = new Frame(false, 0, Opcode.TEXT, ByteBuffer.allocate(0));
+            assertSame(empty, agreed.encode(empty));
+            Frame uncompressed = Frame.text("sent without RSV1");
+            assertSame(uncompressed, agreed.decode(uncompressed));
+            Frame ping = Frame.ping(ByteBuffer.wrap("a ping longer than the sixty-four bytes of the default threshold"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            assertSame(ping, agreed.encode(ping));
+            assertEquals(before, Zlib.live());
+        }
+    }
+
+    @Test
+    void aFrameOverTheThresholdIsCompressedWithRsv1AndBothContextsAreEndedOnClose() {
+        int before = Zlib.live();
+        Extension agreed = new DeflateFrame().accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20));
+        String text = "a".repeat(DeflateFrame.DEFAULT_THRESHOLD);
+        Frame sent = agreed.encode(new Frame(false, 0, Opcode.CONTINUATION, java.nio.charset.StandardCharsets.UTF_8
+                .encode(text)));
+        assertTrue(sent.rsv1());
+        assertEquals(Opcode.CONTINUATION, sent.opcode());
+        assertTrue(sent.payloadLength() < text.length(), sent.toString());
+        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Events.hex("f2 48 cd c9 c9 07 00"))));
+        assertEquals(before + 2, Zlib.live());
+        agreed.close();
+        assertEquals(before, Zlib.live());
+    }
+
+    @Test
+    void aSharedEncoderEndsItsContextOnClose() {
+        int before = Zlib.live();
+        try (Extension agreed = DeflateFrame.builder().noContextTakeover(true).build()
+                .accept(AGREED, new ExtensionContext(Role.SERVER, 1 << 20, 1 << 20)).orElseThrow()) {
+            Extension encoder = agreed.newEncoder();
+            encoder.encode(Frame.text("x".repeat(1000)));
+            assertEquals(before + 1, Zlib.live());
+            encoder.close();
+            assertEquals(before, Zlib.live());
+        }
+    }
+
+    @Test
+    void theInflatedSizeIsLimitedAcrossTheFramesOfAMessage() {
+        int limit = 1024 * 1024;
+        byte[] half = WireTest.zeros(limit / 2);
+        try (DeflateFrameExtension agreed = (DeflateFrameExtension) new DeflateFrame()
+                .accept(AGREED, new ExtensionContext(Role.SERVER, limit, limit)).orElseThrow()) {
+            // Each frame on its own is under both limits; the third takes the message over.
+            Frame first = agreed.decode(new Frame(false, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(half)));
+            Frame second = agreed.decode(new Frame(false, Frame.RSV1, Opcode.CONTINUATION, ByteBuffer.wrap(half)));
+            assertEquals(limit, first.payloadLength() + second.payloadLength());
+            WebSocketException e = assertThrows(WebSocketException.class,
+                    () -> agreed.decode(new Frame(true, Frame.RSV1, Opcode.CONTINUATION, ByteBuffer.wrap(half))));
+            assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
+            assertTrue(e.getMessage().contains("message"), e.getMessage());
+            assertEquals(limit + 1, agreed.inflatedMessageSize(), "inflation stops one byte past the limit");
+        }
+    }
+
+    @Test
+    void uncompressedFramesCountTowardsTheMessageLimit() {
+        int limit = 4096;
+        try (DeflateFrameExtension agreed = (DeflateFrameExtension) new DeflateFrame()
+                .accept(AGREED, new ExtensionContext(Role.SERVER, limit, limit)).orElseThrow()) {
+            agreed.decode(new Frame(false, 0, Opcode.BINARY, ByteBuffer.allocate(3000)));
+            WebSocketException e = assertThrows(WebSocketException.class, () -> agreed.decode(
+                    new Frame(true, Frame.RSV1, Opcode.CONTINUATION, ByteBuffer.wrap(WireTest.zeros(2000)))));
+            assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
+            assertEquals(limit + 1, agreed.inflatedMessageSize());
+        }
+    }
+
+    @Test
+    void aBombStopsInflatingOneBytePastTheFrameLimit() {
+        int frameLimit = 64 * 1024;
+        byte[] bomb = WireTest.zeros(256 * 1024 * 1024);
+        try (DeflateFrameExtension agreed = (DeflateFrameExtension) new DeflateFrame()
+                .accept(AGREED, new ExtensionContext(Role.SERVER, frameLimit, 1 << 30)).orElseThrow()) {
+            WebSocketException e = assertThrows(WebSocketException.class,
+                    () -> agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
+            assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
+            assertTrue(e.getMessage().contains("frame"), e.getMessage());
+            assertEquals(frameLimit + 1, agreed.inflatedMessageSize());
+        }
+    }
+}
