@@ -58,9 +58,10 @@ import static dev.weft.ext.deflateframe.FrameParameters.NO_CONTEXT_TAKEOVER;
  *     compress each frame on its own, with {@code no_context_takeover} in a client's offer or a
  *     server's response; default off. Peers that take no parameters (Netty's handshakers among them)
  *     then decline the offer, or fail on the response.</li>
- * <li>{@link Builder#offer(boolean) offer}: whether a client offers the extension at all; default on
- *     for a built factory, off for the ones {@code ServiceLoader} makes, so that installing this
- *     module never makes a client offer an older extension ahead of permessage-deflate.</li>
+ * <li>{@link Builder#offer(boolean) offer}: whether a client offers the extension at all; default
+ *     on. As with every installed extension, a client left with {@code WebSocketConfig}'s default
+ *     extensions offers what {@code ServiceLoader} finds, in its order; a client that prefers
+ *     permessage-deflate lists its extensions itself, permessage-deflate first.</li>
  * </ul>
  *
  * <h2>Failures</h2>
@@ -91,11 +92,11 @@ public final class DeflateFrame implements ExtensionFactory {
     private final boolean offer;
 
     /**
-     * {@value #NAME} with the default settings, as {@code ServiceLoader} makes it: a server accepts
-     * it; a client does not offer it.
+     * {@value #NAME} with the default settings, as {@code ServiceLoader} makes it: a client offers
+     * it and a server accepts it.
      */
     public DeflateFrame() {
-        this(builder().offer(false));
+        this(builder());
     }
 
     private DeflateFrame(Builder b) {

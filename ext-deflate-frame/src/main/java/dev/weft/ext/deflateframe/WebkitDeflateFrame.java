@@ -11,14 +11,14 @@ import java.util.Optional;
 /**
  * The {@code ServiceLoader} provider for {@value DeflateFrame#WEBKIT_NAME}, the name WebKit
  * browsers gave per-frame deflate: {@link DeflateFrame} with that name and the default settings,
- * which a server accepts and a client does not offer. {@code ServiceLoader} needs a class with a
+ * which a client offers and a server accepts. {@code ServiceLoader} needs a class with a
  * no-argument constructor for each name; in code, use
  * {@code DeflateFrame.builder().name(DeflateFrame.WEBKIT_NAME)} instead, which can be tuned.
  * Immutable and thread-safe.
  */
 public final class WebkitDeflateFrame implements ExtensionFactory {
 
-    private final DeflateFrame delegate = DeflateFrame.builder().name(DeflateFrame.WEBKIT_NAME).offer(false).build();
+    private final DeflateFrame delegate = DeflateFrame.builder().name(DeflateFrame.WEBKIT_NAME).build();
 
     /** {@value DeflateFrame#WEBKIT_NAME} with the default settings. */
     public WebkitDeflateFrame() {
