@@ -118,14 +118,24 @@ for run in $(seq 1 "$RUNS"); do
   done
 done
 
-# Idle connections: resident memory before and after opening them, after a full GC each time.
-printf '\nidle\tpeer\tconnections\trss_before_kb\trss_after_kb\tbytes_per_connection\n' >>"$OUT"
+# Idle connections. Each server runs with its heap pre-touched, so its resident memory grows only
+# by what lives outside the heap (direct buffers, native memory, thread stacks); what the
+# connections keep on the heap is read after a full GC. Their sum is the memory per connection.
+heap_kb() {
+  jcmd "$1" GC.heap_info | awk '/PSYoungGen|ParOldGen/ {
+    for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); sum += v } }
+    END { print sum + 0 }'
+}
+printf '\nidle\tpeer\tconnections\theap_bytes_each\toff_heap_bytes_each\tbytes_each\n' >>"$OUT"
+BASE_FLAGS=$JVM_FLAGS
+JVM_FLAGS="$BASE_FLAGS -XX:+AlwaysPreTouch"
 for peer in "${PEERS[@]}"; do
   start_server "$peer"
-  jcmd "$SERVER_PID" GC.run >/dev/null 2>&1 || true
-  before=$(rss_kb "$SERVER_PID")
+  jcmd "$SERVER_PID" GC.run >/dev/null
+  heap_before=$(heap_kb "$SERVER_PID")
+  rss_before=$(rss_kb "$SERVER_PID")
   mkfifo "$WORK/hold"
-  java $JVM_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.IdleClients "$URL" "$IDLE" <"$WORK/hold" >"$WORK/idle.out" 2>"$WORK/idle.err" &
+  java $BASE_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.IdleClients "$URL" "$IDLE" <"$WORK/hold" >"$WORK/idle.out" 2>"$WORK/idle.err" &
   CLIENT_PID=$!
   exec 3>"$WORK/hold"
   for _ in $(seq 1 1200); do
@@ -134,17 +144,19 @@ for peer in "${PEERS[@]}"; do
     sleep 0.1
   done
   opened=$(grep -Eo '^open [0-9]+' "$WORK/idle.out" | cut -d' ' -f2 || echo 0)
-  jcmd "$SERVER_PID" GC.run >/dev/null 2>&1 || true
-  sleep 1
-  after=$(rss_kb "$SERVER_PID")
+  jcmd "$SERVER_PID" GC.run >/dev/null
+  heap_after=$(heap_kb "$SERVER_PID")
+  rss_after=$(rss_kb "$SERVER_PID")
   exec 3>&-
   wait "$CLIENT_PID" 2>/dev/null || true
   rm -f "$WORK/hold"
-  per=$(( opened > 0 ? (after - before) * 1024 / opened : 0 ))
-  printf 'idle\t%s\t%s\t%s\t%s\t%s\n' "$peer" "$opened" "$before" "$after" "$per" >>"$OUT"
-  echo "idle  $peer: $opened connections, RSS $before -> $after kB, $per bytes each" >&2
+  heap_each=$(( opened > 0 ? (heap_after - heap_before) * 1024 / opened : 0 ))
+  off_each=$(( opened > 0 ? (rss_after - rss_before) * 1024 / opened : 0 ))
+  printf 'idle\t%s\t%s\t%s\t%s\t%s\n' "$peer" "$opened" "$heap_each" "$off_each" $(( heap_each + off_each )) >>"$OUT"
+  echo "idle  $peer: $opened connections, heap $heap_each + off-heap $off_each bytes each" >&2
   stop_server
 done
+JVM_FLAGS=$BASE_FLAGS
 
 # Medians over the runs, and Weft's ratio to each peer (from the medians).
 awk -F'\t' '
@@ -154,7 +166,7 @@ awk -F'\t' '
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
   NR == 1 || $1 == "" { next }
-  $1 == "idle" && $2 != "peer" { idle[$2] = $6; iconn[$2] = $3; next }
+  $1 == "idle" && $2 != "peer" { heap[$2] = $4; off[$2] = $5; idle[$2] = $6; iconn[$2] = $3; next }
   $1 == "idle" { next }
   { key = $2 SUBSEP $3; mps[key] = mps[key] " " $4; p99[key] = p99[key] " " $7; err[key] += $8
     if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
@@ -169,6 +181,8 @@ awk -F'\t' '
         median(p99[s SUBSEP "weft"]), median(p99[s SUBSEP "netty"]), median(p99[s SUBSEP "jetty"]),
         err[s SUBSEP "weft"] + err[s SUBSEP "netty"] + err[s SUBSEP "jetty"]
     }
-    printf "\n| idle connections | Weft | Netty | Jetty |\n|---|---:|---:|---:|\n"
-    printf "| bytes of RSS each (%d connections) | %d | %d | %d |\n", iconn["weft"], idle["weft"], idle["netty"], idle["jetty"]
+    printf "\n| bytes per idle connection (%d connections) | Weft | Netty | Jetty |\n|---|---:|---:|---:|\n", iconn["weft"]
+    printf "| heap, live after a full GC | %d | %d | %d |\n", heap["weft"], heap["netty"], heap["jetty"]
+    printf "| off the heap (resident, heap pre-touched) | %d | %d | %d |\n", off["weft"], off["netty"], off["jetty"]
+    printf "| total | %d | %d | %d |\n", idle["weft"], idle["netty"], idle["jetty"]
   }' "$OUT"
