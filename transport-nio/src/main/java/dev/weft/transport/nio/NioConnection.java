@@ -69,6 +69,12 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
     private boolean backpressurePaused;
     private boolean inputEnded;
     private boolean flushing;
+    /**
+     * Set while the bytes of one read are processed: what they make the session send (echoes,
+     * pongs) is queued and written together after them, in one gathering write rather than one
+     * per frame.
+     */
+    private boolean reading;
     /** The protocol is done sending (its close went to the layer); no more protocol bytes. */
     private boolean applicationClosed;
     /** Close the socket once the network queue is written. */
@@ -189,7 +195,15 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
                 return;
             }
             stats.bytesRead(n);
-            layer.read(buffer.flip());
+            reading = true;
+            try {
+                layer.read(buffer.flip());
+            } finally {
+                reading = false;
+            }
+            if (!queue.isEmpty()) {
+                flush();
+            }
             if (n < buffer.capacity()) {
                 return;
             }
@@ -247,7 +261,7 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
                 backpressurePaused = true;
             }
         }
-        if (!flushing) {
+        if (!flushing && !reading) {
             flush();
         }
     }
