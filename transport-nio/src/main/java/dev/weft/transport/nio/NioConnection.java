@@ -75,6 +75,8 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
      * per frame.
      */
     private boolean reading;
+    /** Set while a control frame is handed to the layer: it is written at once, even mid-read. */
+    private boolean urgent;
     /** The protocol is done sending (its close went to the layer); no more protocol bytes. */
     private boolean applicationClosed;
     /** Close the socket once the network queue is written. */
@@ -223,10 +225,10 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
             return;
         }
         long n = head.remaining() + (body == null ? 0 : body.remaining());
+        boolean control = (head.get(head.position()) & 0x08) != 0;
         // The limit bounds what piles up behind a slow reader; a single frame larger than it still
         // goes when nothing is queued, so memory stays under the limit plus one frame.
         if (queued > 0 && queued + n > config.maxQueuedBytes()) {
-            boolean control = (head.get(head.position()) & 0x08) != 0;
             if (!overflowing) {
                 overflowing = true;
                 // Deferred: this call comes from inside the session's own write.
@@ -238,7 +240,14 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
             }
         }
         countMessage(head);
-        layer.write(head, body, written);
+        // A pong goes out before the next ping of the same read is processed, so every ping is
+        // answered while the socket keeps up; the session coalesces pongs only when it does not.
+        urgent = control;
+        try {
+            layer.write(head, body, written);
+        } finally {
+            urgent = false;
+        }
     }
 
     /** Queues bytes for the socket and writes what it can now. */
@@ -261,7 +270,7 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
                 backpressurePaused = true;
             }
         }
-        if (!flushing && !reading) {
+        if (!flushing && (!reading || urgent)) {
             flush();
         }
     }
