@@ -173,4 +173,26 @@ class EchoTest {
             assertArrayEquals("Hello".getBytes(StandardCharsets.UTF_8), text);
         }
     }
+
+    @Test
+    void framesOfOneReadAreAnsweredTogetherAndEveryPingGetsItsPong() throws Exception {
+        // Ten pings and ten messages in one write: the server reads them at once, batches the
+        // echoes into one write, and still answers each ping (Autobahn 2.10), in order.
+        try (RawClient raw = RawClient.upgraded(server.port())) {
+            java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 10; i++) {
+                batch.write(raw.frame(true, Opcode.PING, ("ping " + i).getBytes(StandardCharsets.US_ASCII)));
+                batch.write(raw.frame(true, Opcode.TEXT, ("text " + i).getBytes(StandardCharsets.US_ASCII)));
+            }
+            raw.send(batch.toByteArray());
+            for (int i = 0; i < 10; i++) {
+                for (String expected : new String[] {"PONG ping " + i, "TEXT text " + i}) {
+                    Frame f = raw.readFrame();
+                    byte[] payload = new byte[f.payloadLength()];
+                    f.payload().get(payload);
+                    assertEquals(expected, f.opcode() + " " + new String(payload, StandardCharsets.US_ASCII));
+                }
+            }
+        }
+    }
 }
