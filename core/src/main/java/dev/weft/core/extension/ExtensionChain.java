@@ -19,6 +19,7 @@ public final class ExtensionChain implements AutoCloseable {
     private final List<Extension> extensions;
     private final int rsv;
     private final boolean encodesWithoutHistory;
+    private final List<ExtensionParameters> parameters;
     private boolean closed;
 
     /**
@@ -37,6 +38,8 @@ public final class ExtensionChain implements AutoCloseable {
         }
         this.rsv = bits;
         this.encodesWithoutHistory = this.extensions.stream().allMatch(Extension::encodesWithoutHistory);
+        // Fixed at agreement; a broadcast groups recipients by it, so it is built once.
+        this.parameters = this.extensions.stream().map(Extension::parameters).toList();
     }
 
     /** Whether no extension was agreed. */
@@ -81,11 +84,7 @@ public final class ExtensionChain implements AutoCloseable {
 
     /** The agreed parameters, in response order. */
     public List<ExtensionParameters> parameters() {
-        List<ExtensionParameters> out = new ArrayList<>(extensions.size());
-        for (Extension e : extensions) {
-            out.add(e.parameters());
-        }
-        return List.copyOf(out);
+        return parameters;
     }
 
     /** Passes an outgoing frame through every extension, in response order. */
