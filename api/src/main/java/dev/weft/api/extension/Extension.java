@@ -24,6 +24,11 @@ import dev.weft.api.Frame;
  * encodes the message once with a {@link #newEncoder()} and sends the same bytes to every recipient
  * whose agreed extensions have equal parameters.
  *
+ * <h2>Large output</h2>
+ * A decoder may hand back its output in slices ({@link #hasPendingOutput()}), and reports the
+ * memory it holds ({@link #heldBytes()}) so that the engine can keep every connection within its
+ * memory budget.
+ *
  * <h2>Failures</h2>
  * {@link #decode} throws {@link dev.weft.api.WebSocketException} to fail the connection with a
  * specific close code (a protocol error in the peer's use of the extension, or an inflated
@@ -56,6 +61,51 @@ public interface Extension extends AutoCloseable {
      * @throws dev.weft.api.WebSocketException to fail the connection
      */
     Frame decode(Frame frame);
+
+    /**
+     * Whether the last {@link #decode} or {@link #decodePending} call left output still to come.
+     *
+     * <p><b>Output in slices.</b>
+     * An extension whose output can be far larger than its input (a decompressor) should not
+     * produce it in one call: a small frame could then hold the connection's thread, and every
+     * other connection of its event loop, for seconds. Instead {@link #decode} returns the first
+     * slice of the output (a few tens of KiB; Weft's own extensions use 64 KiB) as a frame with
+     * {@code fin} clear, and this method returns {@code true}. The engine then calls
+     * {@link #decodePending} for each next slice, on later turns of its event loop, until this
+     * method returns {@code false}, and gives this extension no other frame meanwhile. Every slice
+     * after the first is a {@link dev.weft.api.Opcode#CONTINUATION} frame; the last one carries
+     * the incoming frame's {@code fin}. The incoming frame's payload stays valid and unchanged
+     * until the last slice has been returned. Slices are fragments of the same message, so the
+     * application sees the same message however the output was sliced.
+     *
+     * @return {@code false} by default: the whole output came back at once
+     */
+    default boolean hasPendingOutput() {
+        return false;
+    }
+
+    /**
+     * The next slice of the output of the frame last given to {@link #decode}; called only while
+     * {@link #hasPendingOutput()} is {@code true}.
+     *
+     * @throws dev.weft.api.WebSocketException to fail the connection, as {@link #decode} does
+     * @throws IllegalStateException by default: nothing can be pending
+     */
+    default Frame decodePending() {
+        throw new IllegalStateException(parameters().name() + " returns its output whole");
+    }
+
+    /**
+     * The memory this extension holds now, in bytes: native compression contexts at their known
+     * size (a zlib inflater with a 32 KiB window is about 44 KiB, a deflater at the default level
+     * about 260 KiB) plus the buffers it keeps between calls. The engine reads it after each
+     * {@link #encode} and {@link #decode} and charges it to the connection's share of the memory
+     * budget, so that many connections holding compression contexts cannot exhaust native memory.
+     * Cheap to call; 0 by default.
+     */
+    default long heldBytes() {
+        return 0;
+    }
 
     /**
      * Whether this end encodes every data message without reference to earlier ones, so that the
