@@ -58,12 +58,15 @@ final class EchoClients {
     /** Opens the connections and starts sending; each lane's ticks are spread over the period. */
     void start() {
         long period = TimeUnit.SECONDS.toNanos(1) / rate;
-        long start = System.nanoTime();
         for (int i = 0; i < connections; i++) {
-            Lane lane = new Lane(start + period * i / connections, period);
+            long delay = period * i / connections;
+            // The schedule counts from the moment it is made: so do the lane's due times.
+            Lane lane = new Lane(System.nanoTime() + delay, period);
+            pacer.scheduleAtFixedRate(lane::tick, delay, period, TimeUnit.NANOSECONDS);
             lanes.add(lane);
+        }
+        for (Lane lane : lanes) {
             lane.open();
-            pacer.scheduleAtFixedRate(lane::tick, period * i / connections, period, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.weft.benchmarks.hostile;
 
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,17 +35,6 @@ final class Tally {
     Map<String, Long> outcomes(Kind kind) {
         Map<String, Long> out = new TreeMap<>();
         outcomes.getOrDefault(kind, Map.of()).forEach((o, n) -> out.put(o, n.sum()));
-        return out;
-    }
-
-    /** Every kind that made a connection, in declaration order, with its outcomes. */
-    Map<Kind, Map<String, Long>> all() {
-        Map<Kind, Map<String, Long>> out = new EnumMap<>(Kind.class);
-        for (Kind k : Kind.values()) {
-            if (connections(k) > 0) {
-                out.put(k, outcomes(k));
-            }
-        }
         return out;
     }
 }

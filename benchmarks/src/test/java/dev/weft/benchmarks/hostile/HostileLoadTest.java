@@ -60,8 +60,6 @@ class HostileLoadTest {
             assertTrue(outcomes(report, Kind.DEFLATE_BOMB).containsKey("1009"), report.toText());
             assertTrue(outcomes(report, Kind.ZSTD_BOMB).containsKey("1009"), report.toText());
             assertTrue(outcomes(report, Kind.CHURN).containsKey("1000"), report.toText());
-            assertTrue(outcomes(report, Kind.CHURN).containsKey(Churn.DROPPED)
-                    || outcomes(report, Kind.CHURN).get("1000") == 1, report.toText());
             String json = report.toJson();
             assertTrue(json.contains("\"declared-oversize\":{\"count\":1,"), json);
             assertTrue(json.contains("\"1009\":"), json);
