@@ -10,7 +10,8 @@
 # GC.heap_info), so it counts only what is reachable; the forced GCs are part of the load the
 # well-behaved clients see. Holdings are read from the server's periodic stats line (weft serve
 # --stats-interval) when that line has a "held" figure. Prints the heap figures, then the
-# generator's report: well-behaved latency and errors, and close codes per attacker kind.
+# generator's report: well-behaved latency and errors, and close codes per attacker kind. The
+# server's log and the report stay in benchmarks/target/soak/.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -115,6 +116,13 @@ else
   ALIVE=no
 fi
 
+# The logs stay for a look after the run.
+LOGS=$ROOT/benchmarks/target/soak
+mkdir -p "$LOGS"
+cp "$WORK/serve.err" "$LOGS/serve.log"
+cp "$WORK/load.out" "$LOGS/load.out"
+cp "$WORK/load.err" "$LOGS/load.err"
+
 # The largest "held" figure (bytes) of the server's stats lines, if they carry one.
 HELD=$(grep '^stats:' "$WORK/serve.err" | grep -Eio 'held[a-z ]*[=: ] *[0-9]+' | grep -Eo '[0-9]+$' | sort -n | tail -1 || true)
 OOM=$(grep -c 'OutOfMemoryError' "$WORK/serve.err" || true)
@@ -126,7 +134,7 @@ if [[ -n $HELD ]]; then
 else
   echo "  peak holdings    not reported: this server's stats line has no 'held' figure"
 fi
-echo "  server           $([[ $ALIVE == yes ]] && echo alive || echo died) at the end; OutOfMemoryError logged $OOM times"
+echo "  server           $([[ $ALIVE == yes ]] && echo alive || echo died) at the end; OutOfMemoryError logged $OOM times (log: ${LOGS#"$ROOT"/}/serve.log)"
 echo
 if [[ $LOAD_STATUS != 0 ]]; then
   cat "$WORK/load.err" >&2
