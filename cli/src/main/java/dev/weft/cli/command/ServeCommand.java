@@ -26,6 +26,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static java.lang.System.Logger.Level.INFO;
@@ -102,6 +104,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     long idleTimeoutSeconds;
 
+    @Option(names = "--stats-interval", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Print the server's counters on standard error every SECONDS, as a line "
+                    + "starting 'stats: '; 0 never does (default: ${DEFAULT-VALUE}).")
+    long statsIntervalSeconds;
+
     @Mixin
     ExtensionsOption extensions;
 
@@ -143,7 +150,11 @@ final class ServeCommand implements Callable<Integer> {
             terminal.err().println("endpoints: " + ws + address + "/echo and " + ws + address
                     + "/chat/ROOM; page: " + (tls() ? "https://" : "http://") + address + "/");
             terminal.err().flush();
+            ScheduledExecutorService stats = printStats(built);
             awaitStopRequest();
+            if (stats != null) {
+                stats.shutdownNow();
+            }
             int open = built.connections().size();
             terminal.err().println("shutting down: closing " + open + (open == 1 ? " connection" : " connections")
                     + " (waiting up to " + GRACE.toSeconds() + " s)");
@@ -168,6 +179,23 @@ final class ServeCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Prints the server's counters every {@code --stats-interval} seconds, from a daemon thread; none if 0. */
+    private ScheduledExecutorService printStats(WebSocketServer server) {
+        if (statsIntervalSeconds == 0) {
+            return null;
+        }
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "weft-serve-stats");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleAtFixedRate(() -> {
+            terminal.err().println("stats: " + server.stats());
+            terminal.err().flush();
+        }, statsIntervalSeconds, statsIntervalSeconds, TimeUnit.SECONDS);
+        return timer;
     }
 
     private void awaitStopRequest() {
@@ -206,6 +234,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (memoryBudget != null && memoryBudget <= 0) {
             throw new ParameterException(spec.commandLine(), "--memory-budget must be positive: " + memoryBudget);
+        }
+        if (statsIntervalSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--stats-interval must not be negative: " + statsIntervalSeconds);
         }
         if (idleTimeoutSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--idle-timeout must not be negative: " + idleTimeoutSeconds);
