@@ -57,9 +57,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The server, through the repository's launcher; its JVM options go in WEFT_JAVA_OPTS.
+# The server, through the repository's launcher; its JVM options go in WEFT_JAVA_OPTS, and
+# SERVE_ARGS adds options of weft serve (say --max-message-size 67108864).
 WEFT_JAVA_OPTS="-Xmx$HEAP ${SERVER_JAVA_OPTS:-}" ./weft serve --port 0 --threads "$THREADS" \
-  --stats-interval "$SAMPLE" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+  --stats-interval "$SAMPLE" ${SERVE_ARGS:-} >"$WORK/serve.out" 2>"$WORK/serve.err" &
 SERVER_PID=$!
 PORT=
 for _ in $(seq 1 600); do

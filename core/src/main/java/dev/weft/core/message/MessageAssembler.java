@@ -77,6 +77,13 @@ public final class MessageAssembler {
         return buffer.length;
     }
 
+    /** Lets go of the gathering buffer and any message in progress: no more input will come. */
+    public void release() {
+        buffer = new byte[0];
+        buffered = 0;
+        messageType = null;
+    }
+
     /**
      * Checks that a data frame with this opcode may come now, changing nothing: an early check for
      * frames whose payload is gathered whole before {@link #beginFrame}.

@@ -186,6 +186,12 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         return frame.length + assembler.heldBytes();
     }
 
+    /** Lets go of every buffer: the connection has closed, and may stay referenced a while. */
+    void release() {
+        frame = new byte[0];
+        assembler.release();
+    }
+
     private void releaseLargeFrame() {
         // Kept while an extension still reads it for its pending output.
         if (!decodePending && frame.length > RETAINED_BUFFER) {

@@ -257,6 +257,15 @@ public final class Session implements Connection {
         if (inputClosed) {
             in.position(in.limit());
         }
+        afterInput();
+    }
+
+    /** After input was decoded: time the message in progress and report what is held, or let go of it all. */
+    private void afterInput() {
+        if (state == ConnectionState.CLOSED) {
+            inbound.release();
+            return;
+        }
         timeMessage();
         accountMemory();
     }
@@ -332,6 +341,16 @@ public final class Session implements Connection {
         if (inputClosed || pausedByBudget) {
             return; // closed: nothing more to read; paused: the budget resumes it
         }
+        receiving = true;
+        try {
+            nextSliceThenBacklog();
+        } finally {
+            receiving = false;
+        }
+        afterInput();
+    }
+
+    private void nextSliceThenBacklog() {
         if (inbound.decodePending()) {
             decode(null);
             metrics.sliceDecoded();
@@ -350,11 +369,8 @@ public final class Session implements Connection {
             updateReading();
             if (endAfterBacklog) {
                 endOfInput();
-                return;
             }
         }
-        timeMessage();
-        accountMemory();
     }
 
     private void updateReading() {
@@ -841,6 +857,9 @@ public final class Session implements Connection {
         cancel(keepAliveTimer);
         cancel(messageTimer);
         extensions.close();
+        if (!receiving) {
+            inbound.release(); // else once the read is over: the inbound side may be mid-frame
+        }
         backlog = EMPTY;
         backlogStart = backlogEnd = 0;
         heldBytes = 0;
