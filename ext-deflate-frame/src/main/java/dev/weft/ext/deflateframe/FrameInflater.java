@@ -41,6 +41,8 @@ final class FrameInflater implements AutoCloseable {
     private Inflater inflater;
     /** Payload bytes of the data message in progress, after inflation, before the current frame. */
     private long messageSize;
+    /** Whether the inflater's current DEFLATE stream has been given any data since it began. */
+    private boolean streamStarted;
 
     /** This frame's inflated bytes, in {@code out[0..outLength)}, and the most it may take. */
     private byte[] out;
@@ -87,10 +89,15 @@ final class FrameInflater implements AutoCloseable {
         frameLimit = Math.max(0, Math.min(maxFrameSize, maxMessageSize - messageSize));
         out = new byte[(int) room(Math.min(Math.max(frame.payloadLength() * 4L, SMALLEST_OUTPUT), STEP))];
         outLength = 0;
-        inflate(frame.payload());
-        inflate(ByteBuffer.wrap(TAIL));
+        inflate(frame.payload(), false);
+        // Not into a stream that has had no data, as after a stream the frame ended with a final
+        // block: the tail would begin it as a stored block with a bad length.
+        if (streamStarted) {
+            inflate(ByteBuffer.wrap(TAIL), true);
+        }
         if (resetAfterFrame) {
             inflater.reset();
+            streamStarted = false;
         }
         messageSize += outLength;
         Frame inflated = new Frame(frame.fin(), frame.rsv() & ~Frame.RSV1, frame.opcode(),
@@ -108,10 +115,17 @@ final class FrameInflater implements AutoCloseable {
         return messageSize + outLength;
     }
 
-    private void inflate(ByteBuffer input) {
+    /**
+     * Inflates all of {@code input} into {@link #out}.
+     *
+     * @param tail whether {@code input} is the appended tail, which is dropped if the stream ends
+     *     before it is used up
+     */
+    private void inflate(ByteBuffer input, boolean tail) {
         if (inflater == null) {
             inflater = Zlib.newInflater();
         }
+        streamStarted |= input.hasRemaining();
         inflater.setInput(input);
         try {
             while (true) {
@@ -130,11 +144,13 @@ final class FrameInflater implements AutoCloseable {
                     break; // a raw inflater that produces nothing needs more input
                 }
                 // The peer ended a DEFLATE stream with a final block (as some compressors without
-                // context takeover do); what follows, if anything, starts another.
+                // context takeover do); the frame's data that follows, if any, starts another.
                 inflater.reset();
-                if (!input.hasRemaining()) {
+                streamStarted = false;
+                if (tail || !input.hasRemaining()) {
                     break;
                 }
+                streamStarted = true;
                 inflater.setInput(input);
             }
         } catch (DataFormatException e) {

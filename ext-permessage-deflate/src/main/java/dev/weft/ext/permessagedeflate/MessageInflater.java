@@ -38,6 +38,8 @@ final class MessageInflater implements AutoCloseable {
     private boolean inflating;
     /** Bytes inflated so far for the message in progress. */
     private long messageSize;
+    /** Whether the inflater's current DEFLATE stream has been given any data since it began. */
+    private boolean streamStarted;
 
     /** This frame's inflated bytes, in {@code out[0..outLength)}. */
     private byte[] out;
@@ -82,13 +84,18 @@ final class MessageInflater implements AutoCloseable {
         }
         out = new byte[(int) room(Math.min(Math.max(frame.payloadLength() * 4L, SMALLEST_OUTPUT), STEP))];
         outLength = 0;
-        inflate(frame.payload());
+        inflate(frame.payload(), false);
         if (frame.fin()) {
             // "Append 4 octets of 0x00 0x00 0xff 0xff to the tail end of the payload of the
-            // message." (RFC 7692 §7.2.2)
-            inflate(ByteBuffer.wrap(TAIL));
+            // message." (RFC 7692 §7.2.2) Not into a stream that has had no data, as after a stream
+            // the message ended with a BFINAL block: the tail would begin it as a stored block with
+            // a bad length.
+            if (streamStarted) {
+                inflate(ByteBuffer.wrap(TAIL), true);
+            }
             if (resetAfterMessage) {
                 inflater.reset();
+                streamStarted = false;
             }
         }
         Frame inflated = new Frame(frame.fin(), frame.rsv() & ~Frame.RSV1, frame.opcode(),
@@ -102,10 +109,17 @@ final class MessageInflater implements AutoCloseable {
         return messageSize;
     }
 
-    private void inflate(ByteBuffer input) {
+    /**
+     * Inflates all of {@code input} into {@link #out}.
+     *
+     * @param tail whether {@code input} is the appended tail, which is dropped if the stream ends
+     *     before it is used up
+     */
+    private void inflate(ByteBuffer input, boolean tail) {
         if (inflater == null) {
             inflater = Zlib.newInflater();
         }
+        streamStarted |= input.hasRemaining();
         inflater.setInput(input);
         try {
             while (true) {
@@ -125,13 +139,15 @@ final class MessageInflater implements AutoCloseable {
                 if (!inflater.finished()) {
                     break; // a raw inflater that produces nothing needs more input
                 }
-                // The peer ended a DEFLATE stream with a "BFINAL" block; what follows starts another
-                // ("implementors can choose to flush data using DEFLATE blocks with "BFINAL" set to
-                // 1", RFC 7692 §7.2.3.4).
+                // The peer ended a DEFLATE stream with a "BFINAL" block; the message's data that
+                // follows, if any, starts another ("implementors can choose to flush data using
+                // DEFLATE blocks with "BFINAL" set to 1", RFC 7692 §7.2.3.4).
                 inflater.reset();
-                if (!input.hasRemaining()) {
+                streamStarted = false;
+                if (tail || !input.hasRemaining()) {
                     break;
                 }
+                streamStarted = true;
                 inflater.setInput(input);
             }
         } catch (DataFormatException e) {
