@@ -91,6 +91,24 @@ class ResourceTest {
     }
 
     @Test
+    void heldBytesCountEachZlibContextFromItsFirstUseUntilClose() {
+        Extension agreed = new DeflateFrame().accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20));
+        assertEquals(0, agreed.heldBytes(), "no context is made before it is needed");
+        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Events.hex("f2 48 cd c9 c9 07 00"))));
+        long inflater = agreed.heldBytes();
+        // zlib documents 32 KiB of window "plus about 7 kilobytes" for an inflater.
+        assertTrue(inflater > 32 * 1024 && inflater < 48 * 1024, Long.toString(inflater));
+        agreed.encode(Frame.text("x".repeat(1000)));
+        long deflater = agreed.heldBytes() - inflater;
+        // 128 KiB of window and 128 KiB of hash chains "plus a few kilobytes" for a deflater.
+        assertTrue(deflater > 256 * 1024 && deflater < 272 * 1024, Long.toString(deflater));
+        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Events.hex("f2 00 11 00 00"))));
+        assertEquals(inflater + deflater, agreed.heldBytes(), "no buffer is kept between frames");
+        agreed.close();
+        assertEquals(0, agreed.heldBytes());
+    }
+
+    @Test
     void aSharedEncoderEndsItsContextOnClose() {
         int before = Zlib.live();
         try (Extension agreed = DeflateFrame.builder().noContextTakeover(true).build()

@@ -67,6 +67,12 @@ final class DeflateExtension implements Extension {
         return inflater.messageSize();
     }
 
+    /** The zlib contexts this end has made so far, each at the size zlib documents for it. */
+    @Override
+    public long heldBytes() {
+        return deflater.heldBytes() + inflater.heldBytes();
+    }
+
     @Override
     public void close() {
         // Both halves are ended even if one fails: each holds its own native memory.

@@ -173,6 +173,14 @@ final class MessageInflater implements AutoCloseable {
         return Math.min(wanted, maxMessageSize - messageSize + 1);
     }
 
+    /**
+     * The memory this inflater holds between calls: its zlib context, once made. Its output buffer
+     * is handed over with the frame it returns and not kept.
+     */
+    long heldBytes() {
+        return inflater == null ? 0 : Zlib.INFLATER_BYTES;
+    }
+
     @Override
     public void close() {
         Zlib.end(inflater);

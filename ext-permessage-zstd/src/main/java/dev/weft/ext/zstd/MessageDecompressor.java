@@ -243,6 +243,18 @@ final class MessageDecompressor implements AutoCloseable {
         return Zstd.getErrorName(-Math.abs(e.getErrorCode()));
     }
 
+    /**
+     * The memory this decompressor holds between calls: its zstd context, once made, at the size
+     * {@link NativeContexts#decompressorBytes} estimates for the largest window the peer may use,
+     * and its buffers. The output of a frame is handed over with the frame and not kept.
+     */
+    long heldBytes() {
+        if (ctx == null) {
+            return 0;
+        }
+        return NativeContexts.decompressorBytes(windowLogLimit) + input.capacity() + output.capacity();
+    }
+
     @Override
     public void close() {
         closed = true;

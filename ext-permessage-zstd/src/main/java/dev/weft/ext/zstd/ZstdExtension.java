@@ -67,6 +67,12 @@ final class ZstdExtension implements Extension {
         return decompressor.messageSize();
     }
 
+    /** The zstd contexts this end has made so far, at their estimated size, and their buffers. */
+    @Override
+    public long heldBytes() {
+        return compressor.heldBytes() + decompressor.heldBytes();
+    }
+
     @Override
     public void close() {
         // Both halves are freed even if one fails: each holds its own native memory.

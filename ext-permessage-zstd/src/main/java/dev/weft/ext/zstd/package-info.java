@@ -100,10 +100,13 @@
  *
  * <h2>Resources</h2>
  * Each end makes a native zstd context only when it first compresses or decompresses a message,
- * and frees it when the connection ends. With context takeover, a compressor at the default level
- * and window needs on the order of 1 MiB of native memory, and a decompressor somewhat more than
- * its window. Without context takeover, zstd sizes both for the message. A server that compresses without context
- * takeover ({@code server_no_context_takeover}) compresses a broadcast message once for every
- * recipient that agreed the same parameters.
+ * and frees it when the connection ends. The extension reports what it holds
+ * ({@code Extension.heldBytes()}), for the engine to charge to the connection's memory budget: each
+ * context at the size zstd's own estimates give for the agreed window and level, and its buffers.
+ * At the default level and window (128 KiB) that is about 2 MiB for a compressor and 480 KiB for
+ * a decompressor; these are upper estimates, as without context takeover zstd sizes both for the
+ * message. A server that compresses without context takeover
+ * ({@code server_no_context_takeover}) compresses a broadcast message once for every recipient that
+ * agreed the same parameters.
  */
 package dev.weft.ext.zstd;

@@ -84,6 +84,33 @@ class ResourceTest {
     }
 
     @Test
+    void heldBytesCountEachZstdContextFromItsFirstUseUntilClose() {
+        Extension agreed = PerMessageZstd.builder().threshold(0).build().accepted(element("permessage-zstd"), CLIENT);
+        assertEquals(0, agreed.heldBytes(), "no context is made before it is needed");
+        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Zstandard.frame(new byte[10]))));
+        long decompressor = agreed.heldBytes();
+        // zstd's estimate for a 128 KiB window: about 96 KiB of context, the window and two blocks.
+        assertTrue(decompressor > (128 + 96) * 1024 && decompressor < 640 * 1024, Long.toString(decompressor));
+        agreed.encode(Frame.text("Hello"));
+        long compressor = agreed.heldBytes() - decompressor;
+        assertTrue(compressor > 1024 * 1024 && compressor < 3 * 1024 * 1024, Long.toString(compressor));
+        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Zstandard.frame(new byte[100_000]))));
+        assertEquals(decompressor + compressor, agreed.heldBytes(), "no output is kept between messages");
+        agreed.close();
+        assertEquals(0, agreed.heldBytes());
+    }
+
+    @Test
+    void aLargerWindowOrLevelIsChargedMore() {
+        assertEquals((1 << 20) - (1 << 17), NativeContexts.decompressorBytes(20) - NativeContexts.decompressorBytes(17),
+                "the window");
+        assertTrue(NativeContexts.compressorBytes(3, 20) > NativeContexts.compressorBytes(3, 17));
+        assertTrue(NativeContexts.compressorBytes(19, 23) > NativeContexts.compressorBytes(3, 23));
+        // zstd shrinks a level's tables to fit a small window.
+        assertEquals(NativeContexts.compressorBytes(3, 10), NativeContexts.compressorBytes(19, 10));
+    }
+
+    @Test
     void anEncoderForABroadcastNeverMakesADecompressor() {
         int before = NativeContexts.live();
         ZstdExtension agreed = (ZstdExtension) new PerMessageZstd()
