@@ -22,8 +22,8 @@ import java.util.Arrays;
  * window). And the message is: output is produced at most {@link #STEP} bytes at a time and checked
  * after each step against the maximum message size, across all of the message's frames, so a small
  * message that inflates to gigabytes fails with 1009 having allocated no more than the limit allows.
- * When the peer compresses without context takeover, a frame header that declares a content size
- * over the limit fails with 1009 before anything is decompressed.
+ * A frame header that declares a content size over the limit fails with 1009 before anything is
+ * decompressed, with context takeover or without.
  *
  * <p>The zstd context is made on the first compressed message received.
  */
@@ -57,6 +57,8 @@ final class MessageDecompressor implements AutoCloseable {
     /** This frame's decompressed bytes, in {@code out[0..outLength)}. */
     private byte[] out;
     private int outLength;
+    /** How many times an output array was replaced by a larger copy, for tests. */
+    private long growths;
 
     /**
      * @param peerResets whether the peer uses no context takeover, so each compressed message must
@@ -119,6 +121,11 @@ final class MessageDecompressor implements AutoCloseable {
         return messageSize;
     }
 
+    /** How many times an output array has been replaced by a larger copy, across all messages. */
+    long growths() {
+        return growths;
+    }
+
     private void feed(ByteBuffer payload) {
         while (payload.hasRemaining()) {
             if (frameEnded) {
@@ -152,8 +159,11 @@ final class MessageDecompressor implements AutoCloseable {
             throw invalid("the zstd frame needs dictionary " + header.dictionaryId() + ", and none was agreed");
         }
         long contentSize = header.contentSize();
-        // Without context takeover the frame is the message, so its declared size is the message's.
-        if (peerResets && contentSize > maxMessageSize) {
+        // A frame starts with a message. Without context takeover the frame is the message; with
+        // it, a frame kept open across messages cannot know its size and declares none, so a frame
+        // that declares one is one message's, or less than the messages it spans: either way over
+        // the limit is too much.
+        if (contentSize > maxMessageSize) {
             throw new WebSocketException(CloseCodes.MESSAGE_TOO_BIG, "a compressed message declares "
                     + contentSize + " bytes, more than the limit of " + maxMessageSize);
         }
@@ -215,9 +225,13 @@ final class MessageDecompressor implements AutoCloseable {
     }
 
     private void append(int produced) {
-        if (outLength + produced > out.length) {
-            long grown = Math.max((long) outLength + produced, Math.min(out.length * 2L, outLength + room(STEP)));
+        long needed = (long) outLength + produced;
+        if (needed > out.length) {
+            // Doubling keeps the copying linear in the message's size, where a fixed step made it
+            // quadratic; the bound keeps a message that may take little more from reserving more.
+            long grown = Math.min(Math.max(needed, 2L * out.length), needed + room(Integer.MAX_VALUE));
             out = Arrays.copyOf(out, (int) Math.min(grown, LARGEST_ARRAY));
+            growths++;
         }
         output.flip().get(out, outLength, produced);
         outLength += produced;

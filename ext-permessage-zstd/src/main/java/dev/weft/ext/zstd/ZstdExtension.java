@@ -67,6 +67,11 @@ final class ZstdExtension implements Extension {
         return decompressor.messageSize();
     }
 
+    /** How many times the decompressor has replaced an output array by a larger copy. */
+    long decompressorGrowths() {
+        return decompressor.growths();
+    }
+
     /** The zstd contexts this end has made so far, at their estimated size, and their buffers. */
     @Override
     public long heldBytes() {

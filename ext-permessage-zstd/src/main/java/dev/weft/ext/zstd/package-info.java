@@ -83,8 +83,11 @@
  * <li><b>With context takeover</b>, the sender may keep one zstd frame open across messages. It ends
  *     each message with a flush ({@code ZSTD_e_flush}) and does not end the frame, so later
  *     messages can refer back to earlier ones. The sender may also end the frame at the end of any
- *     message and start a new one with the next. This implementation keeps one frame for the whole
- *     connection.</li>
+ *     message and start a new one with the next. A frame that spans more than one message declares
+ *     no content size. This implementation keeps one frame for the whole connection.</li>
+ * <li>A frame that declares a content size declares at most the receiver's maximum message size,
+ *     with or without context takeover; a receiver fails the connection with 1009 on a larger one
+ *     before decoding any of it.</li>
  * <li>Every zstd frame's window (its {@code Window_Size}, or its content size when it is a single
  *     segment) is at most the direction's agreed limit. A receiver reads each frame header before
  *     decoding and fails the connection with 1002 if the window is larger.</li>
@@ -93,8 +96,9 @@
  * <h2>Limits and failures</h2>
  * The decompressed size of every message is checked against {@code maxMessageSize} while it is
  * decompressed, at most 32 KiB at a time. A message over the limit fails with 1009 before its
- * memory is allocated. Without context takeover, a frame header that declares a content size over
- * the limit fails with 1009 before anything is decompressed. Data that is not well-formed zstd,
+ * memory is allocated. A frame header that declares a content size over the limit fails with 1009
+ * before anything is decompressed, with or without context takeover: a sender that keeps a zstd
+ * frame open across messages does not know its size and declares none. Data that is not well-formed zstd,
  * comes from a legacy or skippable frame, needs a dictionary, ends inside a frame header, or
  * (without context takeover) does not end its frame at the end of the message fails with 1007.
  *

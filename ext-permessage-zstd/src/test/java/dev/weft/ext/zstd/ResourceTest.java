@@ -11,6 +11,8 @@ import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.core.memory.InMemoryPair;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -135,14 +137,15 @@ class ResourceTest {
         }
     }
 
-    @Test
-    void aDeclaredSizeOverTheLimitFailsBeforeDecompressingAnything() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"permessage-zstd; client_no_context_takeover", "permessage-zstd"})
+    void aDeclaredSizeOverTheLimitFailsBeforeDecompressingAnything(String offer) {
         int limit = 1 << 20;
         byte[] bomb;
         try (Zstandard z = Zstandard.stream(17)) {
             bomb = z.compress(new byte[limit + 1], EndDirective.END);
         }
-        try (ZstdExtension agreed = serverExtension("permessage-zstd; client_no_context_takeover", limit)) {
+        try (ZstdExtension agreed = serverExtension(offer, limit)) {
             WebSocketException e = assertThrows(WebSocketException.class,
                     () -> agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
@@ -195,6 +198,30 @@ class ResourceTest {
             Frame out = agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(Zstandard.frame(data))));
             assertEquals(limit, out.payloadLength());
             assertEquals(0, out.rsv());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} MiB")
+    @ValueSource(ints = {16, 32})
+    void anHonestLargeMessageGrowsItsOutputByDoubling(int mebibytes) {
+        int size = mebibytes << 20;
+        byte[] compressed;
+        try (Zstandard z = Zstandard.stream(17)) {
+            compressed = z.zeros(size, EndDirective.FLUSH);
+        }
+        try (ZstdExtension agreed = serverExtension("permessage-zstd", size)) {
+            long before = agreed.decompressorGrowths();
+            long length = 0;
+            Frame out = agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(compressed)));
+            length += out.payloadLength();
+            while (agreed.hasPendingOutput()) {
+                length += agreed.decodePending().payloadLength();
+            }
+            assertEquals(size, length);
+            // Growing by a fixed 32 KiB step took 512 copies for 16 MiB, each of the whole output so
+            // far; doubling from the first few hundred bytes takes at most log2(size).
+            long growths = agreed.decompressorGrowths() - before;
+            assertTrue(growths <= Long.numberOfTrailingZeros(size), growths + " growths");
         }
     }
 
