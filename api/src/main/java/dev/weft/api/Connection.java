@@ -125,6 +125,14 @@ public interface Connection {
     long queuedBytes();
 
     /**
+     * The memory this connection holds now, in bytes: unfinished incoming frames and messages
+     * (inflated output included), bytes queued for sending, and its extensions' compression
+     * contexts. It is this connection's share of its server's (or client's) memory budget.
+     * Readable from any thread; the value may lag the connection's thread by one read.
+     */
+    long heldBytes();
+
+    /**
      * Whether the transport's write queue is below its high watermark. When it goes above, this
      * turns false; once it drains below the low watermark it turns true again and
      * {@link WebSocketHandler#onWritable} is called.

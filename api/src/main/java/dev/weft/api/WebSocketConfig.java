@@ -22,6 +22,7 @@ import java.util.Objects;
  * <tr><td>{@link #handshakeTimeout()}</td><td>10 s</td><td>connection closed</td></tr>
  * <tr><td>{@link #closeTimeout()}</td><td>10 s</td><td>connection aborted, handler sees 1006</td></tr>
  * <tr><td>{@link #idleTimeout()}</td><td>5 min</td><td>connection aborted, handler sees 1006</td></tr>
+ * <tr><td>{@link #messageTimeout()}</td><td>60 s</td><td>close 1008</td></tr>
  * <tr><td>{@link #keepAliveInterval()}</td><td>off</td><td>—</td></tr>
  * <tr><td>{@link #autoPong()}</td><td>on</td><td>—</td></tr>
  * <tr><td>{@link #subprotocols()}</td><td>none</td><td>—</td></tr>
@@ -40,6 +41,7 @@ public final class WebSocketConfig {
     private final Duration handshakeTimeout;
     private final Duration closeTimeout;
     private final Duration idleTimeout;
+    private final Duration messageTimeout;
     private final Duration keepAliveInterval;
     private final boolean autoPong;
     private final List<String> subprotocols;
@@ -54,6 +56,7 @@ public final class WebSocketConfig {
         this.handshakeTimeout = b.handshakeTimeout;
         this.closeTimeout = b.closeTimeout;
         this.idleTimeout = b.idleTimeout;
+        this.messageTimeout = b.messageTimeout;
         this.keepAliveInterval = b.keepAliveInterval;
         this.autoPong = b.autoPong;
         this.subprotocols = b.subprotocols;
@@ -81,6 +84,7 @@ public final class WebSocketConfig {
         b.handshakeTimeout = handshakeTimeout;
         b.closeTimeout = closeTimeout;
         b.idleTimeout = idleTimeout;
+        b.messageTimeout = messageTimeout;
         b.keepAliveInterval = keepAliveInterval;
         b.autoPong = autoPong;
         b.subprotocols = subprotocols;
@@ -128,6 +132,17 @@ public final class WebSocketConfig {
         return idleTimeout;
     }
 
+    /**
+     * How long an incoming message that is gathered whole may take from its first frame to its
+     * last; zero means no limit. A peer that starts a message and then trickles it (or stops) would
+     * otherwise keep the bytes it sent held for as long as the idle timeout allows. Messages taken
+     * in parts by a {@link PartialMessageHandler} hold nothing and are not timed. Raise it for large
+     * uploads over slow links.
+     */
+    public Duration messageTimeout() {
+        return messageTimeout;
+    }
+
     /** How often to send a ping while the connection is open; zero means never. */
     public Duration keepAliveInterval() {
         return keepAliveInterval;
@@ -161,6 +176,7 @@ public final class WebSocketConfig {
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration closeTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ofMinutes(5);
+        private Duration messageTimeout = Duration.ofSeconds(60);
         private Duration keepAliveInterval = Duration.ZERO;
         private boolean autoPong = true;
         private List<String> subprotocols = List.of();
@@ -214,6 +230,12 @@ public final class WebSocketConfig {
         /** Sets {@link WebSocketConfig#idleTimeout()}; zero switches it off. */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = notNegative(timeout, "idleTimeout");
+            return this;
+        }
+
+        /** Sets {@link WebSocketConfig#messageTimeout()}; zero switches it off. */
+        public Builder messageTimeout(Duration timeout) {
+            this.messageTimeout = notNegative(timeout, "messageTimeout");
             return this;
         }
 

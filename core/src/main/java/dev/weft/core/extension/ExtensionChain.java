@@ -95,12 +95,57 @@ public final class ExtensionChain implements AutoCloseable {
         return frame;
     }
 
-    /** Passes an incoming frame through every extension, in reverse response order. */
+    /**
+     * Passes an incoming frame through every extension, in reverse response order. If an
+     * extension hands back part of its output ({@link #hasPendingOutput()}), the rest comes from
+     * {@link #decodePending()}, and no new frame may be given meanwhile.
+     */
     public Frame decode(Frame frame) {
-        for (int i = extensions.size() - 1; i >= 0; i--) {
+        return decodeFrom(extensions.size() - 1, frame);
+    }
+
+    /** Whether an extension still has output for the frame last decoded. */
+    public boolean hasPendingOutput() {
+        // Indexed: asked after every decoded frame, so no iterator.
+        for (int i = 0; i < extensions.size(); i++) {
+            if (extensions.get(i).hasPendingOutput()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The next slice of output, passed through the extensions after the one it came from. The
+     * extension nearest the application that has output pending goes first: its pending output
+     * came from the slice before, which the extensions further from it had already produced.
+     *
+     * @throws IllegalStateException if nothing is pending
+     */
+    public Frame decodePending() {
+        for (int i = 0; i < extensions.size(); i++) {
+            Extension e = extensions.get(i);
+            if (e.hasPendingOutput()) {
+                return decodeFrom(i - 1, e.decodePending());
+            }
+        }
+        throw new IllegalStateException("no extension has output pending");
+    }
+
+    private Frame decodeFrom(int index, Frame frame) {
+        for (int i = index; i >= 0; i--) {
             frame = extensions.get(i).decode(frame);
         }
         return frame;
+    }
+
+    /** What the extensions hold now, in bytes (see {@link Extension#heldBytes()}). */
+    public long heldBytes() {
+        long sum = 0;
+        for (int i = 0; i < extensions.size(); i++) {
+            sum += extensions.get(i).heldBytes();
+        }
+        return sum;
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.Agreement;
 import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.HttpHeadParser;
+import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.Session;
 
 import java.nio.ByteBuffer;
@@ -27,6 +28,8 @@ final class ClientSide implements MemoryEnd.Reader {
     private final MaskKeySource maskKeys;
     private final HttpHeadParser parser;
     private Session session;
+    /** What the session's memory is charged to, or null for no budget. */
+    MemoryBudget budget;
     private HandshakeException failure;
 
     ClientSide(MemoryEnd end, ManualScheduler scheduler, WebSocketConfig config, ClientHandshake handshake,
@@ -72,6 +75,9 @@ final class ClientSide implements MemoryEnd.Reader {
             return;
         }
         session = new Session(Role.CLIENT, config, agreement, handler, end, scheduler, maskKeys);
+        if (budget != null) {
+            session.memoryBudget(budget);
+        }
         session.start();
         if (bytes.hasRemaining()) {
             session.receive(bytes);

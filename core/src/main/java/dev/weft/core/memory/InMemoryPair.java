@@ -9,6 +9,8 @@ import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.ServerHandshake;
 
+import dev.weft.core.session.MemoryBudget;
+
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -49,6 +51,8 @@ public final class InMemoryPair {
                 new ServerHandshake(b.serverConfig, b.interceptors), server);
         this.clientSide = new ClientSide(clientEnd, scheduler, b.clientConfig,
                 new ClientHandshake(b.uri, b.clientHeaders, b.clientConfig, new SecureRandom()), client, b.maskKeys);
+        this.serverSide.budget = b.serverBudget;
+        this.clientSide.budget = b.clientBudget;
     }
 
     /** Connects two handlers with default settings and completes the opening handshake. */
@@ -128,6 +132,8 @@ public final class InMemoryPair {
         private URI uri = URI.create("ws://127.0.0.1:8080/");
         private Headers clientHeaders = Headers.empty();
         private MaskKeySource maskKeys = MaskKeySource.secure();
+        private MemoryBudget serverBudget;
+        private MemoryBudget clientBudget;
 
         private Builder() {
         }
@@ -164,6 +170,18 @@ public final class InMemoryPair {
         /** Extra headers the client sends. */
         public Builder clientHeaders(Headers headers) {
             this.clientHeaders = Objects.requireNonNull(headers);
+            return this;
+        }
+
+        /** What the server's connection holds is charged to {@code budget} (default: no budget). */
+        public Builder serverMemoryBudget(MemoryBudget budget) {
+            this.serverBudget = Objects.requireNonNull(budget);
+            return this;
+        }
+
+        /** What the client's connection holds is charged to {@code budget} (default: no budget). */
+        public Builder clientMemoryBudget(MemoryBudget budget) {
+            this.clientBudget = Objects.requireNonNull(budget);
             return this;
         }
 

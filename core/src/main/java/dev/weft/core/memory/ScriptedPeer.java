@@ -16,6 +16,7 @@ import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.HttpHeadParser;
 import dev.weft.core.handshake.ServerHandshake;
+import dev.weft.core.session.MemoryBudget;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -77,7 +78,16 @@ public final class ScriptedPeer {
      * opening handshake (no subprotocol, no extensions). Its raw bytes start after the 101 response.
      */
     public static ScriptedPeer client(WebSocketHandler handler, WebSocketConfig config) {
+        return client(handler, config, null);
+    }
+
+    /**
+     * Like {@link #client(WebSocketHandler, WebSocketConfig)}, with the server session's memory
+     * charged to {@code budget}, as a server's connections are.
+     */
+    public static ScriptedPeer client(WebSocketHandler handler, WebSocketConfig config, MemoryBudget budget) {
         ScriptedPeer peer = rawClient(handler, config);
+        peer.serverSide.budget = budget;
         WebSocketConfig plain = WebSocketConfig.builder().extensions(List.of()).build();
         ClientHandshake handshake = new ClientHandshake(URI.create("ws://127.0.0.1:8080/"), Headers.empty(), plain,
                 new Random(1));

@@ -7,6 +7,7 @@ import dev.weft.api.handshake.HandshakeException;
 import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.HttpHeadParser;
 import dev.weft.core.handshake.ServerHandshake;
+import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.Session;
 
 import java.nio.ByteBuffer;
@@ -25,6 +26,8 @@ final class ServerSide implements MemoryEnd.Reader {
     private final WebSocketHandler handler;
     private final HttpHeadParser parser;
     private Session session;
+    /** What the session's memory is charged to, or null for no budget. */
+    MemoryBudget budget;
     private String rejection;
 
     ServerSide(MemoryEnd end, ManualScheduler scheduler, WebSocketConfig config, ServerHandshake handshake,
@@ -75,6 +78,9 @@ final class ServerSide implements MemoryEnd.Reader {
         end.write(accepted.responseBytes(), null, null);
         session = new Session(Role.SERVER, config, accepted.agreement(), handler, end, scheduler,
                 MaskKeySource.secure());
+        if (budget != null) {
+            session.memoryBudget(budget);
+        }
         session.start();
         if (bytes.hasRemaining()) {
             session.receive(bytes);

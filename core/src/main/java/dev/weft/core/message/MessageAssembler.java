@@ -5,18 +5,18 @@ import dev.weft.core.frame.ProtocolViolation;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Joins data frames into messages (RFC 6455 §5.4) and checks what spans frames: a continuation
  * needs a message to continue, a new message may not start inside a fragmented one, text must be
- * valid UTF-8 (§8.1), and a message may not exceed the size limit or the fragment cap. Control
- * frames never reach it. Not thread safe.
+ * valid UTF-8 (§8.1), and a message may not exceed the size limit. Control frames never reach it.
+ * Not thread safe.
  *
  * <p>Text is validated as its bytes arrive, so invalid input fails on the chunk that holds the first
  * bad byte, not when the message ends; it is decoded into a {@code String} once, at the end. A
  * single-frame message that arrives in one chunk is delivered straight from that chunk; others are
- * gathered in a buffer that is reused from message to message (and let go after a large one).
+ * gathered in a buffer that is reused from message to message (and let go after a large one). The
+ * buffer grows with the bytes that arrived, doubling, never to a length the peer declared.
  *
  * <p>In partial mode each chunk is handed on as it arrives (text cut after the last whole code point,
  * the rest held for the next part) and the message size limit does not apply.
@@ -43,7 +43,6 @@ public final class MessageAssembler {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final int maxMessageSize;
-    private final int maxFragments;
     private final boolean partial;
     private final Sink sink;
     private final Utf8Validator utf8 = new Utf8Validator();
@@ -64,15 +63,18 @@ public final class MessageAssembler {
 
     /**
      * @param maxMessageSize the largest message delivered whole (ignored in partial mode)
-     * @param maxFragments the most frames one message may take
      * @param partial whether to deliver parts as they arrive instead of whole messages
      * @param sink where messages go
      */
-    public MessageAssembler(int maxMessageSize, int maxFragments, boolean partial, Sink sink) {
+    public MessageAssembler(int maxMessageSize, boolean partial, Sink sink) {
         this.maxMessageSize = maxMessageSize;
-        this.maxFragments = maxFragments;
         this.partial = partial;
         this.sink = sink;
+    }
+
+    /** The bytes this assembler holds: its gathering buffer. */
+    public long heldBytes() {
+        return buffer.length;
     }
 
     /**
@@ -108,9 +110,7 @@ public final class MessageAssembler {
             delivered = false;
             utf8.reset();
         }
-        if (++fragments > maxFragments) {
-            throw ProtocolViolation.TOO_MANY_FRAGMENTS.exception(fragments + " > " + maxFragments);
-        }
+        fragments++;
         // Checked against the declared length, so an oversized message fails before its payload
         // has been read.
         messageSize += length;
@@ -134,7 +134,7 @@ public final class MessageAssembler {
         } else if (last && fragments == 1 && buffered == 0) {
             deliverWhole(chunk);
         } else {
-            gather(chunk, (int) frameRemaining);
+            gather(chunk);
         }
     }
 
@@ -188,7 +188,7 @@ public final class MessageAssembler {
             sink.onBinaryPart(copy(chunk), last);
             return;
         }
-        gather(chunk, 0);
+        gather(chunk);
         int whole = buffered - utf8.pendingBytes();
         if (whole > 0 || last) {
             sink.onTextPart(new String(buffer, 0, whole, StandardCharsets.UTF_8), last);
@@ -197,12 +197,11 @@ public final class MessageAssembler {
         }
     }
 
-    /** Appends a chunk to the buffer, making room for {@code more} bytes still to come as well. */
-    private void gather(ByteBuffer chunk, int more) {
+    /** Appends a chunk to the buffer, which grows with what arrived, never with what was declared. */
+    private void gather(ByteBuffer chunk) {
         int n = chunk.remaining();
-        int needed = buffered + n + more;
-        if (needed > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(needed, (int) Math.min(2L * buffer.length, maxMessageSize)));
+        if (buffered + n > buffer.length) {
+            buffer = Capacity.grow(buffer, buffered + n, maxMessageSize);
         }
         chunk.get(chunk.position(), buffer, buffered, n);
         buffered += n;

@@ -8,6 +8,8 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.core.extension.ExtensionChain;
 import dev.weft.core.frame.FrameDecoder;
+import dev.weft.core.frame.ProtocolViolation;
+import dev.weft.core.message.Capacity;
 import dev.weft.core.message.MessageAssembler;
 
 import java.nio.ByteBuffer;
@@ -18,8 +20,13 @@ import java.util.function.BiConsumer;
  * message assembler, messages to the handler. Not thread safe.
  *
  * <p>A data frame streams straight into the assembler chunk by chunk, unless an extension or a
- * {@link FrameObserver} needs it whole; then it is gathered first (bounded by the maximum frame
- * size). Control frames are always gathered: they hold at most 125 bytes.
+ * {@link FrameObserver} needs it whole; then it is gathered first, in a buffer that grows with the
+ * bytes that arrived (bounded by the maximum frame size). Control frames are always gathered: they
+ * hold at most 125 bytes.
+ *
+ * <p>An extension may hand back a frame's output in slices. Then {@link #onFrameEnd} stops the
+ * decoder after the first slice, {@link #decodePending()} turns true, and the session asks for
+ * each next slice with {@link #nextSlice()} on later turns of its loop.
  */
 final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
 
@@ -33,6 +40,8 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     private final ExtensionChain extensions;
     private final MessageAssembler assembler;
     private final boolean gatherDataFrames;
+    private final int maxFragments;
+    private final boolean timesMessages;
     // Made once per connection, so delivering a whole message allocates nothing but its payload.
     private final BiConsumer<Session, String> textCallback;
     private final BiConsumer<Session, ByteBuffer> binaryCallback;
@@ -40,7 +49,18 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     private boolean fin;
     private int rsv;
     private Opcode opcode;
+    /** Wire frames of the data message in progress: slices an extension makes do not count. */
+    private int fragments;
     private boolean gathering;
+    private long declaredLength;
+    /** Whether an extension has output left for the frame last decoded. */
+    private boolean decodePending;
+    /** Frames the extensions handed on for the current message: more than its wire frames when sliced. */
+    private int slices;
+    /** Whether the peer has started a data message and not yet sent its final frame whole. */
+    private boolean messageOpen;
+    private long messagesStarted;
+    private long messageStartNanos;
     /** Where a frame is gathered whole; empty until the first such frame, so idle connections hold none. */
     private byte[] frame = new byte[0];
     private int frameLength;
@@ -54,8 +74,10 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         this.gatherDataFrames = !extensions.isEmpty() || observer != null;
         this.textCallback = handler::onText;
         this.binaryCallback = handler::onBinary;
-        this.assembler = new MessageAssembler(config.maxMessageSize(), config.maxFragmentsPerMessage(),
-                partialHandler != null, this);
+        this.maxFragments = config.maxFragmentsPerMessage();
+        // Messages taken in parts hold nothing, so only gathered ones are timed.
+        this.timesMessages = partialHandler == null && !config.messageTimeout().isZero();
+        this.assembler = new MessageAssembler(config.maxMessageSize(), partialHandler != null, this);
     }
 
     @Override
@@ -66,13 +88,23 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         if (!opcode.isControl()) {
             // Fragmentation errors are found here, before any payload is read.
             assembler.checkStart(opcode);
+            if (opcode == Opcode.CONTINUATION) {
+                fragments++;
+            } else {
+                fragments = 1;
+                messageOpen = true;
+                messagesStarted++;
+                messageStartNanos = session.lastInputNanos();
+            }
+            if (fragments > maxFragments) {
+                throw ProtocolViolation.TOO_MANY_FRAGMENTS.exception(fragments + " > " + maxFragments);
+            }
         }
         gathering = opcode.isControl() || gatherDataFrames;
         if (gathering) {
+            // Nothing is reserved for the declared length: the buffer grows as the payload arrives.
             frameLength = 0;
-            if (payloadLength > frame.length) {
-                frame = new byte[(int) Math.max(payloadLength, 125)];
-            }
+            declaredLength = payloadLength;
         } else {
             assembler.beginFrame(opcode, fin, payloadLength);
         }
@@ -85,6 +117,9 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         }
         if (gathering) {
             int n = chunk.remaining();
+            if (frameLength + n > frame.length) {
+                frame = Capacity.grow(frame, frameLength + n, declaredLength);
+            }
             chunk.get(chunk.position(), frame, frameLength, n);
             frameLength += n;
         } else {
@@ -94,44 +129,103 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
 
     @Override
     public boolean onFrameEnd() {
+        if (fin && !opcode.isControl()) {
+            messageOpen = false;
+        }
         if (session.inputClosed()) {
             return false;
         }
         if (gathering) {
             onWholeFrame(ByteBuffer.wrap(frame, 0, frameLength));
-            if (frame.length > RETAINED_BUFFER) {
-                frame = new byte[0];
-            }
+            releaseLargeFrame();
         } else {
             assembler.endFrame();
         }
-        return !session.inputClosed();
+        return !session.inputClosed() && !decodePending;
+    }
+
+    /** Whether an extension has more output for the last frame: call {@link #nextSlice()}. */
+    boolean decodePending() {
+        return decodePending;
+    }
+
+    /** Hands on the next slice of an extension's output. */
+    void nextSlice() {
+        decodePending = false;
+        deliver(extensions.decodePending());
+        releaseLargeFrame();
+    }
+
+    /** Whether the peer has started a data message and not yet sent all of it. */
+    boolean messageInProgress() {
+        return messageOpen;
+    }
+
+    /** Whether messages in progress are subject to the message timeout. */
+    boolean timesMessages() {
+        return timesMessages;
+    }
+
+    /** How many data messages the peer has started; identifies the one in progress. */
+    long messagesStarted() {
+        return messagesStarted;
+    }
+
+    /** When the message in progress started, on the session's clock. */
+    long messageStartNanos() {
+        return messageStartNanos;
+    }
+
+    /** Frames the extensions handed on for the message in progress (or the last one). */
+    int slices() {
+        return slices;
+    }
+
+    /** What this side of the connection holds: the frame and message buffers. */
+    long heldBytes() {
+        return frame.length + assembler.heldBytes();
+    }
+
+    private void releaseLargeFrame() {
+        // Kept while an extension still reads it for its pending output.
+        if (!decodePending && frame.length > RETAINED_BUFFER) {
+            frame = new byte[0];
+        }
     }
 
     private void onWholeFrame(ByteBuffer payload) {
-        boolean fin = this.fin;
-        Opcode opcode = this.opcode;
         if (!extensions.isEmpty() || observer != null) {
-            Frame decoded = extensions.decode(new Frame(fin, rsv, opcode, payload));
-            if (observer != null) {
-                // Off the loop thread, the frame must not share the reused gathering buffer.
-                Frame seen = session.dispatchesCallbacks() ? decoded.withPayload(copy(decoded.payload())) : decoded;
-                session.invoke(() -> observer.onFrame(session, seen));
-                if (session.inputClosed()) {
-                    return;
-                }
-            }
-            fin = decoded.fin();
-            opcode = decoded.opcode();
-            payload = decoded.payload();
-        }
-        if (opcode.isControl()) {
+            deliver(extensions.decode(new Frame(fin, rsv, opcode, payload)));
+        } else if (opcode.isControl()) {
             session.onControlFrame(opcode, payload);
         } else {
-            assembler.beginFrame(opcode, fin, payload.remaining());
-            assembler.append(payload);
-            assembler.endFrame();
+            toAssembler(opcode, fin, payload);
         }
+    }
+
+    /** Hands on a frame as extensions decoded it: to the observer, then the session or the assembler. */
+    private void deliver(Frame decoded) {
+        decodePending = extensions.hasPendingOutput();
+        if (observer != null) {
+            // Off the loop thread, the frame must not share the reused gathering buffer.
+            Frame seen = session.dispatchesCallbacks() ? decoded.withPayload(copy(decoded.payload())) : decoded;
+            session.invoke(() -> observer.onFrame(session, seen));
+            if (session.inputClosed()) {
+                return;
+            }
+        }
+        if (decoded.opcode().isControl()) {
+            session.onControlFrame(decoded.opcode(), decoded.payload());
+        } else {
+            slices = decoded.opcode() == Opcode.CONTINUATION ? slices + 1 : 1;
+            toAssembler(decoded.opcode(), decoded.fin(), decoded.payload());
+        }
+    }
+
+    private void toAssembler(Opcode opcode, boolean fin, ByteBuffer payload) {
+        assembler.beginFrame(opcode, fin, payload.remaining());
+        assembler.append(payload);
+        assembler.endFrame();
     }
 
     // ---------------------------------------------------------------- MessageAssembler.Sink

@@ -16,6 +16,7 @@ import dev.weft.core.frame.FrameDecoder;
 import dev.weft.core.frame.FrameEncoder;
 import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.Agreement;
+import dev.weft.core.message.Capacity;
 import dev.weft.core.message.Utf8Encoder;
 
 import java.net.SocketAddress;
@@ -26,9 +27,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
 
 /**
@@ -66,6 +69,9 @@ import static java.lang.System.Logger.Level.WARNING;
 public final class Session implements Connection {
 
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
+    private static final byte[] EMPTY = new byte[0];
+    /** Set once an OutOfMemoryError has been logged at ERROR: later ones are logged at DEBUG. */
+    private static final AtomicBoolean outOfMemoryLogged = new AtomicBoolean();
 
     private final Role role;
     private final WebSocketConfig config;
@@ -81,6 +87,9 @@ public final class Session implements Connection {
     private volatile ConcurrentMap<String, Object> attributes;
     private Executor callbackExecutor;
     private SessionMetrics metrics = SessionMetrics.NONE;
+    /** This connection's part of its server's or client's memory budget; null when there is none. */
+    private MemoryBudget.Share budgetShare;
+    private volatile long heldBytes;
 
     private volatile ConnectionState state = ConnectionState.CONNECTING;
     /** Set once no more input is to be read: a close frame arrived, the connection failed or ended. */
@@ -94,6 +103,24 @@ public final class Session implements Connection {
     private boolean pongInFlight;
     private ByteBuffer pendingPong;
     private long lastInputNanos;
+    /**
+     * Input that arrived while an extension still had output pending: decoded once the output is
+     * all handed on. Grows with bytes that arrived, which stop arriving meanwhile (reading pauses).
+     */
+    private byte[] backlog = EMPTY;
+    private int backlogStart;
+    private int backlogEnd;
+    private final Runnable continueDecoding = this::continueDecoding;
+    private boolean continueScheduled;
+    private boolean endAfterBacklog;
+    /** Reading stops while any of these holds: the application asked, the budget, or pending output. */
+    private boolean pausedByUser;
+    private boolean pausedByBudget;
+    private boolean pausedForOutput;
+    private boolean receiving;
+    private Scheduler.Timer messageTimer;
+    /** Which message {@link #messageTimer} times, by {@link Inbound#messagesStarted()}. */
+    private long timedMessage;
     private Scheduler.Timer closeTimer;
     private Scheduler.Timer idleTimer;
     private Scheduler.Timer keepAliveTimer;
@@ -144,6 +171,31 @@ public final class Session implements Connection {
         this.metrics = metrics;
     }
 
+    /**
+     * Charges what this session holds to {@code budget}, which may pause its reading or close it
+     * (see {@link MemoryBudget}). Call before {@link #start}.
+     */
+    public void memoryBudget(MemoryBudget budget) {
+        this.budgetShare = budget.open(new BudgetHolder());
+    }
+
+    /**
+     * Reports what this session holds to its memory budget: the transport calls it after writing
+     * queued bytes, so that what left the queue is given back. On the loop thread.
+     */
+    public void accountMemory() {
+        if (state == ConnectionState.CLOSED) {
+            return; // gave all back on closing; the transport lets go of the rest
+        }
+        long now = inbound.heldBytes() + extensions.heldBytes() + backlog.length + sink.queuedBytes();
+        if (now != heldBytes) {
+            heldBytes = now;
+            if (budgetShare != null) {
+                budgetShare.update(now);
+            }
+        }
+    }
+
     /** Opens the session and calls {@code onOpen}. Call once, before {@link #receive}. */
     public void start() {
         start(null);
@@ -188,22 +240,156 @@ public final class Session implements Connection {
             return;
         }
         lastInputNanos = scheduler.nanoTime();
+        receiving = true;
         try {
-            decoder.decode(in, inbound);
-        } catch (WebSocketException e) {
-            fail(e.closeCode(), e.getMessage(), e);
-        } catch (RuntimeException e) {
-            // A bug in an extension: this connection fails, the transport and its other connections go on.
-            LOG.log(WARNING, "unexpected failure reading " + this + "; closing with 1011", e);
-            fail(CloseCodes.INTERNAL_ERROR, "internal error", e);
+            if (backlogEnd > backlogStart || inbound.decodePending()) {
+                keep(in); // behind input that waits for an extension's pending output
+            } else {
+                decode(in);
+                if (inbound.decodePending()) {
+                    keep(in);
+                    yieldToLoop();
+                }
+            }
+        } finally {
+            receiving = false;
         }
         if (inputClosed) {
             in.position(in.limit());
+        }
+        timeMessage();
+        accountMemory();
+    }
+
+    /**
+     * Decodes {@code in}, or with null the next slice of an extension's pending output. A
+     * violation by the peer, an extension's bug or an error (memory running out) fails this
+     * connection; the transport and its other connections go on.
+     */
+    private void decode(ByteBuffer in) {
+        try {
+            if (in == null) {
+                inbound.nextSlice();
+            } else {
+                decoder.decode(in, inbound);
+            }
+        } catch (WebSocketException e) {
+            PeerFaultLog.closed(sink.remoteAddress(), e.closeCode(), e.getMessage());
+            fail(e.closeCode(), e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            logUnexpected("reading", e);
+            fail(CloseCodes.INTERNAL_ERROR, "internal error", e);
+        }
+    }
+
+    private void logUnexpected(String doing, Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            LOG.log(outOfMemoryLogged.compareAndSet(false, true) ? ERROR : DEBUG,
+                    "out of memory " + doing + " " + this + "; closing it with 1011", e);
+        } else {
+            LOG.log(WARNING, "unexpected failure " + doing + " " + this + "; closing with 1011", e);
+        }
+    }
+
+    /** Copies what is left of {@code in} behind the backlog: those bytes arrived, so they may be held. */
+    private void keep(ByteBuffer in) {
+        int n = in.remaining();
+        if (n == 0 || inputClosed) {
+            return;
+        }
+        if (backlogEnd + n > backlog.length) {
+            System.arraycopy(backlog, backlogStart, backlog, 0, backlogEnd - backlogStart);
+            backlogEnd -= backlogStart;
+            backlogStart = 0;
+            if (backlogEnd + n > backlog.length) {
+                backlog = Capacity.grow(backlog, backlogEnd + n, Integer.MAX_VALUE);
+            }
+        }
+        in.get(backlog, backlogEnd, n);
+        backlogEnd += n;
+    }
+
+    /**
+     * An extension has more output for the last frame: stop reading and go on at a later turn of
+     * the loop, so the other connections of the loop are served between slices.
+     */
+    private void yieldToLoop() {
+        pausedForOutput = true;
+        updateReading();
+        scheduleContinue();
+    }
+
+    private void scheduleContinue() {
+        if (!continueScheduled) {
+            continueScheduled = true;
+            scheduler.execute(continueDecoding);
+        }
+    }
+
+    /** One slice of pending output, then (once none is left) the input that waited for it. */
+    private void continueDecoding() {
+        continueScheduled = false;
+        if (inputClosed || pausedByBudget) {
+            return; // closed: nothing more to read; paused: the budget resumes it
+        }
+        if (inbound.decodePending()) {
+            decode(null);
+        }
+        if (!inputClosed && !inbound.decodePending() && backlogEnd > backlogStart) {
+            ByteBuffer rest = ByteBuffer.wrap(backlog, backlogStart, backlogEnd - backlogStart);
+            decode(rest);
+            backlogStart = inputClosed ? backlogEnd : rest.position();
+        }
+        if (!inputClosed && inbound.decodePending()) {
+            scheduleContinue();
+        } else {
+            backlog = EMPTY;
+            backlogStart = backlogEnd = 0;
+            pausedForOutput = false;
+            updateReading();
+            if (endAfterBacklog) {
+                endOfInput();
+                return;
+            }
+        }
+        timeMessage();
+        accountMemory();
+    }
+
+    private void updateReading() {
+        if (state != ConnectionState.CLOSED) {
+            sink.pauseReading(pausedByUser || pausedByBudget || pausedForOutput);
+        }
+    }
+
+    /** What the memory budget asks of this session; it asks from any thread. */
+    private final class BudgetHolder implements MemoryBudget.Holder {
+        @Override
+        public void pauseForBudget(boolean paused) {
+            scheduler.execute(() -> {
+                pausedByBudget = paused;
+                updateReading();
+                if (!paused && pausedForOutput) {
+                    scheduleContinue();
+                }
+            });
+        }
+
+        @Override
+        public void evict(int code, String reason) {
+            scheduler.execute(() -> {
+                PeerFaultLog.closed(sink.remoteAddress(), code, reason);
+                fail(code, reason, new WebSocketException(code, reason));
+            });
         }
     }
 
     /** The peer closed its side of the connection (end of stream). */
     public void endOfInput() {
+        if (pausedForOutput && !inputClosed) {
+            endAfterBacklog = true; // the input before the end is decoded first
+            return;
+        }
         inputEnded = true;
         inputClosed = true;
         if (state == ConnectionState.CLOSED) {
@@ -357,13 +543,33 @@ public final class Session implements Connection {
     }
 
     @Override
+    public long heldBytes() {
+        return heldBytes;
+    }
+
+    @Override
     public void pauseReading() {
-        onLoop(() -> sink.pauseReading(true));
+        onLoop(() -> {
+            pausedByUser = true;
+            updateReading();
+        });
     }
 
     @Override
     public void resumeReading() {
-        onLoop(() -> sink.pauseReading(false));
+        onLoop(() -> {
+            pausedByUser = false;
+            updateReading();
+        });
+    }
+
+    /**
+     * Into how many frames extensions cut the last data message received: its wire frames, or more
+     * when an extension handed its output back in slices (see
+     * {@link dev.weft.api.extension.Extension#hasPendingOutput()}).
+     */
+    public int decodedSlices() {
+        return inbound.slices();
     }
 
     /**
@@ -445,6 +651,11 @@ public final class Session implements Connection {
     }
 
     // ---------------------------------------------------------------- inbound events (loop thread)
+
+    /** When the last input arrived, on the scheduler's clock. */
+    long lastInputNanos() {
+        return lastInputNanos;
+    }
 
     /** Whether input is no longer read; checked by {@link Inbound} after every frame. */
     boolean inputClosed() {
@@ -627,7 +838,14 @@ public final class Session implements Connection {
         cancel(closeTimer);
         cancel(idleTimer);
         cancel(keepAliveTimer);
+        cancel(messageTimer);
         extensions.close();
+        backlog = EMPTY;
+        backlogStart = backlogEnd = 0;
+        heldBytes = 0;
+        if (budgetShare != null) {
+            budgetShare.close();
+        }
         if (abortTransport) {
             sink.abort();
         } else if (role == Role.SERVER || inputEnded) {
@@ -649,6 +867,30 @@ public final class Session implements Connection {
             enterClosed(CloseCodes.ABNORMAL_CLOSURE, "idle timeout", true);
         } else {
             idleTimer = scheduler.schedule(this::checkIdle, idle - silent);
+        }
+    }
+
+    /** Times the data message in progress, unless a timer already runs for it. */
+    private void timeMessage() {
+        if (messageTimer == null && inbound.timesMessages() && inbound.messageInProgress()
+                && state != ConnectionState.CLOSED) {
+            timedMessage = inbound.messagesStarted();
+            long left = inbound.messageStartNanos() + config.messageTimeout().toNanos() - scheduler.nanoTime();
+            messageTimer = scheduler.schedule(this::checkMessage, left);
+        }
+    }
+
+    private void checkMessage() {
+        messageTimer = null;
+        if (state == ConnectionState.CLOSED || inputClosed) {
+            return;
+        }
+        if (inbound.messageInProgress() && inbound.messagesStarted() == timedMessage) {
+            String reason = "a message took longer than the message timeout of " + config.messageTimeout().toSeconds() + " s";
+            PeerFaultLog.closed(sink.remoteAddress(), CloseCodes.POLICY_VIOLATION, reason);
+            fail(CloseCodes.POLICY_VIOLATION, reason, new WebSocketException(CloseCodes.POLICY_VIOLATION, reason));
+        } else {
+            timeMessage(); // a later message is in progress: timed from its own start
         }
     }
 
@@ -747,6 +989,9 @@ public final class Session implements Connection {
         }
         ByteBuffer head = encoder.encode(FrameEncoder.firstByte(fin, rsv, opcode.code()), payload);
         sink.write(head, encoder.masks() || !payload.hasRemaining() ? null : payload, written);
+        if (!receiving) {
+            accountMemory(); // within a read, the read accounts once at its end
+        }
     }
 
     private void onLoop(Runnable action) {

@@ -75,6 +75,7 @@ final class ClientUpgrade implements NioConnection.Reader {
         Session session = new Session(Role.CLIENT, client.config(), agreement, handler, connection, connection.loop(),
                 MaskKeySource.secure());
         session.metrics(client.stats());
+        session.memoryBudget(client.stats().budget());
         session.callbackExecutor(client.transportConfig().handlerExecutor());
         connection.session(session);
         connection.reader(new SessionReader(session));

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
 
 /**
@@ -28,6 +29,9 @@ import static java.lang.System.Logger.Level.ERROR;
 public final class EventLoop implements Scheduler {
 
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+    /** Marks where the tasks of one turn of the loop end. */
+    private static final Runnable END_OF_TURN = () -> { };
+    private static final AtomicBoolean outOfMemoryLogged = new AtomicBoolean();
 
     /** Something registered with the selector: told when its key is ready. */
     interface Ready {
@@ -155,20 +159,42 @@ public final class EventLoop implements Scheduler {
                 ((Ready) key.attachment()).onReady(key);
             }
         } catch (RuntimeException | Error e) {
-            // One connection's bug must not stop the loop that serves the others.
-            LOG.log(ERROR, "unexpected failure on " + key.attachment() + "; closing it", e);
-            closeQuietly(key);
+            // One connection's bug, or memory running out while serving it, must not stop the loop
+            // that serves the others; the connection fails through its session, which tells the
+            // handler and gives back what it held.
+            logFailure("serving " + key.attachment(), e);
+            try {
+                if (key.attachment() instanceof NioConnection connection) {
+                    connection.fail(new IOException("unexpected failure serving the connection: " + e, e));
+                }
+            } catch (RuntimeException | Error again) {
+                logFailure("failing " + key.attachment(), again);
+            } finally {
+                closeQuietly(key);
+            }
         }
+    }
+
+    /** Logs an unexpected failure at ERROR; an {@link OutOfMemoryError} only the first time. */
+    private void logFailure(String doing, Throwable e) {
+        boolean first = !(e instanceof OutOfMemoryError) || outOfMemoryLogged.compareAndSet(false, true);
+        LOG.log(first ? ERROR : DEBUG, "unexpected failure " + doing + " on " + thread.getName(), e);
     }
 
     private void runTasks() {
         // Cleared before draining, so a task added meanwhile wakes the next select.
         wakeupPending.set(false);
-        for (Runnable task; (task = tasks.poll()) != null; ) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        // Only the tasks queued so far: one that queues another (a decoder going on with its next
+        // slice) lets the loop select, and serve its other connections, first.
+        tasks.add(END_OF_TURN);
+        for (Runnable task; (task = tasks.poll()) != END_OF_TURN; ) {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
-                LOG.log(ERROR, "a task failed on " + thread.getName(), e);
+                logFailure("running a task", e);
             }
         }
     }
@@ -182,7 +208,7 @@ public final class EventLoop implements Scheduler {
                 try {
                     task.run();
                 } catch (RuntimeException | Error e) {
-                    LOG.log(ERROR, "a timer failed on " + thread.getName(), e);
+                    logFailure("running a timer", e);
                 }
             }
         }

@@ -339,6 +339,9 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
             closeChannel();
             return;
         }
+        if (session != null) {
+            session.accountMemory(); // what left the queue is no longer held
+        }
         if (!writable && queued <= config.lowWatermark()) {
             writable = true;
             backpressurePaused = false;

@@ -92,6 +92,7 @@ final class ServerUpgrade implements NioConnection.Reader {
         Session session = new Session(Role.SERVER, endpoint.config(), accepted.agreement(), handler, connection,
                 connection.loop(), WebSocketServer.NO_MASKING);
         session.metrics(server.stats());
+        session.memoryBudget(server.stats().budget());
         session.callbackExecutor(server.transportConfig().handlerExecutor());
         connection.session(session);
         connection.reader(new SessionReader(session));

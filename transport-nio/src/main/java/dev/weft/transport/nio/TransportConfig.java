@@ -1,5 +1,7 @@
 package dev.weft.transport.nio;
 
+import dev.weft.core.session.MemoryBudget;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -18,6 +20,7 @@ import java.util.concurrent.Executor;
  * <tr><td>{@link #pauseReadsWhenNotWritable()}</td><td>true</td></tr>
  * <tr><td>{@link #handlerExecutor()}</td><td>none: callbacks run on the event loop</td></tr>
  * <tr><td>{@link #connectTimeout()}</td><td>10 s</td></tr>
+ * <tr><td>{@link #memoryBudget()}</td><td>a quarter of the maximum heap, for all connections together</td></tr>
  * </table>
  */
 public final class TransportConfig {
@@ -29,6 +32,7 @@ public final class TransportConfig {
     private final boolean pauseReadsWhenNotWritable;
     private final Executor handlerExecutor;
     private final Duration connectTimeout;
+    private final long memoryBudget;
 
     private TransportConfig(Builder b) {
         if (b.lowWatermark > b.highWatermark || b.highWatermark > b.maxQueuedBytes) {
@@ -42,6 +46,7 @@ public final class TransportConfig {
         this.pauseReadsWhenNotWritable = b.pauseReadsWhenNotWritable;
         this.handlerExecutor = b.handlerExecutor;
         this.connectTimeout = b.connectTimeout;
+        this.memoryBudget = b.memoryBudget;
     }
 
     /** The defaults. */
@@ -92,6 +97,17 @@ public final class TransportConfig {
         return connectTimeout;
     }
 
+    /**
+     * The most bytes that all the connections of one server (or one client) may hold together:
+     * unfinished incoming frames and messages (inflated output included), queued outgoing bytes
+     * and compression contexts. Over it, the connections holding the most stop reading; if that
+     * does not help, the largest holder is closed with 1013 (Try Again Later). By default a quarter
+     * of the heap the JVM may use ({@code Runtime.maxMemory()}).
+     */
+    public long memoryBudget() {
+        return memoryBudget > 0 ? memoryBudget : MemoryBudget.defaultLimit();
+    }
+
     /** Builds a {@link TransportConfig}. Not thread-safe. */
     public static final class Builder {
         private long highWatermark = 1 << 20;
@@ -101,6 +117,8 @@ public final class TransportConfig {
         private boolean pauseReadsWhenNotWritable = true;
         private Executor handlerExecutor;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        /** 0: derived from the heap when read. */
+        private long memoryBudget;
 
         private Builder() {
         }
@@ -142,6 +160,15 @@ public final class TransportConfig {
                 throw new IllegalArgumentException("connectTimeout must be positive: " + timeout);
             }
             this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** Sets {@link TransportConfig#memoryBudget()}, in bytes; positive. */
+        public Builder memoryBudget(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("memoryBudget must be positive: " + bytes);
+            }
+            this.memoryBudget = bytes;
             return this;
         }
 

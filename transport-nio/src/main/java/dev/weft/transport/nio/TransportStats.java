@@ -1,6 +1,7 @@
 package dev.weft.transport.nio;
 
 import dev.weft.api.CloseCodes;
+import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.SessionMetrics;
 
 import java.util.Map;
@@ -23,8 +24,35 @@ public final class TransportStats implements SessionMetrics {
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder protocolErrors = new LongAdder();
     private final ConcurrentHashMap<Integer, LongAdder> closes = new ConcurrentHashMap<>();
+    private final MemoryBudget budget;
 
-    TransportStats() {
+    TransportStats(MemoryBudget budget) {
+        this.budget = budget;
+    }
+
+    /** The memory budget every connection's holdings are charged to. */
+    MemoryBudget budget() {
+        return budget;
+    }
+
+    /** What all connections hold now, in bytes (see {@link dev.weft.api.Connection#heldBytes()}). */
+    public long heldBytes() {
+        return budget.heldBytes();
+    }
+
+    /** The memory budget in bytes: see {@link TransportConfig#memoryBudget()}. */
+    public long memoryBudget() {
+        return budget.limit();
+    }
+
+    /** Connections that are not reading now because the memory budget is exceeded. */
+    public long pausedByBudget() {
+        return budget.pausedConnections();
+    }
+
+    /** Connections closed with 1013 to bring the held memory back within the budget. */
+    public long closedByBudget() {
+        return budget.evictions();
     }
 
     /** TCP connections open now, in the handshake or after it. */

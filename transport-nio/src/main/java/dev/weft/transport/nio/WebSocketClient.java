@@ -8,6 +8,8 @@ import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.Headers;
 import dev.weft.core.handshake.ClientHandshake;
 
+import dev.weft.core.session.MemoryBudget;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -42,7 +44,7 @@ public final class WebSocketClient implements AutoCloseable {
     private final WebSocketConfig config;
     private final TransportConfig transportConfig;
     private final NetworkLayer.Factory secureLayer;
-    private final TransportStats stats = new TransportStats();
+    private final TransportStats stats;
     private final SecureRandom random = new SecureRandom();
     private final Connections connections = new Connections();
 
@@ -51,6 +53,7 @@ public final class WebSocketClient implements AutoCloseable {
         this.loops = ownsLoops ? new EventLoopGroup(b.threads, "weft-client") : b.loops;
         this.config = b.config;
         this.transportConfig = b.transportConfig;
+        this.stats = new TransportStats(new MemoryBudget(transportConfig.memoryBudget()));
         this.secureLayer = b.secureLayer;
     }
 

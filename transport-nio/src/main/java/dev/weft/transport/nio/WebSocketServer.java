@@ -10,6 +10,7 @@ import dev.weft.api.handshake.HandshakeInterceptor;
 import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.ServerHandshake;
+import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.Session;
 
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final List<Endpoint> endpoints;
     private final HttpResponder httpResponder;
     private final NetworkLayer.Factory networkLayer;
-    private final TransportStats stats = new TransportStats();
+    private final TransportStats stats;
     private final Rooms rooms;
     private final Connections connections = new Connections();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
@@ -82,6 +83,7 @@ public final class WebSocketServer implements AutoCloseable {
         this.loops = ownsLoops ? new EventLoopGroup(b.threads, "weft-server") : b.loops;
         this.config = b.config;
         this.transportConfig = b.transportConfig;
+        this.stats = new TransportStats(new MemoryBudget(transportConfig.memoryBudget()));
         List<Endpoint> built = new ArrayList<>();
         for (Builder.EndpointSpec spec : b.endpoints) {
             List<HandshakeInterceptor> chain = new ArrayList<>(b.interceptors);
