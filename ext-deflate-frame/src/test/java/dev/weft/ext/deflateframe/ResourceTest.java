@@ -128,11 +128,11 @@ class ResourceTest {
         try (DeflateFrameExtension agreed = (DeflateFrameExtension) new DeflateFrame()
                 .accept(AGREED, new ExtensionContext(Role.SERVER, limit, limit)).orElseThrow()) {
             // Each frame on its own is under both limits; the third takes the message over.
-            Frame first = agreed.decode(new Frame(false, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(half)));
-            Frame second = agreed.decode(new Frame(false, Frame.RSV1, Opcode.CONTINUATION, ByteBuffer.wrap(half)));
-            assertEquals(limit, first.payloadLength() + second.payloadLength());
+            byte[] first = Slices.joined(agreed, new Frame(false, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(half)));
+            byte[] second = Slices.joined(agreed, new Frame(false, Frame.RSV1, Opcode.CONTINUATION, ByteBuffer.wrap(half)));
+            assertEquals(limit, first.length + second.length);
             WebSocketException e = assertThrows(WebSocketException.class,
-                    () -> agreed.decode(new Frame(true, Frame.RSV1, Opcode.CONTINUATION, ByteBuffer.wrap(half))));
+                    () -> Slices.joined(agreed, new Frame(true, Frame.RSV1, Opcode.CONTINUATION, ByteBuffer.wrap(half))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
             assertTrue(e.getMessage().contains("message"), e.getMessage());
             assertEquals(limit + 1, agreed.inflatedMessageSize(), "inflation stops one byte past the limit");
@@ -145,7 +145,7 @@ class ResourceTest {
         try (DeflateFrameExtension agreed = (DeflateFrameExtension) new DeflateFrame()
                 .accept(AGREED, new ExtensionContext(Role.SERVER, limit, limit)).orElseThrow()) {
             agreed.decode(new Frame(false, 0, Opcode.BINARY, ByteBuffer.allocate(3000)));
-            WebSocketException e = assertThrows(WebSocketException.class, () -> agreed.decode(
+            WebSocketException e = assertThrows(WebSocketException.class, () -> Slices.joined(agreed,
                     new Frame(true, Frame.RSV1, Opcode.CONTINUATION, ByteBuffer.wrap(WireTest.zeros(2000)))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
             assertEquals(limit + 1, agreed.inflatedMessageSize());
@@ -159,7 +159,7 @@ class ResourceTest {
         try (DeflateFrameExtension agreed = (DeflateFrameExtension) new DeflateFrame()
                 .accept(AGREED, new ExtensionContext(Role.SERVER, frameLimit, 1 << 30)).orElseThrow()) {
             WebSocketException e = assertThrows(WebSocketException.class,
-                    () -> agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
+                    () -> Slices.joined(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
             assertTrue(e.getMessage().contains("frame"), e.getMessage());
             assertEquals(frameLimit + 1, agreed.inflatedMessageSize());

@@ -106,11 +106,11 @@ class ResourceTest {
         try (DeflateExtension agreed = (DeflateExtension) new PerMessageDeflate()
                 .accept(AGREED, new ExtensionContext(Role.SERVER, 1 << 20, limit)).orElseThrow()) {
             // Each fragment on its own is under the limit; the third takes the message over it.
-            Frame first = agreed.decode(new Frame(false, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(halfLimit)));
-            Frame second = agreed.decode(new Frame(false, 0, Opcode.CONTINUATION, ByteBuffer.wrap(halfLimit)));
-            assertEquals(limit, first.payloadLength() + second.payloadLength());
+            byte[] first = Slices.joined(agreed, new Frame(false, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(halfLimit)));
+            byte[] second = Slices.joined(agreed, new Frame(false, 0, Opcode.CONTINUATION, ByteBuffer.wrap(halfLimit)));
+            assertEquals(limit, first.length + second.length);
             WebSocketException e = assertThrows(WebSocketException.class,
-                    () -> agreed.decode(new Frame(true, 0, Opcode.CONTINUATION, ByteBuffer.wrap(lastPart))));
+                    () -> Slices.joined(agreed, new Frame(true, 0, Opcode.CONTINUATION, ByteBuffer.wrap(lastPart))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
             assertEquals(limit + 1, agreed.inflatedMessageSize(), "inflation stops one byte past the limit");
         }
@@ -123,7 +123,7 @@ class ResourceTest {
         try (DeflateExtension agreed = (DeflateExtension) new PerMessageDeflate()
                 .accept(AGREED, new ExtensionContext(Role.SERVER, 1 << 20, limit)).orElseThrow()) {
             WebSocketException e = assertThrows(WebSocketException.class,
-                    () -> agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
+                    () -> Slices.joined(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
             assertEquals(limit + 1, agreed.inflatedMessageSize());
         }
