@@ -41,9 +41,20 @@ final class ZstdExtension implements Extension {
         return compressor.encode(frame);
     }
 
+    /** A compressed frame's output comes back in slices of at most 64 KiB. */
     @Override
     public Frame decode(Frame frame) {
         return decompressor.decode(frame);
+    }
+
+    @Override
+    public boolean hasPendingOutput() {
+        return decompressor.hasPendingOutput();
+    }
+
+    @Override
+    public Frame decodePending() {
+        return decompressor.decodePending();
     }
 
     /** True when this end compresses with no context takeover: each message a whole zstd frame. */

@@ -95,8 +95,9 @@
  *
  * <h2>Limits and failures</h2>
  * The decompressed size of every message is checked against {@code maxMessageSize} while it is
- * decompressed, at most 32 KiB at a time. A message over the limit fails with 1009 before its
- * memory is allocated. A frame header that declares a content size over the limit fails with 1009
+ * decompressed, and a message over the limit fails with 1009 having decompressed one byte past it.
+ * A frame's output is handed to the engine in slices of at most 64 KiB, so that the other
+ * connections of its event loop are served between them. A frame header that declares a content size over the limit fails with 1009
  * before anything is decompressed, with or without context takeover: a sender that keeps a zstd
  * frame open across messages does not know its size and declares none. Data that is not well-formed zstd,
  * comes from a legacy or skippable frame, needs a dictionary, ends inside a frame header, or
