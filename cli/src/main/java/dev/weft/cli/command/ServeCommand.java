@@ -26,6 +26,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static java.lang.System.Logger.Level.INFO;
@@ -85,15 +87,27 @@ final class ServeCommand implements Callable<Integer> {
             description = "Event-loop threads (default: one per processor).")
     Integer threads;
 
-    @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "" + (64 * MIB),
+    @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "" + (16 * MIB),
             description = "Largest message and frame accepted; bigger ones are refused with 1009 "
-                    + "(default: ${DEFAULT-VALUE}, 64 MiB).")
+                    + "(default: ${DEFAULT-VALUE}, 16 MiB).")
     int maxMessageSize;
+
+    @Option(names = "--memory-budget", paramLabel = "BYTES", converter = ByteSize.class,
+            description = "Most memory all connections may hold together (unfinished messages, queued "
+                    + "output, compression contexts), in bytes or with k, m or g; over it the largest "
+                    + "holders stop reading, then the largest is closed with 1013 (default: a quarter of "
+                    + "the heap).")
+    Long memoryBudget;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "Close a connection whose peer sends nothing for this long; 0 never does "
                     + "(default: ${DEFAULT-VALUE}).")
     long idleTimeoutSeconds;
+
+    @Option(names = "--stats-interval", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Print the server's counters on standard error every SECONDS, as a line "
+                    + "starting 'stats: '; 0 never does (default: ${DEFAULT-VALUE}).")
+    long statsIntervalSeconds;
 
     @Mixin
     ExtensionsOption extensions;
@@ -136,7 +150,11 @@ final class ServeCommand implements Callable<Integer> {
             terminal.err().println("endpoints: " + ws + address + "/echo and " + ws + address
                     + "/chat/ROOM; page: " + (tls() ? "https://" : "http://") + address + "/");
             terminal.err().flush();
+            ScheduledExecutorService stats = printStats(built);
             awaitStopRequest();
+            if (stats != null) {
+                stats.shutdownNow();
+            }
             int open = built.connections().size();
             terminal.err().println("shutting down: closing " + open + (open == 1 ? " connection" : " connections")
                     + " (waiting up to " + GRACE.toSeconds() + " s)");
@@ -161,6 +179,23 @@ final class ServeCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Prints the server's counters every {@code --stats-interval} seconds, from a daemon thread; none if 0. */
+    private ScheduledExecutorService printStats(WebSocketServer server) {
+        if (statsIntervalSeconds == 0) {
+            return null;
+        }
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "weft-serve-stats");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleAtFixedRate(() -> {
+            terminal.err().println("stats: " + server.stats());
+            terminal.err().flush();
+        }, statsIntervalSeconds, statsIntervalSeconds, TimeUnit.SECONDS);
+        return timer;
     }
 
     private void awaitStopRequest() {
@@ -197,6 +232,12 @@ final class ServeCommand implements Callable<Integer> {
             // A control frame takes up to 125 bytes, so no smaller frame limit can work.
             throw new ParameterException(spec.commandLine(), "--max-message-size must be at least 125: " + maxMessageSize);
         }
+        if (memoryBudget != null && memoryBudget <= 0) {
+            throw new ParameterException(spec.commandLine(), "--memory-budget must be positive: " + memoryBudget);
+        }
+        if (statsIntervalSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--stats-interval must not be negative: " + statsIntervalSeconds);
+        }
         if (idleTimeoutSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--idle-timeout must not be negative: " + idleTimeoutSeconds);
         }
@@ -212,7 +253,7 @@ final class ServeCommand implements Callable<Integer> {
         WebSocketServer.Builder builder = WebSocketServer.builder()
                 .bind(host, port())
                 .config(config)
-                .transport(transportFor(maxMessageSize))
+                .transport(transportFor(maxMessageSize, memoryBudget))
                 .endpoint("/echo", EchoHandler::new)
                 .rooms(rooms)
                 .endpoint("/chat", request -> new ChatHandler(rooms, ChatHandler.roomOf(request.path())))
@@ -229,9 +270,11 @@ final class ServeCommand implements Callable<Integer> {
             terminal.err().println("self-signed certificate for localhost and 127.0.0.1; trust it with "
                     + "'weft connect --trust-cert " + certificate.certificateFile() + "' or use --insecure");
         }
+        WebSocketServer server = builder.build();
         LOG.log(INFO, () -> "messages up to " + maxMessageSize + " bytes, idle timeout "
-                + (idleTimeoutSeconds == 0 ? "off" : idleTimeoutSeconds + " s"));
-        return builder.build();
+                + (idleTimeoutSeconds == 0 ? "off" : idleTimeoutSeconds + " s") + ", memory budget "
+                + server.stats().memoryBudget() + " bytes");
+        return server;
     }
 
     /**
@@ -240,10 +283,14 @@ final class ServeCommand implements Callable<Integer> {
      * header would go over it and be refused with 1008. Reads pause above the high watermark, so
      * little more than one message is ever queued.
      */
-    static TransportConfig transportFor(int maxMessageSize) {
+    static TransportConfig transportFor(int maxMessageSize, Long memoryBudget) {
         TransportConfig defaults = TransportConfig.defaults();
         long limit = Math.max(defaults.maxQueuedBytes(), 2L * maxMessageSize);
-        return TransportConfig.builder().maxQueuedBytes(limit).build();
+        TransportConfig.Builder transport = TransportConfig.builder().maxQueuedBytes(limit);
+        if (memoryBudget != null) {
+            transport.memoryBudget(memoryBudget);
+        }
+        return transport.build();
     }
 
     /** {@code 127.0.0.1:8080}, or {@code [::1]:8080} for IPv6. */

@@ -77,7 +77,7 @@ final class TesteeClientCommand implements Callable<Integer> {
                 .build();
         try (WebSocketClient client = WebSocketClient.builder()
                 .config(config)
-                .transport(ServeCommand.transportFor(MAX_MESSAGE))
+                .transport(ServeCommand.transportFor(MAX_MESSAGE, null))
                 .build()) {
             int count;
             URI countUri = at("getCaseCount");

@@ -43,7 +43,7 @@ class ServeAndConnectTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        serve = CliRun.start("", "serve", "--port", "0", "--threads", "2");
+        serve = CliRun.start("", "serve", "--port", "0", "--threads", "2", "--max-message-size", "" + (64 << 20));
         String line = serve.out.awaitStartingWith("listening on ", WAIT);
         Matcher m = LISTENING.matcher(line);
         assertTrue(m.matches(), line);
@@ -120,14 +120,14 @@ class ServeAndConnectTest {
 
     @Test
     void echoIsByteExactForMessagesAboveTheLibraryDefaults() throws Exception {
-        // 20 MiB: over the library's default 16 MiB message limit and write-queue limit, under serve's 64 MiB.
+        // 20 MiB: over the library's default 16 MiB message limit and write-queue limit, under the 64 MiB asked of serve.
         byte[] big = new byte[20 << 20];
         new Random(6455).nextBytes(big);
         String text = "ü".repeat(1 << 20);
         WebSocketConfig config = WebSocketConfig.builder()
                 .maxMessageSize(64 << 20).maxFrameSize(64 << 20).extensions(List.of()).build();
         try (WebSocketClient client = WebSocketClient.builder().config(config)
-                .transport(ServeCommand.transportFor(64 << 20)).build()) {
+                .transport(ServeCommand.transportFor(64 << 20, null)).build()) {
             CompletableFuture<ByteBuffer> binary = new CompletableFuture<>();
             CompletableFuture<String> echoedText = new CompletableFuture<>();
             Connection c = client.connect(URI.create("ws://" + base + "/echo"), new WebSocketHandler() {

@@ -334,6 +334,7 @@ public final class Session implements Connection {
         }
         if (inbound.decodePending()) {
             decode(null);
+            metrics.sliceDecoded();
         }
         if (!inputClosed && !inbound.decodePending() && backlogEnd > backlogStart) {
             ByteBuffer rest = ByteBuffer.wrap(backlog, backlogStart, backlogEnd - backlogStart);

@@ -14,6 +14,13 @@ public interface SessionMetrics {
     default void messageReceived() {
     }
 
+    /**
+     * An extension handed back one more slice of a frame's output, on a later turn of the loop
+     * than the frame's first (see {@link dev.weft.api.extension.Extension#hasPendingOutput()}).
+     */
+    default void sliceDecoded() {
+    }
+
     /** This endpoint failed the connection with {@code code}: a protocol error by the peer, say. */
     default void failed(int code) {
     }

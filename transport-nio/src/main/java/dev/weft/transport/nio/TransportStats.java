@@ -23,6 +23,7 @@ public final class TransportStats implements SessionMetrics {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder protocolErrors = new LongAdder();
+    private final LongAdder slicesDecoded = new LongAdder();
     private final ConcurrentHashMap<Integer, LongAdder> closes = new ConcurrentHashMap<>();
     private final MemoryBudget budget;
 
@@ -90,6 +91,14 @@ public final class TransportStats implements SessionMetrics {
         return protocolErrors.sum();
     }
 
+    /**
+     * Slices of decoded output that extensions handed back on later turns of the event loop than
+     * their frame's first: how often a large decompression yielded to the loop's other connections.
+     */
+    public long slicesDecoded() {
+        return slicesDecoded.sum();
+    }
+
     /** How many connections closed with each code (as reported to handlers), by code. */
     public Map<Integer, Long> closesByCode() {
         Map<Integer, Long> out = new TreeMap<>();
@@ -101,12 +110,19 @@ public final class TransportStats implements SessionMetrics {
     public String toString() {
         return "connections " + connectionsOpen() + " open / " + connectionsTotal() + " total, messages "
                 + messagesIn() + " in / " + messagesOut() + " out, bytes " + bytesIn() + " in / " + bytesOut()
-                + " out, protocol errors " + protocolErrors() + ", closes " + closesByCode();
+                + " out, protocol errors " + protocolErrors() + ", closes " + closesByCode() + ", held " + heldBytes()
+                + " of " + memoryBudget() + " bytes (" + pausedByBudget() + " paused, " + closedByBudget()
+                + " closed by the budget)";
     }
 
     @Override
     public void messageReceived() {
         messagesIn.increment();
+    }
+
+    @Override
+    public void sliceDecoded() {
+        slicesDecoded.increment();
     }
 
     @Override
