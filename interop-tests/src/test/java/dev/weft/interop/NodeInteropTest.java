@@ -19,6 +19,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -29,7 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Weft against Node's {@code ws} library, an implementation nobody here wrote, both ways: Node's
- * client against the Weft server, and the Weft client against Node's server. Needs Node.js and
+ * client against the Weft server, and the Weft client against Node's server. Then Weft against
+ * messages compressed by Node's zlib ({@code deflateRawSync}), whose DEFLATE data ends in a block
+ * with BFINAL set (RFC 7692 §7.2.3.4), which {@code ws} never sends: scripts that speak WebSocket
+ * by hand over a TCP socket send them, both ways. Needs Node.js and
  * {@code interop-tests/node/node_modules}, which {@code .ci/run} installs ({@code npm ci}); without
  * them these tests are reported as skipped with that reason, never passed silently.
  */
@@ -121,6 +126,60 @@ class NodeInteropTest {
                 node.destroyForcibly();
             }
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"TAKEOVER", "NO_TAKEOVER"})
+    void nodeSendsFinishedDeflateStreamsToTheWeftServer(Mode mode) throws Exception {
+        try (WebSocketServer server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).config(mode.config())
+                .transport(WeftEcho.transport(32 << 20)).endpoint("/", () -> new WeftEcho(false)).build().start()) {
+            Process node = new ProcessBuilder("node", "final-block-client.mjs", "ws://127.0.0.1:" + server.port() + "/",
+                    mode.script).directory(SCRIPTS.toFile()).redirectErrorStream(true).start();
+            String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(node.waitFor(60, TimeUnit.SECONDS), output);
+            assertEquals(0, node.exitValue(), output);
+            assertTrue(output.contains("closed 1000"), output);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"TAKEOVER", "NO_TAKEOVER"})
+    void theWeftClientTakesFinishedDeflateStreamsFromNode(Mode mode) throws Exception {
+        Process node = new ProcessBuilder("node", "final-block-server.mjs", mode.script).directory(SCRIPTS.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (WebSocketClient client = WebSocketClient.builder().config(mode.config()).build()) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+            String listening = out.readLine();
+            assertTrue(listening != null && listening.startsWith("port "), String.valueOf(listening));
+            WeftRecorder recorder = new WeftRecorder();
+            Connection c = client.connect(URI.create("ws://127.0.0.1:" + listening.substring(5) + "/"), recorder)
+                    .get(Inbox.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(mode.agreed(), c.extensions().stream().map(Object::toString).collect(Collectors.joining(", ")));
+            // What raw-websocket.mjs sends, in its order.
+            for (int size : new int[] {0, 1, 125, 126, 4096, 65536, 1 << 20}) {
+                assertEquals(Payloads.ascii(size), recorder.nextText());
+                assertArrayEquals(incompressible(size), recorder.nextBinary());
+            }
+            assertEquals(Payloads.ascii(10000), recorder.nextText());
+            c.close(1000, "done");
+            assertEquals("1000 bye", recorder.awaitClose());
+        } finally {
+            node.getOutputStream().close(); // the server stops at the end of its input
+            if (!node.waitFor(20, TimeUnit.SECONDS)) {
+                node.destroyForcibly();
+            }
+        }
+    }
+
+    /** raw-websocket.mjs's binary(size): SHA-256 of "size:0", "size:1", ... joined, cut to {@code size} bytes. */
+    private static byte[] incompressible(int size) throws NoSuchAlgorithmException {
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        byte[] bytes = new byte[size];
+        for (int k = 0; k * 32 < size; k++) {
+            byte[] block = sha256.digest((size + ":" + k).getBytes(StandardCharsets.US_ASCII));
+            System.arraycopy(block, 0, bytes, k * 32, Math.min(32, size - k * 32));
+        }
+        return bytes;
     }
 
     private static boolean runs(String... command) {

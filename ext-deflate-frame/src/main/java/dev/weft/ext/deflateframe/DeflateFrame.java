@@ -71,7 +71,15 @@ import static dev.weft.ext.deflateframe.FrameParameters.NO_CONTEXT_TAKEOVER;
  * before any frame is sent. On an agreed connection: RSV1 on a control frame fails with 1002, data
  * that does not inflate with 1007, a frame that inflates past
  * {@link ExtensionContext#maxFrameSize()} or a message past {@link ExtensionContext#maxMessageSize()}
- * with 1009, checked while inflating.
+ * with 1009, checked while inflating. A frame whose DEFLATE data ends in a block with BFINAL set is
+ * taken like any other.
+ *
+ * <h2>Resources</h2>
+ * Each end makes its zlib compressor on the first frame it compresses and its decompressor on the
+ * first compressed frame it receives, and ends both when the connection ends. It reports them
+ * through {@code Extension.heldBytes()} at the size zlib documents: about 262 KiB for a compressor
+ * and 39 KiB for a decompressor. A compressed frame's output is handed to the engine in slices of
+ * at most 64 KiB, so that the other connections of its event loop are served between them.
  */
 public final class DeflateFrame implements ExtensionFactory {
 

@@ -41,9 +41,20 @@ final class DeflateFrameExtension implements Extension {
         return deflater.encode(frame);
     }
 
+    /** A compressed frame's output comes back in slices of at most 64 KiB. */
     @Override
     public Frame decode(Frame frame) {
         return inflater.decode(frame);
+    }
+
+    @Override
+    public boolean hasPendingOutput() {
+        return inflater.hasPendingOutput();
+    }
+
+    @Override
+    public Frame decodePending() {
+        return inflater.decodePending();
     }
 
     /**
@@ -67,6 +78,15 @@ final class DeflateFrameExtension implements Extension {
     /** How many bytes the incoming message in progress has taken so far, after inflation. */
     long inflatedMessageSize() {
         return inflater.messageSize();
+    }
+
+    /**
+     * The zlib contexts this end has made so far, each at the size zlib documents for it, and the
+     * buffer of a frame's slices while its output is pending.
+     */
+    @Override
+    public long heldBytes() {
+        return deflater.heldBytes() + inflater.heldBytes();
     }
 
     @Override

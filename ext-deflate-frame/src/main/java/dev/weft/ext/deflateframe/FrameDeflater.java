@@ -92,6 +92,11 @@ final class FrameDeflater implements AutoCloseable {
         return ByteBuffer.wrap(out, 0, length - TAIL.length);
     }
 
+    /** The native memory this deflater holds: its zlib context, once made. */
+    long heldBytes() {
+        return deflater == null ? 0 : Zlib.DEFLATER_BYTES;
+    }
+
     @Override
     public void close() {
         Zlib.end(deflater);

@@ -12,6 +12,20 @@ import java.util.zip.Inflater;
  */
 final class Zlib {
 
+    /**
+     * The native memory one compressor holds. zlib's zconf.h: "The memory requirements for deflate
+     * are (in bytes): (1 << (windowBits+2)) + (1 << (memLevel+9)) [...] plus a few kilobytes for small
+     * objects." The JDK's Deflater always uses windowBits 15 and memLevel 8, whatever the level;
+     * the small objects (the stream's state) take about 6 KiB.
+     */
+    static final long DEFLATER_BYTES = (1 << (15 + 2)) + (1 << (8 + 9)) + 6 * 1024;
+    /**
+     * The native memory one decompressor holds. zlib's zconf.h: "The memory requirements for inflate
+     * are (in bytes) 1 << windowBits that is, 32K for windowBits=15 (default value) plus about 7
+     * kilobytes for small objects." A raw Inflater takes any window up to 15 bits.
+     */
+    static final long INFLATER_BYTES = (1 << 15) + 7 * 1024;
+
     private static final AtomicInteger LIVE = new AtomicInteger();
     private static final AtomicLong DEFLATERS_MADE = new AtomicLong();
 

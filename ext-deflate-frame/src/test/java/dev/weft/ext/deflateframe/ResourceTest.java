@@ -91,6 +91,24 @@ class ResourceTest {
     }
 
     @Test
+    void heldBytesCountEachZlibContextFromItsFirstUseUntilClose() {
+        Extension agreed = new DeflateFrame().accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20));
+        assertEquals(0, agreed.heldBytes(), "no context is made before it is needed");
+        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Events.hex("f2 48 cd c9 c9 07 00"))));
+        long inflater = agreed.heldBytes();
+        // zlib documents 32 KiB of window "plus about 7 kilobytes" for an inflater.
+        assertTrue(inflater > 32 * 1024 && inflater < 48 * 1024, Long.toString(inflater));
+        agreed.encode(Frame.text("x".repeat(1000)));
+        long deflater = agreed.heldBytes() - inflater;
+        // 128 KiB of window and 128 KiB of hash chains "plus a few kilobytes" for a deflater.
+        assertTrue(deflater > 256 * 1024 && deflater < 272 * 1024, Long.toString(deflater));
+        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Events.hex("f2 00 11 00 00"))));
+        assertEquals(inflater + deflater, agreed.heldBytes(), "no buffer is kept between frames");
+        agreed.close();
+        assertEquals(0, agreed.heldBytes());
+    }
+
+    @Test
     void aSharedEncoderEndsItsContextOnClose() {
         int before = Zlib.live();
         try (Extension agreed = DeflateFrame.builder().noContextTakeover(true).build()
@@ -110,11 +128,11 @@ class ResourceTest {
         try (DeflateFrameExtension agreed = (DeflateFrameExtension) new DeflateFrame()
                 .accept(AGREED, new ExtensionContext(Role.SERVER, limit, limit)).orElseThrow()) {
             // Each frame on its own is under both limits; the third takes the message over.
-            Frame first = agreed.decode(new Frame(false, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(half)));
-            Frame second = agreed.decode(new Frame(false, Frame.RSV1, Opcode.CONTINUATION, ByteBuffer.wrap(half)));
-            assertEquals(limit, first.payloadLength() + second.payloadLength());
+            byte[] first = Slices.joined(agreed, new Frame(false, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(half)));
+            byte[] second = Slices.joined(agreed, new Frame(false, Frame.RSV1, Opcode.CONTINUATION, ByteBuffer.wrap(half)));
+            assertEquals(limit, first.length + second.length);
             WebSocketException e = assertThrows(WebSocketException.class,
-                    () -> agreed.decode(new Frame(true, Frame.RSV1, Opcode.CONTINUATION, ByteBuffer.wrap(half))));
+                    () -> Slices.joined(agreed, new Frame(true, Frame.RSV1, Opcode.CONTINUATION, ByteBuffer.wrap(half))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
             assertTrue(e.getMessage().contains("message"), e.getMessage());
             assertEquals(limit + 1, agreed.inflatedMessageSize(), "inflation stops one byte past the limit");
@@ -127,7 +145,7 @@ class ResourceTest {
         try (DeflateFrameExtension agreed = (DeflateFrameExtension) new DeflateFrame()
                 .accept(AGREED, new ExtensionContext(Role.SERVER, limit, limit)).orElseThrow()) {
             agreed.decode(new Frame(false, 0, Opcode.BINARY, ByteBuffer.allocate(3000)));
-            WebSocketException e = assertThrows(WebSocketException.class, () -> agreed.decode(
+            WebSocketException e = assertThrows(WebSocketException.class, () -> Slices.joined(agreed,
                     new Frame(true, Frame.RSV1, Opcode.CONTINUATION, ByteBuffer.wrap(WireTest.zeros(2000)))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
             assertEquals(limit + 1, agreed.inflatedMessageSize());
@@ -141,7 +159,7 @@ class ResourceTest {
         try (DeflateFrameExtension agreed = (DeflateFrameExtension) new DeflateFrame()
                 .accept(AGREED, new ExtensionContext(Role.SERVER, frameLimit, 1 << 30)).orElseThrow()) {
             WebSocketException e = assertThrows(WebSocketException.class,
-                    () -> agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
+                    () -> Slices.joined(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
             assertTrue(e.getMessage().contains("frame"), e.getMessage());
             assertEquals(frameLimit + 1, agreed.inflatedMessageSize());

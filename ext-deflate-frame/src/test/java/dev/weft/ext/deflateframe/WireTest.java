@@ -131,6 +131,10 @@ class WireTest {
                         List.of("41", "f2 48 cd c9 c9 07 00", "80", "48 65 6c 6c 6f"), "HelloHello"),
                 Arguments.of("a stored block", List.of("c1", "00 05 00 fa ff 48 65 6c 6c 6f 00"), "Hello"),
                 Arguments.of("a block with BFINAL set", List.of("c1", "f3 48 cd c9 c9 07 00 00"), "Hello"),
+                Arguments.of("a block with BFINAL set, without the extra 0x00", List.of("c1", "f3 48 cd c9 c9 07 00"),
+                        "Hello"),
+                Arguments.of("two frames, each a stream ending with a BFINAL block",
+                        List.of("41", "f3 48 cd c9 c9 07 00", "c0", "f3 48 cd c9 c9 07 00"), "HelloHello"),
                 Arguments.of("an empty compressed frame", List.of("41", "00", "c0", "f2 48 cd c9 c9 07 00"), "Hello"),
                 Arguments.of("uncompressed", List.of("81", "48 65 6c 6c 6f"), "Hello"));
     }

@@ -42,9 +42,20 @@ final class DeflateExtension implements Extension {
         return deflater.encode(frame);
     }
 
+    /** A compressed frame's output comes back in slices of at most 64 KiB. */
     @Override
     public Frame decode(Frame frame) {
         return inflater.decode(frame);
+    }
+
+    @Override
+    public boolean hasPendingOutput() {
+        return inflater.hasPendingOutput();
+    }
+
+    @Override
+    public Frame decodePending() {
+        return inflater.decodePending();
     }
 
     /** True when this end compresses with no context takeover: each message on its own. */
@@ -65,6 +76,15 @@ final class DeflateExtension implements Extension {
     /** How many bytes the incoming message in progress has inflated to so far. */
     long inflatedMessageSize() {
         return inflater.messageSize();
+    }
+
+    /**
+     * The zlib contexts this end has made so far, each at the size zlib documents for it, and the
+     * buffer of a frame's slices while its output is pending.
+     */
+    @Override
+    public long heldBytes() {
+        return deflater.heldBytes() + inflater.heldBytes();
     }
 
     @Override

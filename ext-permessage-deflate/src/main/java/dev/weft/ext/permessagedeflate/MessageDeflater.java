@@ -123,6 +123,11 @@ final class MessageDeflater implements AutoCloseable {
         return 1;
     }
 
+    /** The native memory this deflater holds: its zlib context, once made. */
+    long heldBytes() {
+        return deflater == null ? 0 : Zlib.DEFLATER_BYTES;
+    }
+
     @Override
     public void close() {
         Zlib.end(deflater);

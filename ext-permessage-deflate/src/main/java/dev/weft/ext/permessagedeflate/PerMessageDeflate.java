@@ -51,7 +51,17 @@ import static dev.weft.ext.permessagedeflate.DeflateParameters.SERVER_NO_CONTEXT
  * ({@link CloseCodes#PROTOCOL_ERROR}): the server has broken RFC 7692's negotiation rules, and the
  * handshake fails before any frame is sent. On an agreed connection: RSV1 on a control or
  * continuation frame fails with 1002, data that does not inflate with 1007, a message that inflates
- * past {@link ExtensionContext#maxMessageSize()} with 1009.
+ * past {@link ExtensionContext#maxMessageSize()} with 1009, checked while inflating. A message whose
+ * DEFLATE data ends in a block with BFINAL set (RFC 7692 §7.2.3.4), with or without the extra 0x00
+ * of the RFC's example, is taken like any other.
+ *
+ * <h2>Resources</h2>
+ * Each end makes its zlib compressor on the first message it compresses and its decompressor on
+ * the first compressed message it receives, and ends both when the connection ends. It reports
+ * them through {@code Extension.heldBytes()} at the size zlib documents: about 262 KiB for a
+ * compressor and 39 KiB for a decompressor. A compressed frame's output is handed to the engine in
+ * slices of at most 64 KiB, so that the other connections of its event loop are served between
+ * them.
  */
 public final class PerMessageDeflate implements ExtensionFactory {
 

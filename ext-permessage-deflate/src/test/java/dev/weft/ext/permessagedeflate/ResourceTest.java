@@ -6,6 +6,7 @@ import dev.weft.api.Opcode;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketException;
+import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.memory.InMemoryPair;
@@ -66,6 +67,24 @@ class ResourceTest {
     }
 
     @Test
+    void heldBytesCountEachZlibContextFromItsFirstUseUntilClose() {
+        Extension agreed = new PerMessageDeflate().accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20));
+        assertEquals(0, agreed.heldBytes(), "no context is made before it is needed");
+        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Events.hex("f2 48 cd c9 c9 07 00"))));
+        long inflater = agreed.heldBytes();
+        // zlib documents 32 KiB of window "plus about 7 kilobytes" for an inflater.
+        assertTrue(inflater > 32 * 1024 && inflater < 48 * 1024, Long.toString(inflater));
+        agreed.encode(Frame.text("x".repeat(1000)));
+        long deflater = agreed.heldBytes() - inflater;
+        // 128 KiB of window and 128 KiB of hash chains "plus a few kilobytes" for a deflater.
+        assertTrue(deflater > 256 * 1024 && deflater < 272 * 1024, Long.toString(deflater));
+        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Events.hex("f2 00 11 00 00"))));
+        assertEquals(inflater + deflater, agreed.heldBytes(), "no buffer is kept between messages");
+        agreed.close();
+        assertEquals(0, agreed.heldBytes());
+    }
+
+    @Test
     void aMessageOverTheThresholdIsCompressedWithRsv1() {
         try (DeflateExtension agreed = (DeflateExtension) new PerMessageDeflate()
                 .accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20))) {
@@ -87,11 +106,11 @@ class ResourceTest {
         try (DeflateExtension agreed = (DeflateExtension) new PerMessageDeflate()
                 .accept(AGREED, new ExtensionContext(Role.SERVER, 1 << 20, limit)).orElseThrow()) {
             // Each fragment on its own is under the limit; the third takes the message over it.
-            Frame first = agreed.decode(new Frame(false, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(halfLimit)));
-            Frame second = agreed.decode(new Frame(false, 0, Opcode.CONTINUATION, ByteBuffer.wrap(halfLimit)));
-            assertEquals(limit, first.payloadLength() + second.payloadLength());
+            byte[] first = Slices.joined(agreed, new Frame(false, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(halfLimit)));
+            byte[] second = Slices.joined(agreed, new Frame(false, 0, Opcode.CONTINUATION, ByteBuffer.wrap(halfLimit)));
+            assertEquals(limit, first.length + second.length);
             WebSocketException e = assertThrows(WebSocketException.class,
-                    () -> agreed.decode(new Frame(true, 0, Opcode.CONTINUATION, ByteBuffer.wrap(lastPart))));
+                    () -> Slices.joined(agreed, new Frame(true, 0, Opcode.CONTINUATION, ByteBuffer.wrap(lastPart))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
             assertEquals(limit + 1, agreed.inflatedMessageSize(), "inflation stops one byte past the limit");
         }
@@ -104,7 +123,7 @@ class ResourceTest {
         try (DeflateExtension agreed = (DeflateExtension) new PerMessageDeflate()
                 .accept(AGREED, new ExtensionContext(Role.SERVER, 1 << 20, limit)).orElseThrow()) {
             WebSocketException e = assertThrows(WebSocketException.class,
-                    () -> agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
+                    () -> Slices.joined(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
             assertEquals(limit + 1, agreed.inflatedMessageSize());
         }

@@ -123,6 +123,12 @@ class WireTest {
                 Arguments.of("§7.2.3.3 a block with no compression",
                         List.of("c1", "00 05 00 fa ff 48 65 6c 6c 6f 00")),
                 Arguments.of("§7.2.3.4 a block with BFINAL set", List.of("c1", "f3 48 cd c9 c9 07 00 00")),
+                // The example's last octet is the sender's choice: a stream that ends with the
+                // final block, as zlib's deflateRaw makes it, needs no tail.
+                Arguments.of("§7.2.3.4 a block with BFINAL set, without the extra 0x00",
+                        List.of("c1", "f3 48 cd c9 c9 07 00")),
+                Arguments.of("§7.2.3.4 the same in two fragments, the stream ending with the first",
+                        List.of("41", "f3 48 cd c9 c9 07 00", "80", "")),
                 Arguments.of("§7.2.3.5 two blocks", List.of("c1", "f2 48 05 00 00 00 ff ff ca c9 c9 07 00")),
                 Arguments.of("§7.2.3.6 an empty last fragment",
                         List.of("41", "f2 48 cd c9 c9 07 00 00 00 ff ff", "80", "00")),

@@ -143,6 +143,18 @@ final class MessageCompressor implements AutoCloseable {
         output.clear();
     }
 
+    /**
+     * The memory this compressor holds between calls: its zstd context, once made, at the size
+     * {@link NativeContexts#compressorBytes} estimates, and its buffers.
+     */
+    long heldBytes() {
+        if (ctx == null) {
+            return 0;
+        }
+        return NativeContexts.compressorBytes(level, windowLog) + input.capacity() + output.capacity()
+                + (spill == null ? 0 : spill.length);
+    }
+
     @Override
     public void close() {
         closed = true;

@@ -19,22 +19,29 @@ import java.util.Arrays;
  * <p>Memory is bounded two ways. The decoder's window is: zstd-jni 1.5.6 offers no window limit on
  * {@link ZstdDecompressCtx}, so each zstd frame header is read here first, and a frame whose window
  * is larger than the agreed limit is refused before the decoder sees it (it would allocate the
- * window). And the message is: output is produced at most {@link #STEP} bytes at a time and checked
- * after each step against the maximum message size, across all of the message's frames, so a small
- * message that inflates to gigabytes fails with 1009 having allocated no more than the limit allows.
- * When the peer compresses without context takeover, a frame header that declares a content size
- * over the limit fails with 1009 before anything is decompressed.
+ * window). And the message is: its decompressed size is checked against the maximum message size
+ * as it grows, across all of the message's frames, and output space is never made for more than
+ * one byte past it, so a small message that decompresses to gigabytes fails with 1009 having
+ * decompressed one byte more than the limit. A frame header that declares a content size over the
+ * limit fails with 1009 before anything is decompressed, with context takeover or without.
  *
- * <p>The zstd context is made on the first compressed message received.
+ * <p>Work is bounded too: a frame's output is handed back in slices of at most {@link #SLICE}
+ * bytes ({@link #decode}, then {@link #decodePending} while {@link #hasPendingOutput}), so one
+ * small frame that decompresses to megabytes does not hold its connection's thread for long. One
+ * slice's buffer is reused for the next slice of the same frame (the engine consumes each slice
+ * before it asks for the next) and dropped after the last.
+ *
+ * <p>The zstd context and its native buffers are made on the first compressed message received.
  */
 final class MessageDecompressor implements AutoCloseable {
 
-    /** The most output one decompression call may produce before the size limit is checked again. */
-    static final int STEP = 32 * 1024;
+    /** The most output one call hands back. */
+    static final int SLICE = 64 * 1024;
     /** Input is copied into native memory this much at a time. */
     private static final int INPUT_CHUNK = 16 * 1024;
+    /** Output is taken from native memory this much at a time. */
+    private static final int OUTPUT_CHUNK = 32 * 1024;
     private static final int SMALLEST_OUTPUT = 256;
-    private static final int LARGEST_ARRAY = Integer.MAX_VALUE - 8;
 
     private final boolean peerResets;
     private final int windowLogLimit;
@@ -42,8 +49,11 @@ final class MessageDecompressor implements AutoCloseable {
     private final FrameHeaderReader header = new FrameHeaderReader();
 
     private ZstdDecompressCtx ctx;
+    /** Input the decoder has not taken yet: between calls, a remainder of the frame's payload. */
     private ByteBuffer input;
     private ByteBuffer output;
+    /** Whether the decoder has handed out all it could from the input given so far. */
+    private boolean flushed = true;
     /** Whether the decoder is inside a zstd frame, past its header. */
     private boolean inFrame;
     /** Whether a zstd frame ended in the message in progress: no more data may follow in it. */
@@ -54,9 +64,15 @@ final class MessageDecompressor implements AutoCloseable {
     private long messageSize;
     private boolean closed;
 
-    /** This frame's decompressed bytes, in {@code out[0..outLength)}. */
+    /** The compressed frame whose output is being handed back, until its last slice; else null. */
+    private Frame frame;
+    /** Its payload, as much as has not been copied into {@link #input} yet. */
+    private ByteBuffer payload;
+    /** Output space for the current slice. */
     private byte[] out;
-    private int outLength;
+    private boolean pending;
+    /** How many times an output array was replaced by a larger copy, for tests. */
+    private long growths;
 
     /**
      * @param peerResets whether the peer uses no context takeover, so each compressed message must
@@ -71,7 +87,8 @@ final class MessageDecompressor implements AutoCloseable {
     }
 
     /**
-     * The frame as the application should see it: decompressed, RSV1 clear.
+     * The frame as the application should see it: decompressed, RSV1 clear; for a compressed frame,
+     * the first slice of its output.
      *
      * @throws WebSocketException 1002 for RSV1 where it must not be or a window over the agreed
      *     limit, 1007 for data that is not a well-placed zstd frame, 1009 for a message that
@@ -102,16 +119,28 @@ final class MessageDecompressor implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the decompressor is closed");
         }
-        out = new byte[(int) room(Math.min(Math.max(frame.payloadLength() * 4L, SMALLEST_OUTPUT), STEP))];
-        outLength = 0;
-        feed(frame.payload());
-        if (frame.fin()) {
-            endMessage();
+        if (ctx == null) {
+            ctx = NativeContexts.newDecompressor();
+            input = ByteBuffer.allocateDirect(INPUT_CHUNK).flip();
+            output = ByteBuffer.allocateDirect(OUTPUT_CHUNK);
         }
-        Frame decompressed = new Frame(frame.fin(), frame.rsv() & ~Frame.RSV1, frame.opcode(),
-                ByteBuffer.wrap(out, 0, outLength));
-        out = null;
-        return decompressed;
+        this.frame = frame;
+        payload = frame.payload();
+        out = new byte[(int) room(Math.min(Math.max(frame.payloadLength() * 4L, SMALLEST_OUTPUT), SLICE))];
+        return nextSlice(frame.opcode());
+    }
+
+    /** Whether the frame last decoded has output still to come. */
+    boolean hasPendingOutput() {
+        return pending;
+    }
+
+    /** The next slice of the frame last decoded: a continuation frame. */
+    Frame decodePending() {
+        if (!pending) {
+            throw new IllegalStateException("no output is pending");
+        }
+        return nextSlice(Opcode.CONTINUATION);
     }
 
     /** How many bytes the message in progress has decompressed to so far. */
@@ -119,28 +148,86 @@ final class MessageDecompressor implements AutoCloseable {
         return messageSize;
     }
 
-    private void feed(ByteBuffer payload) {
-        while (payload.hasRemaining()) {
-            if (frameEnded) {
-                throw invalid("data follows the end of a zstd frame in the same message");
-            }
-            if (!inFrame) {
-                if (!takeHeader(payload)) {
-                    return; // the rest of the header is in the next frame of the message
+    /** How many times an output array has been replaced by a larger copy, across all messages. */
+    long growths() {
+        return growths;
+    }
+
+    private Frame nextSlice(Opcode opcode) {
+        int length = fill();
+        if (!pending && frame.fin()) {
+            endMessage();
+        }
+        Frame slice = new Frame(!pending && frame.fin(), frame.rsv() & ~Frame.RSV1, opcode,
+                ByteBuffer.wrap(out, 0, length));
+        if (!pending) {
+            frame = null;
+            payload = null;
+            out = null;
+        }
+        return slice;
+    }
+
+    /**
+     * Decompresses into {@link #out} until it holds a whole slice (then {@link #pending} is set:
+     * more may follow) or the frame's payload is used up and the decoder has handed out all of it.
+     *
+     * @return how many bytes of {@code out} were filled
+     */
+    private int fill() {
+        int length = 0;
+        while (true) {
+            if (length == out.length) {
+                if (length == SLICE) {
+                    pending = true;
+                    return length;
                 }
-                inFrame = true;
-                decompress(header.bytes());
-                header.reset();
-            } else {
-                int n = Math.min(INPUT_CHUNK, payload.remaining());
-                decompress(payload.slice().limit(n));
-                payload.position(payload.position() + n);
+                // Doubling up to a slice, never more than the message may still take plus one.
+                out = Arrays.copyOf(out, (int) Math.min(Math.min(SLICE, 2L * length), length + room(SLICE)));
+                growths++;
             }
+            if (flushed && !input.hasRemaining() && !load()) {
+                pending = false;
+                return length;
+            }
+            length += decompress(out, length);
         }
     }
 
+    /**
+     * Copies the next piece of the frame's payload into {@link #input}: a whole zstd frame header
+     * (checked first), or up to {@link #INPUT_CHUNK} bytes of frame data.
+     *
+     * @return false if the payload is used up, or ends inside a header
+     */
+    private boolean load() {
+        if (!payload.hasRemaining()) {
+            return false;
+        }
+        if (frameEnded) {
+            throw invalid("data follows the end of a zstd frame in the same message");
+        }
+        input.clear();
+        if (inFrame) {
+            int n = Math.min(INPUT_CHUNK, payload.remaining());
+            input.put(payload.slice().limit(n));
+            payload.position(payload.position() + n);
+        } else {
+            if (!takeHeader()) {
+                input.flip();
+                return false; // the rest of the header is in the next frame of the message
+            }
+            inFrame = true;
+            input.put(header.bytes());
+            header.reset();
+        }
+        input.flip();
+        flushed = false;
+        return true;
+    }
+
     /** Gathers a frame header and checks it; true once it is complete. */
-    private boolean takeHeader(ByteBuffer payload) {
+    private boolean takeHeader() {
         try {
             if (!header.take(payload)) {
                 return false;
@@ -152,8 +239,11 @@ final class MessageDecompressor implements AutoCloseable {
             throw invalid("the zstd frame needs dictionary " + header.dictionaryId() + ", and none was agreed");
         }
         long contentSize = header.contentSize();
-        // Without context takeover the frame is the message, so its declared size is the message's.
-        if (peerResets && contentSize > maxMessageSize) {
+        // A frame starts with a message. Without context takeover the frame is the message; with
+        // it, a frame kept open across messages cannot know its size and declares none, so a frame
+        // that declares one is one message's, or less than the messages it spans: either way over
+        // the limit is too much.
+        if (contentSize > maxMessageSize) {
             throw new WebSocketException(CloseCodes.MESSAGE_TOO_BIG, "a compressed message declares "
                     + contentSize + " bytes, more than the limit of " + maxMessageSize);
         }
@@ -165,44 +255,38 @@ final class MessageDecompressor implements AutoCloseable {
         return true;
     }
 
-    /** Decompresses {@code chunk} (a frame header or frame data) into {@link #out}, all of it. */
-    private void decompress(ByteBuffer chunk) {
-        if (ctx == null) {
-            ctx = NativeContexts.newDecompressor();
-            input = ByteBuffer.allocateDirect(INPUT_CHUNK);
-            output = ByteBuffer.allocateDirect(STEP);
+    /**
+     * One call of the decoder on {@link #input}, its output copied into {@code into} from
+     * {@code offset}: no more than fits there, nor than the message may still take plus one byte.
+     *
+     * @return how many bytes it produced
+     */
+    private int decompress(byte[] into, int offset) {
+        output.clear().limit((int) Math.min(Math.min(output.capacity(), into.length - offset), room(SLICE)));
+        boolean frameDone;
+        try {
+            frameDone = ctx.decompressDirectByteBufferStream(output, input);
+        } catch (ZstdException e) {
+            throw invalid("the zstd data does not decompress: " + errorName(e));
         }
-        input.clear();
-        input.put(chunk).flip();
-        while (true) {
-            output.clear().limit((int) room(STEP));
-            boolean frameDone;
-            try {
-                frameDone = ctx.decompressDirectByteBufferStream(output, input);
-            } catch (ZstdException e) {
-                throw invalid("the zstd data does not decompress: " + errorName(e));
-            }
-            int produced = output.position();
-            boolean outputFull = !output.hasRemaining();
-            messageSize += produced;
-            if (messageSize > maxMessageSize) {
-                throw new WebSocketException(CloseCodes.MESSAGE_TOO_BIG, "a compressed message decompresses to"
-                        + " more than " + maxMessageSize + " bytes");
-            }
-            append(produced);
-            if (frameDone) {
-                inFrame = false;
-                frameEnded = true;
-                if (input.hasRemaining()) {
-                    throw invalid("data follows the end of a zstd frame in the same message");
-                }
-                return;
-            }
-            // "If `output.pos < output.size`, decoder has flushed everything it could." (zstd.h)
-            if (!input.hasRemaining() && !outputFull) {
-                return;
+        int produced = output.position();
+        // "If `output.pos < output.size`, decoder has flushed everything it could." (zstd.h)
+        flushed = output.hasRemaining();
+        messageSize += produced;
+        if (messageSize > maxMessageSize) {
+            throw new WebSocketException(CloseCodes.MESSAGE_TOO_BIG, "a compressed message decompresses to"
+                    + " more than " + maxMessageSize + " bytes");
+        }
+        output.flip().get(into, offset, produced);
+        if (frameDone) {
+            inFrame = false;
+            frameEnded = true;
+            flushed = true;
+            if (input.hasRemaining()) {
+                throw invalid("data follows the end of a zstd frame in the same message");
             }
         }
+        return produced;
     }
 
     private void endMessage() {
@@ -212,15 +296,6 @@ final class MessageDecompressor implements AutoCloseable {
         if (peerResets && !frameEnded) {
             throw invalid("without context takeover a compressed message must be one whole zstd frame");
         }
-    }
-
-    private void append(int produced) {
-        if (outLength + produced > out.length) {
-            long grown = Math.max((long) outLength + produced, Math.min(out.length * 2L, outLength + room(STEP)));
-            out = Arrays.copyOf(out, (int) Math.min(grown, LARGEST_ARRAY));
-        }
-        output.flip().get(out, outLength, produced);
-        outLength += produced;
     }
 
     /**
@@ -243,6 +318,19 @@ final class MessageDecompressor implements AutoCloseable {
         return Zstd.getErrorName(-Math.abs(e.getErrorCode()));
     }
 
+    /**
+     * The memory this decompressor holds between calls: its zstd context, once made, at the size
+     * {@link NativeContexts#decompressorBytes} estimates for the largest window the peer may use,
+     * its native buffers, and while a frame's output is pending, the buffer of its slices.
+     */
+    long heldBytes() {
+        if (ctx == null) {
+            return 0;
+        }
+        return NativeContexts.decompressorBytes(windowLogLimit) + input.capacity() + output.capacity()
+                + (out == null ? 0 : out.length);
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -250,5 +338,9 @@ final class MessageDecompressor implements AutoCloseable {
         ctx = null;
         input = null;
         output = null;
+        frame = null;
+        payload = null;
+        out = null;
+        pending = false;
     }
 }

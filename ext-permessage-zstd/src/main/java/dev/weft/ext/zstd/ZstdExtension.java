@@ -41,9 +41,20 @@ final class ZstdExtension implements Extension {
         return compressor.encode(frame);
     }
 
+    /** A compressed frame's output comes back in slices of at most 64 KiB. */
     @Override
     public Frame decode(Frame frame) {
         return decompressor.decode(frame);
+    }
+
+    @Override
+    public boolean hasPendingOutput() {
+        return decompressor.hasPendingOutput();
+    }
+
+    @Override
+    public Frame decodePending() {
+        return decompressor.decodePending();
     }
 
     /** True when this end compresses with no context takeover: each message a whole zstd frame. */
@@ -65,6 +76,17 @@ final class ZstdExtension implements Extension {
     /** How many bytes the incoming message in progress has decompressed to so far. */
     long decompressedMessageSize() {
         return decompressor.messageSize();
+    }
+
+    /** How many times the decompressor has replaced an output array by a larger copy. */
+    long decompressorGrowths() {
+        return decompressor.growths();
+    }
+
+    /** The zstd contexts this end has made so far, at their estimated size, and their buffers. */
+    @Override
+    public long heldBytes() {
+        return compressor.heldBytes() + decompressor.heldBytes();
     }
 
     @Override

@@ -83,8 +83,11 @@
  * <li><b>With context takeover</b>, the sender may keep one zstd frame open across messages. It ends
  *     each message with a flush ({@code ZSTD_e_flush}) and does not end the frame, so later
  *     messages can refer back to earlier ones. The sender may also end the frame at the end of any
- *     message and start a new one with the next. This implementation keeps one frame for the whole
- *     connection.</li>
+ *     message and start a new one with the next. A frame that spans more than one message declares
+ *     no content size. This implementation keeps one frame for the whole connection.</li>
+ * <li>A frame that declares a content size declares at most the receiver's maximum message size,
+ *     with or without context takeover; a receiver fails the connection with 1009 on a larger one
+ *     before decoding any of it.</li>
  * <li>Every zstd frame's window (its {@code Window_Size}, or its content size when it is a single
  *     segment) is at most the direction's agreed limit. A receiver reads each frame header before
  *     decoding and fails the connection with 1002 if the window is larger.</li>
@@ -92,18 +95,23 @@
  *
  * <h2>Limits and failures</h2>
  * The decompressed size of every message is checked against {@code maxMessageSize} while it is
- * decompressed, at most 32 KiB at a time. A message over the limit fails with 1009 before its
- * memory is allocated. Without context takeover, a frame header that declares a content size over
- * the limit fails with 1009 before anything is decompressed. Data that is not well-formed zstd,
+ * decompressed, and a message over the limit fails with 1009 having decompressed one byte past it.
+ * A frame's output is handed to the engine in slices of at most 64 KiB, so that the other
+ * connections of its event loop are served between them. A frame header that declares a content size over the limit fails with 1009
+ * before anything is decompressed, with or without context takeover: a sender that keeps a zstd
+ * frame open across messages does not know its size and declares none. Data that is not well-formed zstd,
  * comes from a legacy or skippable frame, needs a dictionary, ends inside a frame header, or
  * (without context takeover) does not end its frame at the end of the message fails with 1007.
  *
  * <h2>Resources</h2>
  * Each end makes a native zstd context only when it first compresses or decompresses a message,
- * and frees it when the connection ends. With context takeover, a compressor at the default level
- * and window needs on the order of 1 MiB of native memory, and a decompressor somewhat more than
- * its window. Without context takeover, zstd sizes both for the message. A server that compresses without context
- * takeover ({@code server_no_context_takeover}) compresses a broadcast message once for every
- * recipient that agreed the same parameters.
+ * and frees it when the connection ends. The extension reports what it holds
+ * ({@code Extension.heldBytes()}), for the engine to charge to the connection's memory budget: each
+ * context at the size zstd's own estimates give for the agreed window and level, and its buffers.
+ * At the default level and window (128 KiB) that is about 2 MiB for a compressor and 480 KiB for
+ * a decompressor; these are upper estimates, as without context takeover zstd sizes both for the
+ * message. A server that compresses without context takeover
+ * ({@code server_no_context_takeover}) compresses a broadcast message once for every recipient that
+ * agreed the same parameters.
  */
 package dev.weft.ext.zstd;

@@ -11,12 +11,15 @@ import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.core.memory.InMemoryPair;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 
 import static dev.weft.ext.zstd.NegotiationTest.element;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -84,6 +87,33 @@ class ResourceTest {
     }
 
     @Test
+    void heldBytesCountEachZstdContextFromItsFirstUseUntilClose() {
+        Extension agreed = PerMessageZstd.builder().threshold(0).build().accepted(element("permessage-zstd"), CLIENT);
+        assertEquals(0, agreed.heldBytes(), "no context is made before it is needed");
+        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Zstandard.frame(new byte[10]))));
+        long decompressor = agreed.heldBytes();
+        // zstd's estimate for a 128 KiB window: about 96 KiB of context, the window and two blocks.
+        assertTrue(decompressor > (128 + 96) * 1024 && decompressor < 640 * 1024, Long.toString(decompressor));
+        agreed.encode(Frame.text("Hello"));
+        long compressor = agreed.heldBytes() - decompressor;
+        assertTrue(compressor > 1024 * 1024 && compressor < 3 * 1024 * 1024, Long.toString(compressor));
+        Slices.decode(agreed, new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Zstandard.frame(new byte[100_000]))));
+        assertEquals(decompressor + compressor, agreed.heldBytes(), "no output is kept between messages");
+        agreed.close();
+        assertEquals(0, agreed.heldBytes());
+    }
+
+    @Test
+    void aLargerWindowOrLevelIsChargedMore() {
+        assertEquals((1 << 20) - (1 << 17), NativeContexts.decompressorBytes(20) - NativeContexts.decompressorBytes(17),
+                "the window");
+        assertTrue(NativeContexts.compressorBytes(3, 20) > NativeContexts.compressorBytes(3, 17));
+        assertTrue(NativeContexts.compressorBytes(19, 23) > NativeContexts.compressorBytes(3, 23));
+        // zstd shrinks a level's tables to fit a small window.
+        assertEquals(NativeContexts.compressorBytes(3, 10), NativeContexts.compressorBytes(19, 10));
+    }
+
+    @Test
     void anEncoderForABroadcastNeverMakesADecompressor() {
         int before = NativeContexts.live();
         ZstdExtension agreed = (ZstdExtension) new PerMessageZstd()
@@ -108,16 +138,17 @@ class ResourceTest {
         }
     }
 
-    @Test
-    void aDeclaredSizeOverTheLimitFailsBeforeDecompressingAnything() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"permessage-zstd; client_no_context_takeover", "permessage-zstd"})
+    void aDeclaredSizeOverTheLimitFailsBeforeDecompressingAnything(String offer) {
         int limit = 1 << 20;
         byte[] bomb;
         try (Zstandard z = Zstandard.stream(17)) {
             bomb = z.compress(new byte[limit + 1], EndDirective.END);
         }
-        try (ZstdExtension agreed = serverExtension("permessage-zstd; client_no_context_takeover", limit)) {
+        try (ZstdExtension agreed = serverExtension(offer, limit)) {
             WebSocketException e = assertThrows(WebSocketException.class,
-                    () -> agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
+                    () -> Slices.decode(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
             assertEquals(0, agreed.decompressedMessageSize(), "refused on the header alone");
         }
@@ -132,7 +163,7 @@ class ResourceTest {
         }
         try (ZstdExtension agreed = serverExtension("permessage-zstd", limit)) {
             WebSocketException e = assertThrows(WebSocketException.class,
-                    () -> agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
+                    () -> Slices.decode(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
             assertEquals(limit + 1, agreed.decompressedMessageSize());
         }
@@ -149,11 +180,11 @@ class ResourceTest {
         }
         try (ZstdExtension agreed = serverExtension("permessage-zstd; client_no_context_takeover", limit)) {
             // Each fragment on its own is under the limit; the third takes the message over it.
-            Frame first = agreed.decode(new Frame(false, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(half)));
-            Frame second = agreed.decode(new Frame(false, 0, Opcode.CONTINUATION, ByteBuffer.wrap(new byte[0])));
-            assertEquals(limit / 2, first.payloadLength() + second.payloadLength());
+            byte[] first = Slices.joined(agreed, new Frame(false, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(half)));
+            byte[] second = Slices.joined(agreed, new Frame(false, 0, Opcode.CONTINUATION, ByteBuffer.wrap(new byte[0])));
+            assertEquals(limit / 2, first.length + second.length);
             WebSocketException e = assertThrows(WebSocketException.class,
-                    () -> agreed.decode(new Frame(true, 0, Opcode.CONTINUATION, ByteBuffer.wrap(rest))));
+                    () -> Slices.joined(agreed, new Frame(true, 0, Opcode.CONTINUATION, ByteBuffer.wrap(rest))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
             assertEquals(limit + 1, agreed.decompressedMessageSize(), "decompression stops one byte past the limit");
         }
@@ -165,9 +196,31 @@ class ResourceTest {
         byte[] data = new byte[limit];
         Arrays.fill(data, (byte) 'a');
         try (ZstdExtension agreed = serverExtension("permessage-zstd", limit)) {
-            Frame out = agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(Zstandard.frame(data))));
-            assertEquals(limit, out.payloadLength());
-            assertEquals(0, out.rsv());
+            byte[] out = Slices.joined(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY,
+                    ByteBuffer.wrap(Zstandard.frame(data))));
+            assertArrayEquals(data, out);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} MiB")
+    @ValueSource(ints = {16, 32})
+    void anHonestLargeMessageCostsLinearWork(int mebibytes) {
+        int size = mebibytes << 20;
+        byte[] compressed;
+        try (Zstandard z = Zstandard.stream(17)) {
+            compressed = z.zeros(size, EndDirective.FLUSH);
+        }
+        try (ZstdExtension agreed = serverExtension("permessage-zstd", size)) {
+            long before = agreed.decompressorGrowths();
+            long[] length = new long[1];
+            Slices.decode(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(compressed)),
+                    slice -> length[0] += slice.length);
+            assertEquals(size, length[0]);
+            // Growing by a fixed 32 KiB step took 512 copies for 16 MiB, each of the whole output so
+            // far. Now one slice's buffer grows by doubling to 64 KiB at most, and every later slice
+            // reuses it: each byte is copied once, whatever the size.
+            long growths = agreed.decompressorGrowths() - before;
+            assertTrue(growths <= Integer.numberOfTrailingZeros(Slices.MAX), growths + " growths");
         }
     }
 

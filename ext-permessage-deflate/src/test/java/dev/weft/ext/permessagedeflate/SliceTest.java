@@ -1,0 +1,159 @@
+package dev.weft.ext.permessagedeflate;
+
+import dev.weft.api.CloseCodes;
+import dev.weft.api.Frame;
+import dev.weft.api.Opcode;
+import dev.weft.api.Role;
+import dev.weft.api.WebSocketException;
+import dev.weft.api.extension.Extension;
+import dev.weft.api.extension.ExtensionContext;
+import dev.weft.api.extension.ExtensionParameters;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.Deflater;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A large message's output comes back in slices of at most 64 KiB, as the extension SPI allows, so
+ * that the engine can serve other connections between them; a bomb still stops one byte past the
+ * limit, whichever slice reaches it.
+ */
+class SliceTest {
+
+    private static final int MIB = 1 << 20;
+
+    @ParameterizedTest(name = "client_no_context_takeover={0}")
+    @ValueSource(booleans = {false, true})
+    void tenMebibytesComeBackInSlicesOfAtMost64KiBAndTheNextMessageStillInflates(boolean peerResets) {
+        byte[] message = words(10 * MIB, 1);
+        byte[] next = words(100_000, 2);
+        byte[] compressed;
+        byte[] compressedNext;
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            compressed = flushed(deflater, message);
+            if (peerResets) {
+                deflater.reset();
+            }
+            compressedNext = flushed(deflater, next);
+        } finally {
+            deflater.end();
+        }
+        try (Extension agreed = server(peerResets, 16 * MIB)) {
+            List<byte[]> slices = Slices.decode(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY,
+                    ByteBuffer.wrap(compressed)));
+            assertTrue(slices.size() >= 160, slices.size() + " slices");
+            for (byte[] slice : slices) {
+                assertTrue(slice.length <= Slices.MAX, slice.length + " bytes in a slice");
+            }
+            assertArrayEquals(message, join(slices));
+            // The context (kept or reset) is as the agreement says once the last slice is out.
+            assertArrayEquals(next, Slices.joined(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY,
+                    ByteBuffer.wrap(compressedNext))));
+        }
+    }
+
+    @Test
+    void aFrameBeforeTheLastEndsItsSlicesWithFinClear() {
+        byte[] message = words(300_000, 3);
+        byte[] compressed;
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            compressed = flushed(deflater, message);
+        } finally {
+            deflater.end();
+        }
+        int half = compressed.length / 2;
+        try (Extension agreed = server(false, MIB)) {
+            // The first frame keeps the end of its flush: RFC 7692 §7.2.3.1's first fragment.
+            byte[] first = Arrays.copyOf(compressed, half);
+            byte[] rest = Arrays.copyOfRange(compressed, half, compressed.length);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Slices.decode(agreed, new Frame(false, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(first)), out::writeBytes);
+            Slices.decode(agreed, new Frame(true, 0, Opcode.CONTINUATION, ByteBuffer.wrap(rest)), out::writeBytes);
+            assertArrayEquals(message, out.toByteArray());
+        }
+    }
+
+    @Test
+    void aSliceBufferIsHeldOnlyWhileOutputIsPending() {
+        byte[] compressed = WireTest.zeros(MIB);
+        try (Extension agreed = server(false, MIB)) {
+            agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(compressed)));
+            assertTrue(agreed.hasPendingOutput());
+            assertEquals(Zlib.INFLATER_BYTES + Slices.MAX, agreed.heldBytes());
+            while (agreed.hasPendingOutput()) {
+                agreed.decodePending();
+            }
+            assertEquals(Zlib.INFLATER_BYTES, agreed.heldBytes());
+            assertThrows(IllegalStateException.class, agreed::decodePending);
+        }
+    }
+
+    @Test
+    void aBombFailsWith1009HavingInflatedOneBytePastTheLimit() {
+        int limit = MIB;
+        byte[] bomb = WireTest.zeros(64 * MIB);
+        try (DeflateExtension agreed = (DeflateExtension) server(false, limit)) {
+            long[] handedBack = new long[2];
+            WebSocketException e = assertThrows(WebSocketException.class, () -> Slices.decode(agreed,
+                    new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb)), slice -> {
+                        handedBack[0] += slice.length;
+                        handedBack[1]++;
+                    }));
+            assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
+            assertEquals(limit + 1, agreed.inflatedMessageSize());
+            assertEquals(limit, handedBack[0], "every byte up to the limit, in slices");
+            assertEquals(limit / Slices.MAX, handedBack[1]);
+        }
+    }
+
+    private static Extension server(boolean peerResets, int maxMessageSize) {
+        ExtensionParameters offer = ExtensionParameters.of(PerMessageDeflate.NAME);
+        return new PerMessageDeflate().accept(peerResets ? offer.with("client_no_context_takeover") : offer,
+                new ExtensionContext(Role.SERVER, maxMessageSize, maxMessageSize)).orElseThrow();
+    }
+
+    /** {@code size} bytes of words picked at random: compressible, but not to nothing. */
+    static byte[] words(int size, long seed) {
+        String[] words = {"weft ", "warp ", "loom ", "shuttle ", "deflate ", "heddle ", "bobbin ", "reed "};
+        Random random = new Random(seed);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size + 16);
+        while (out.size() < size) {
+            out.writeBytes(words[random.nextInt(words.length)].getBytes(StandardCharsets.US_ASCII));
+        }
+        return Arrays.copyOf(out.toByteArray(), size);
+    }
+
+    /** {@code data} deflated and flushed, the last 4 octets removed (RFC 7692 §7.2.1). */
+    private static byte[] flushed(Deflater deflater, byte[] data) {
+        deflater.setInput(data);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        do {
+            n = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
+            out.write(buffer, 0, n);
+        } while (n == buffer.length);
+        byte[] bytes = out.toByteArray();
+        return Arrays.copyOf(bytes, bytes.length - 4);
+    }
+
+    private static byte[] join(List<byte[]> slices) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        slices.forEach(out::writeBytes);
+        return out.toByteArray();
+    }
+}
