@@ -2,6 +2,7 @@ package dev.weft.transport.nio;
 
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
+import dev.weft.api.ConnectionState;
 import dev.weft.api.Message;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
@@ -297,6 +298,12 @@ public final class WebSocketServer implements AutoCloseable {
         if (session != null) {
             sessions.remove(session);
             rooms.leaveAll(session);
+            if (session.state() != ConnectionState.CLOSED) {
+                // The socket failed and the session learns of it right after this, on this loop
+                // turn. A join racing the failure may still have seen the connection open, so it
+                // leaves again once closed (Rooms#join undoes any join made after that).
+                connection.loop().execute(() -> rooms.leaveAll(session));
+            }
         }
         connections.remove(connection);
     }
