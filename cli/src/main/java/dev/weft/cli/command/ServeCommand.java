@@ -55,6 +55,7 @@ import static java.lang.System.Logger.Level.INFO;
                     + "exits with status 0.",
             ""},
         footer = {"", "Examples:", "  weft serve --port 9001 --max-message-size 67108864",
+            "  weft serve --host 0.0.0.0 --max-connections 10000 --max-connections-per-address 50",
             "  weft serve --tls-self-signed          (wss:// on port 8443)"})
 final class ServeCommand implements Callable<Integer> {
 
@@ -108,6 +109,21 @@ final class ServeCommand implements Callable<Integer> {
             description = "Print the server's counters on standard error every SECONDS, as a line "
                     + "starting 'stats: '; 0 never does (default: ${DEFAULT-VALUE}).")
     long statsIntervalSeconds;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0",
+            description = "Serve at most N connections at once; a request over it is answered 503 "
+                    + "with Retry-After (default: ${DEFAULT-VALUE}, no cap).")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "0",
+            description = "At most N connections from one IP address; one over it is closed as soon "
+                    + "as it is accepted (default: ${DEFAULT-VALUE}, no cap).")
+    int maxConnectionsPerAddress;
+
+    @Option(names = "--max-handshakes", paramLabel = "N", defaultValue = "1024",
+            description = "At most N connections in their opening handshake (TLS included); one over "
+                    + "it is closed as soon as it is accepted (default: ${DEFAULT-VALUE}; 0: no cap).")
+    int maxHandshakes;
 
     @Mixin
     ExtensionsOption extensions;
@@ -241,6 +257,9 @@ final class ServeCommand implements Callable<Integer> {
         if (idleTimeoutSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--idle-timeout must not be negative: " + idleTimeoutSeconds);
         }
+        requireCap("--max-connections", maxConnections);
+        requireCap("--max-connections-per-address", maxConnectionsPerAddress);
+        requireCap("--max-handshakes", maxHandshakes);
         List<ExtensionFactory> accepted = extensions.select(true);
         WebSocketConfig config = WebSocketConfig.builder()
                 .maxMessageSize(maxMessageSize)
@@ -258,7 +277,10 @@ final class ServeCommand implements Callable<Integer> {
                 .rooms(rooms)
                 .endpoint("/chat", request -> new ChatHandler(rooms, ChatHandler.roomOf(request.path())))
                 .endpoint("/chat/*", request -> new ChatHandler(rooms, ChatHandler.roomOf(request.path())))
-                .httpResponder(WebPage.responder());
+                .httpResponder(WebPage.responder())
+                .maxConnections(maxConnections)
+                .maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .maxHandshakes(maxHandshakes);
         if (threads != null) {
             builder.threads(threads);
         }
@@ -274,7 +296,19 @@ final class ServeCommand implements Callable<Integer> {
         LOG.log(INFO, () -> "messages up to " + maxMessageSize + " bytes, idle timeout "
                 + (idleTimeoutSeconds == 0 ? "off" : idleTimeoutSeconds + " s") + ", memory budget "
                 + server.stats().memoryBudget() + " bytes");
+        LOG.log(INFO, () -> "connections at most " + cap(maxConnections) + ", per address " + cap(maxConnectionsPerAddress)
+                + ", in their handshake " + cap(maxHandshakes));
         return server;
+    }
+
+    private void requireCap(String option, int value) {
+        if (value < 0) {
+            throw new ParameterException(spec.commandLine(), option + " must not be negative (0: no cap): " + value);
+        }
+    }
+
+    private static String cap(int value) {
+        return value == 0 ? "unlimited" : Integer.toString(value);
     }
 
     /**

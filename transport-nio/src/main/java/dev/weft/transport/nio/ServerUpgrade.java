@@ -4,6 +4,7 @@ import dev.weft.api.Role;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeException;
 import dev.weft.api.handshake.HandshakeRequest;
+import dev.weft.api.handshake.Headers;
 import dev.weft.core.handshake.HttpHeadParser;
 import dev.weft.core.handshake.ServerHandshake;
 import dev.weft.core.session.Scheduler;
@@ -19,21 +20,29 @@ import static java.lang.System.Logger.Level.WARNING;
  * The opening handshake of one accepted connection: reads the request head, routes it to an
  * endpoint (or to the server's {@link HttpResponder} for plain HTTP), answers, and on success hands
  * the connection to a new session, with any bytes that followed the head. A head that does not
- * complete within the handshake timeout gets the connection closed.
+ * complete within the handshake timeout gets the connection closed. A connection accepted over the
+ * server's connection cap gets 503 with {@code Retry-After} for any request.
  */
 final class ServerUpgrade implements NioConnection.Reader {
 
     private static final System.Logger LOG = System.getLogger(ServerUpgrade.class.getName());
 
+    /** How long a client refused at the connection cap is asked to wait (RFC 9110 §10.2.3). */
+    private static final int RETRY_AFTER_SECONDS = 5;
+    private static final Headers RETRY_AFTER = Headers.builder()
+            .add("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)).build();
+
     private final WebSocketServer server;
     private final NioConnection connection;
+    private final ConnectionCaps.Ticket ticket;
     private final HttpHeadParser parser;
     private final Scheduler.Timer timeout;
     private boolean answered;
 
-    ServerUpgrade(WebSocketServer server, NioConnection connection) {
+    ServerUpgrade(WebSocketServer server, NioConnection connection, ConnectionCaps.Ticket ticket) {
         this.server = server;
         this.connection = connection;
+        this.ticket = ticket;
         this.parser = HttpHeadParser.forRequest(server.config().maxHandshakeHeadSize(), server.config().maxHandshakeHeaders());
         this.timeout = connection.loop().schedule(this::timedOut, server.config().handshakeTimeout().toNanos());
     }
@@ -54,10 +63,16 @@ final class ServerUpgrade implements NioConnection.Reader {
         }
         answered = true;
         timeout.cancel();
+        ticket.handshakeOver();
         answer(parser.request(), bytes);
     }
 
     private void answer(HandshakeRequest request, ByteBuffer rest) {
+        if (ticket.refused()) {
+            refuse(ServerHandshake.textResponse(503, RETRY_AFTER, "the server is at its connection limit",
+                    request.method().equals("HEAD")));
+            return;
+        }
         Endpoint endpoint = server.endpointFor(request.path());
         // A path no endpoint claims, asked for without a WebSocket upgrade, is plain HTTP; other
         // upgrade offers (h2c from an HTTP client, say) may be ignored (RFC 9110 §7.8).
@@ -98,7 +113,7 @@ final class ServerUpgrade implements NioConnection.Reader {
         connection.reader(new SessionReader(session));
         // Known to the server before the client can see the 101, so a broadcast or a shutdown
         // that follows the client's open always includes it.
-        server.opened(connection, session);
+        server.opened(connection, session, ticket);
         session.start(accepted.responseBytes());
         if (rest.hasRemaining()) {
             session.receive(rest);
@@ -119,6 +134,7 @@ final class ServerUpgrade implements NioConnection.Reader {
     private void refuse(ByteBuffer response) {
         answered = true;
         timeout.cancel();
+        ticket.handshakeOver();
         connection.write(response, null, null);
         connection.close();
     }

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Live counters of a server or client: connections, messages, bytes, protocol errors and closes by
- * code. Thread-safe; every read is a current value, not a snapshot of all counters at one instant.
+ * Live counters of a server or client: connections, messages, bytes, protocol errors, closes by
+ * code, and a server's refusals at its connection caps. Thread-safe; every read is a current value, not a snapshot of all counters at one instant.
  */
 public final class TransportStats implements SessionMetrics {
 
@@ -26,6 +26,10 @@ public final class TransportStats implements SessionMetrics {
     private final LongAdder slicesDecoded = new LongAdder();
     private final ConcurrentHashMap<Integer, LongAdder> closes = new ConcurrentHashMap<>();
     private final MemoryBudget budget;
+    private final LongAdder refusedAtConnectionCap = new LongAdder();
+    private final LongAdder refusedAtAddressCap = new LongAdder();
+    private final LongAdder refusedAtHandshakeCap = new LongAdder();
+    private final LongAdder acceptFailures = new LongAdder();
 
     TransportStats(MemoryBudget budget) {
         this.budget = budget;
@@ -106,13 +110,35 @@ public final class TransportStats implements SessionMetrics {
         return out;
     }
 
+    /** Connections answered 503 because the server was at its connection cap (a server's only). */
+    public long refusedAtConnectionCap() {
+        return refusedAtConnectionCap.sum();
+    }
+
+    /** Connections closed at accept because their remote address held its cap (a server's only). */
+    public long refusedAtAddressCap() {
+        return refusedAtAddressCap.sum();
+    }
+
+    /** Connections closed at accept because the handshake cap was reached (a server's only). */
+    public long refusedAtHandshakeCap() {
+        return refusedAtHandshakeCap.sum();
+    }
+
+    /** Failed attempts to accept a connection (out of file descriptors, say); each one backs off. */
+    public long acceptFailures() {
+        return acceptFailures.sum();
+    }
+
     @Override
     public String toString() {
         return "connections " + connectionsOpen() + " open / " + connectionsTotal() + " total, messages "
                 + messagesIn() + " in / " + messagesOut() + " out, bytes " + bytesIn() + " in / " + bytesOut()
                 + " out, protocol errors " + protocolErrors() + ", closes " + closesByCode() + ", held " + heldBytes()
                 + " of " + memoryBudget() + " bytes (" + pausedByBudget() + " paused, " + closedByBudget()
-                + " closed by the budget)";
+                + " closed by the budget), refused at caps " + refusedAtConnectionCap() + " connections / "
+                + refusedAtAddressCap() + " per address / " + refusedAtHandshakeCap() + " handshakes, accept failures "
+                + acceptFailures();
     }
 
     @Override
@@ -156,5 +182,21 @@ public final class TransportStats implements SessionMetrics {
 
     void bytesWritten(long n) {
         bytesOut.add(n);
+    }
+
+    void connectionCapHit() {
+        refusedAtConnectionCap.increment();
+    }
+
+    void addressCapHit() {
+        refusedAtAddressCap.increment();
+    }
+
+    void handshakeCapHit() {
+        refusedAtHandshakeCap.increment();
+    }
+
+    void acceptFailed() {
+        acceptFailures.increment();
     }
 }

@@ -2,6 +2,7 @@ package dev.weft.transport.nio;
 
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
+import dev.weft.api.ConnectionState;
 import dev.weft.api.Message;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
@@ -51,11 +52,20 @@ import static java.lang.System.Logger.Level.WARNING;
  * server.shutdown(Duration.ofSeconds(5));  // close 1001, wait, then abort what is left
  * }</pre>
  *
- * Thread-safe.
+ * <p>Connections are checked against the caps as they are accepted: in all
+ * ({@link Builder#maxConnections}), per remote address ({@link Builder#maxConnectionsPerAddress})
+ * and in their opening handshake ({@link Builder#maxHandshakes}). When accepting fails (the
+ * process is out of file descriptors, say), the server stops accepting for 100 ms, doubling up to
+ * 1 s while it keeps failing, and serves the connections it has meanwhile.
+ *
+ * <p>Thread-safe.
  */
 public final class WebSocketServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(WebSocketServer.class.getName());
+
+    /** Connections the kernel may queue for accepting; also the default handshake cap. */
+    private static final int BACKLOG = 1024;
 
     /** Servers never mask; a key source that is never asked. */
     static final MaskKeySource NO_MASKING = () -> {
@@ -74,7 +84,8 @@ public final class WebSocketServer implements AutoCloseable {
     private final Rooms rooms;
     private final Connections connections = new Connections();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
-    private volatile ServerSocketChannel acceptor;
+    private final ConnectionCaps caps;
+    private volatile Acceptor acceptor;
     private volatile InetSocketAddress boundAddress;
 
     private WebSocketServer(Builder b) {
@@ -94,6 +105,7 @@ public final class WebSocketServer implements AutoCloseable {
         this.httpResponder = b.httpResponder;
         this.rooms = b.rooms;
         this.networkLayer = b.networkLayer;
+        this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress, b.maxHandshakes, stats);
     }
 
     /** A builder. */
@@ -111,15 +123,16 @@ public final class WebSocketServer implements AutoCloseable {
         try {
             ServerSocketChannel channel = ServerSocketChannel.open();
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            channel.bind(bindAddress, 1024);
+            channel.bind(bindAddress, BACKLOG);
             channel.configureBlocking(false);
-            acceptor = channel;
             boundAddress = (InetSocketAddress) channel.getLocalAddress();
             EventLoop loop = loops.next();
+            Acceptor accepting = new Acceptor(channel, loop, caps, stats, this::accepted);
+            acceptor = accepting;
             CompletableFuture<Void> registered = new CompletableFuture<>();
             loop.execute(() -> {
                 try {
-                    loop.register(channel, SelectionKey.OP_ACCEPT, key -> accept());
+                    accepting.register();
                     registered.complete(null);
                 } catch (IOException e) {
                     registered.completeExceptionally(e);
@@ -241,51 +254,44 @@ public final class WebSocketServer implements AutoCloseable {
         return best;
     }
 
-    void opened(NioConnection connection, Session session) {
+    void opened(NioConnection connection, Session session, ConnectionCaps.Ticket ticket) {
         sessions.add(session);
-        connection.onClosed(() -> closed(connection, session));
+        connection.onClosed(() -> closed(connection, session, ticket));
     }
 
     // ---------------------------------------------------------------- accepting
 
-    private void accept() {
-        ServerSocketChannel channel = acceptor;
-        while (channel != null && channel.isOpen()) {
-            SocketChannel client;
-            try {
-                client = channel.accept();
-            } catch (IOException e) {
-                // Out of file descriptors, say: keep serving those already connected.
-                LOG.log(WARNING, "accept failed", e);
-                return;
-            }
-            if (client == null) {
-                return;
-            }
-            EventLoop loop = loops.next();
-            loop.execute(() -> setUp(loop, client));
-        }
+    private void accepted(SocketChannel client, InetSocketAddress peer, ConnectionCaps.Ticket ticket) {
+        EventLoop loop = loops.next();
+        loop.execute(() -> setUp(loop, client, peer, ticket));
     }
 
-    private void setUp(EventLoop loop, SocketChannel channel) {
+    private void setUp(EventLoop loop, SocketChannel channel, InetSocketAddress peer, ConnectionCaps.Ticket ticket) {
+        NioConnection tracked = null;
         try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
             NioConnection connection = new NioConnection(loop, channel, transportConfig, stats, peer,
                     networkLayer.create(Role.SERVER, peer.getHostString(), peer.getPort()));
             if (!connections.add(connection)) {
+                ticket.release();
                 channel.close();
                 return;
             }
             stats.connectionOpened();
-            connection.onClosed(() -> closed(connection, null));
-            connection.reader(new ServerUpgrade(this, connection));
+            connection.onClosed(() -> closed(connection, null, ticket));
+            tracked = connection;
+            connection.reader(new ServerUpgrade(this, connection, ticket));
             connection.register(SelectionKey.OP_READ);
             connection.open();
         } catch (IOException | RuntimeException e) {
             // A failing network layer (a misconfigured TLS factory, say) costs this connection only.
             LOG.log(WARNING, "cannot set up an accepted connection", e);
+            if (tracked != null) {
+                tracked.abort(); // its close gives back what it holds
+                return;
+            }
+            ticket.release();
             try {
                 channel.close();
             } catch (IOException ignored) {
@@ -294,20 +300,27 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    private void closed(NioConnection connection, Session session) {
+    private void closed(NioConnection connection, Session session, ConnectionCaps.Ticket ticket) {
+        ticket.release();
         stats.connectionClosed();
         if (session != null) {
             sessions.remove(session);
             rooms.leaveAll(session);
+            if (session.state() != ConnectionState.CLOSED) {
+                // The socket failed and the session learns of it right after this, on this loop
+                // turn. A join racing the failure may still have seen the connection open, so it
+                // leaves again once closed (Rooms#join undoes any join made after that).
+                connection.loop().execute(() -> rooms.leaveAll(session));
+            }
         }
         connections.remove(connection);
     }
 
     private void closeAcceptor() {
-        ServerSocketChannel channel = acceptor;
-        if (channel != null) {
+        Acceptor accepting = acceptor;
+        if (accepting != null) {
             try {
-                channel.close();
+                accepting.close();
             } catch (IOException e) {
                 LOG.log(WARNING, "cannot close the listening socket", e);
             }
@@ -331,8 +344,56 @@ public final class WebSocketServer implements AutoCloseable {
         private HttpResponder httpResponder;
         private Rooms rooms = new Rooms();
         private NetworkLayer.Factory networkLayer = NetworkLayer.PLAIN;
+        private int maxConnections = ConnectionCaps.OFF;
+        private int maxConnectionsPerAddress = ConnectionCaps.OFF;
+        private int maxHandshakes = BACKLOG;
 
         private Builder() {
+        }
+
+        /**
+         * The most connections the server serves at once, in their opening handshake or after it
+         * (default: 0, no cap). A connection accepted over it has its request read and answered
+         * with {@code 503 Service Unavailable}, {@code Retry-After: 5} and a close; while that
+         * happens it holds a handshake slot (see {@link #maxHandshakes}), so refusing costs no more
+         * than the handshake cap allows. Counted in {@link TransportStats#refusedAtConnectionCap()}.
+         *
+         * @param max at least 1, or 0 for no cap
+         */
+        public Builder maxConnections(int max) {
+            this.maxConnections = requireCap("maxConnections", max);
+            return this;
+        }
+
+        /**
+         * The most connections one remote IP address may hold at once, in their opening handshake
+         * or after it (default: 0, no cap). A connection over it is closed as soon as it is
+         * accepted, without reading its request: the peer over its cap is the one the cap is for,
+         * and reading its request would take a handshake slot others need. Peers behind one NAT or
+         * proxy share an address; set it with that in mind. Counted in
+         * {@link TransportStats#refusedAtAddressCap()}.
+         *
+         * @param max at least 1, or 0 for no cap
+         */
+        public Builder maxConnectionsPerAddress(int max) {
+            this.maxConnectionsPerAddress = requireCap("maxConnectionsPerAddress", max);
+            return this;
+        }
+
+        /**
+         * The most connections in their opening handshake at once, TLS included (default: 1,024).
+         * A connection over it is closed as soon as it is accepted: at this cap the server cannot
+         * afford to read another request. An honest handshake takes a round trip or two, so the
+         * cap binds only when peers connect and then stall (slowloris); it bounds what they hold
+         * until the handshake timeout to this many sockets and request heads. The default matches
+         * the listen backlog: as many as the kernel queues for accepting. Counted in
+         * {@link TransportStats#refusedAtHandshakeCap()}.
+         *
+         * @param max at least 1, or 0 for no cap
+         */
+        public Builder maxHandshakes(int max) {
+            this.maxHandshakes = requireCap("maxHandshakes", max);
+            return this;
         }
 
         /**
@@ -421,6 +482,13 @@ public final class WebSocketServer implements AutoCloseable {
         public Builder httpResponder(HttpResponder responder) {
             this.httpResponder = responder;
             return this;
+        }
+
+        private static int requireCap(String name, int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException(name + " must be at least 1, or 0 for no cap: " + max);
+            }
+            return max;
         }
 
         /** The server, not started yet. */
