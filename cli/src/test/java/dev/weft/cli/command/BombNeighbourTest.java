@@ -160,8 +160,10 @@ class BombNeighbourTest {
     private static byte[] frame(int firstByte, byte[] payload) {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
         f.write(firstByte);
-        f.write(0x80 | 127);
-        for (int i = 7; i >= 0; i--) {
+        // Lengths in their shortest form (RFC 6455 §5.2), or the server fails the frame with 1002.
+        int lengthBytes = payload.length <= 125 ? 0 : payload.length <= 0xFFFF ? 2 : 8;
+        f.write(0x80 | (lengthBytes == 0 ? payload.length : lengthBytes == 2 ? 126 : 127));
+        for (int i = lengthBytes - 1; i >= 0; i--) {
             f.write((int) ((long) payload.length >>> (8 * i)));
         }
         f.writeBytes(new byte[4]);

@@ -1,5 +1,7 @@
 package dev.weft.transport.nio;
 
+import dev.weft.core.session.MemoryBudget;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -14,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The caps' decisions and counts, with no sockets: addresses are made up, so several can be used. */
 class ConnectionCapsTest {
 
-    private final TransportStats stats = new TransportStats();
+    private final TransportStats stats = new TransportStats(new MemoryBudget(MemoryBudget.UNLIMITED));
 
     @Test
     void eachAddressHasItsOwnCap() throws Exception {

@@ -111,6 +111,11 @@ final class RecordingConnection implements Connection {
     }
 
     @Override
+    public long heldBytes() {
+        return 0;
+    }
+
+    @Override
     public boolean isWritable() {
         return true;
     }
