@@ -10,9 +10,11 @@ import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.memory.InMemoryPair;
+import dev.weft.core.session.MemoryBudget;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -49,6 +51,38 @@ class ResourceTest {
             pair.flush();
         }
         assertEquals(before, Zlib.live());
+    }
+
+    @Test
+    void zlibContextsAreChargedToTheServersMemoryBudgetSoManyConnectionsCannotExhaustIt() {
+        // Each server connection that inflates a message and compresses its echo holds a zlib
+        // inflater and deflater: about 300 KiB of native memory that no Java heap limit sees.
+        long limit = 8 << 20;
+        MemoryBudget budget = new MemoryBudget(limit);
+        WebSocketConfig config = WebSocketConfig.builder().extensions(List.of(new PerMessageDeflate())).build();
+        String message = "compressed because it is longer than the default threshold of sixty-four bytes";
+        List<Events> clients = new ArrayList<>();
+        List<InMemoryPair> pairs = new ArrayList<>();
+        long mostHeld = 0;
+        for (int i = 0; i < 100; i++) {
+            Events client = Events.recording();
+            InMemoryPair pair = InMemoryPair.builder().config(config).serverMemoryBudget(budget)
+                    .connect(Events.echoing(), client);
+            pair.client().sendText(message);
+            clients.add(client);
+            pairs.add(pair);
+            // Each pair is its own event loop: all of them run, as a server's loops all do.
+            pairs.forEach(InMemoryPair::flush);
+            mostHeld = Math.max(mostHeld, budget.heldBytes());
+        }
+        long perConnection = 300 * 1024;
+        // Over the budget, a first growth pauses the largest holders and a later one closes the
+        // largest; idle holders do not shrink, so a few connections' worth may stand over it.
+        assertTrue(mostHeld <= limit + 3 * perConnection, "held at most the budget and a few connections' share: "
+                + mostHeld);
+        assertTrue(budget.evictions() >= 60, "100 connections of ~300 KiB in an 8 MiB budget: " + budget.evictions());
+        long closedWith1013 = clients.stream().filter(c -> c.take().contains("close:1013")).count();
+        assertEquals(budget.evictions(), closedWith1013, "every connection the budget closed was told 1013");
     }
 
     @Test
