@@ -16,7 +16,6 @@ import dev.weft.core.frame.FrameDecoder;
 import dev.weft.core.frame.FrameEncoder;
 import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.Agreement;
-import dev.weft.core.message.Capacity;
 import dev.weft.core.message.Utf8Encoder;
 
 import java.net.SocketAddress;
@@ -69,7 +68,6 @@ import static java.lang.System.Logger.Level.WARNING;
 public final class Session implements Connection {
 
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
-    private static final byte[] EMPTY = new byte[0];
     /** Set once an OutOfMemoryError has been logged at ERROR: later ones are logged at DEBUG. */
     private static final AtomicBoolean outOfMemoryLogged = new AtomicBoolean();
 
@@ -103,13 +101,7 @@ public final class Session implements Connection {
     private boolean pongInFlight;
     private ByteBuffer pendingPong;
     private long lastInputNanos;
-    /**
-     * Input that arrived while an extension still had output pending: decoded once the output is
-     * all handed on. Grows with bytes that arrived, which stop arriving meanwhile (reading pauses).
-     */
-    private byte[] backlog = EMPTY;
-    private int backlogStart;
-    private int backlogEnd;
+    private final InputBacklog backlog = new InputBacklog();
     private final Runnable continueDecoding = this::continueDecoding;
     private boolean continueScheduled;
     private boolean endAfterBacklog;
@@ -187,7 +179,7 @@ public final class Session implements Connection {
         if (state == ConnectionState.CLOSED) {
             return; // gave all back on closing; the transport lets go of the rest
         }
-        long now = inbound.heldBytes() + extensions.heldBytes() + backlog.length + sink.queuedBytes();
+        long now = inbound.heldBytes() + extensions.heldBytes() + backlog.heldBytes() + sink.queuedBytes();
         if (now != heldBytes) {
             heldBytes = now;
             if (budgetShare != null) {
@@ -242,12 +234,12 @@ public final class Session implements Connection {
         lastInputNanos = scheduler.nanoTime();
         receiving = true;
         try {
-            if (backlogEnd > backlogStart || inbound.decodePending()) {
-                keep(in); // behind input that waits for an extension's pending output
+            if (!backlog.isEmpty() || inbound.decodePending()) {
+                backlog.keep(in); // behind input that waits for an extension's pending output
             } else {
                 decode(in);
-                if (inbound.decodePending()) {
-                    keep(in);
+                if (inbound.decodePending() && !inputClosed) {
+                    backlog.keep(in);
                     yieldToLoop();
                 }
             }
@@ -300,24 +292,6 @@ public final class Session implements Connection {
         }
     }
 
-    /** Copies what is left of {@code in} behind the backlog: those bytes arrived, so they may be held. */
-    private void keep(ByteBuffer in) {
-        int n = in.remaining();
-        if (n == 0 || inputClosed) {
-            return;
-        }
-        if (backlogEnd + n > backlog.length) {
-            System.arraycopy(backlog, backlogStart, backlog, 0, backlogEnd - backlogStart);
-            backlogEnd -= backlogStart;
-            backlogStart = 0;
-            if (backlogEnd + n > backlog.length) {
-                backlog = Capacity.grow(backlog, backlogEnd + n, Integer.MAX_VALUE);
-            }
-        }
-        in.get(backlog, backlogEnd, n);
-        backlogEnd += n;
-    }
-
     /**
      * An extension has more output for the last frame: stop reading and go on at a later turn of
      * the loop, so the other connections of the loop are served between slices.
@@ -355,16 +329,15 @@ public final class Session implements Connection {
             decode(null);
             metrics.sliceDecoded();
         }
-        if (!inputClosed && !inbound.decodePending() && backlogEnd > backlogStart) {
-            ByteBuffer rest = ByteBuffer.wrap(backlog, backlogStart, backlogEnd - backlogStart);
+        if (!inputClosed && !inbound.decodePending() && !backlog.isEmpty()) {
+            ByteBuffer rest = backlog.view();
             decode(rest);
-            backlogStart = inputClosed ? backlogEnd : rest.position();
+            backlog.consumed(rest);
         }
         if (!inputClosed && inbound.decodePending()) {
             scheduleContinue();
         } else {
-            backlog = EMPTY;
-            backlogStart = backlogEnd = 0;
+            backlog.clear();
             pausedForOutput = false;
             updateReading();
             if (endAfterBacklog) {
@@ -860,8 +833,7 @@ public final class Session implements Connection {
         if (!receiving) {
             inbound.release(); // else once the read is over: the inbound side may be mid-frame
         }
-        backlog = EMPTY;
-        backlogStart = backlogEnd = 0;
+        backlog.clear();
         heldBytes = 0;
         if (budgetShare != null) {
             budgetShare.close();
