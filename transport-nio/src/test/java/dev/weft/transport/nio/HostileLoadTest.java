@@ -204,6 +204,45 @@ class HostileLoadTest {
     }
 
     @Test
+    void slowlorisHeadsTrickledAByteAtATimeAreClosedAtTheHandshakeTimeout() throws Exception {
+        WebSocketConfig config = Echo.CONFIG.toBuilder().handshakeTimeout(Duration.ofMillis(500)).build();
+        try (WebSocketServer server = Echo.builder().config(config).build().start()) {
+            List<RawClient> slow = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                slow.add(new RawClient(server.port()));
+            }
+            // A head that never ends, a byte per connection every 20 ms: the bytes keep coming, but
+            // the deadline counts from the connection's start, not from its last byte.
+            byte[] head = (RawClient.UPGRADE.replace("\r\n\r\n", "\r\n") + "X-Slow: " + "x".repeat(1000))
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            int closed = 0;
+            for (int k = 0; k < head.length && closed < slow.size(); k++) {
+                closed = 0;
+                for (RawClient c : slow) {
+                    try {
+                        c.send(new byte[] {head[k]});
+                    } catch (IOException e) {
+                        closed++; // reset by the server
+                    }
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // the attack's pace, not a wait
+            }
+            assertEquals(slow.size(), closed, "every slow head was cut off before it ended");
+            for (RawClient c : slow) {
+                c.socket.setSoTimeout(5_000);
+                try {
+                    assertTrue(c.readsEndOfStream(), "closed by the server");
+                } catch (IOException reset) {
+                    // Closed while our bytes were unread: a reset says the same.
+                }
+                c.close();
+            }
+            awaitTrue(() -> server.stats().connectionsOpen() == 0, "every slow head closed");
+            assertEchoes(server, "served after the slowloris");
+        }
+    }
+
+    @Test
     void churnLeavesNoConnectionsFileDescriptorsOrThreadsBehind() throws Exception {
         try (WebSocketServer server = Echo.server(); WebSocketClient client = Echo.client()) {
             URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/echo");
