@@ -59,7 +59,7 @@ trap cleanup EXIT
 
 # The server, through the repository's launcher; its JVM options go in WEFT_JAVA_OPTS, and
 # SERVE_ARGS adds options of weft serve (say --max-message-size 67108864).
-WEFT_JAVA_OPTS="-Xmx$HEAP ${SERVER_JAVA_OPTS:-}" ./weft serve --port 0 --threads "$THREADS" \
+WEFT_JAVA_OPTS="-Xmx$HEAP -Xlog:gc:file=$WORK/gc.log ${SERVER_JAVA_OPTS:-}" ./weft serve --port 0 --threads "$THREADS" \
   --stats-interval "$SAMPLE" ${SERVE_ARGS:-} >"$WORK/serve.out" 2>"$WORK/serve.err" &
 SERVER_PID=$!
 PORT=
@@ -123,13 +123,22 @@ mkdir -p "$LOGS"
 cp "$WORK/serve.err" "$LOGS/serve.log"
 cp "$WORK/load.out" "$LOGS/load.out"
 cp "$WORK/load.err" "$LOGS/load.err"
+cp "$WORK/gc.log" "$LOGS/gc.log" 2>/dev/null || true
+
+# The most heap in use right after any collection during the run, from the server's GC log (a
+# young collection's figure also counts old garbage not yet collected, so this is an upper bound
+# of what was live). The forced full GCs above may not happen: while a thread is inside zlib (a
+# JNI critical region) the JVM defers them, and the sampled figure then counts garbage too.
+AFTER_GC=$(grep -Eo '[0-9]+M->[0-9]+M' "$WORK/gc.log" 2>/dev/null | sed -E 's/.*->([0-9]+)M/\1/' | sort -n | tail -1 || true)
+FULL_GCS=$(grep -c 'Pause Full' "$WORK/gc.log" 2>/dev/null || true)
 
 # The largest "held" figure (bytes) of the server's stats lines, if they carry one.
 HELD=$(grep '^stats:' "$WORK/serve.err" | grep -Eio 'held[a-z ]*[=: ] *[0-9]+' | grep -Eo '[0-9]+$' | sort -n | tail -1 || true)
 OOM=$(grep -c 'OutOfMemoryError' "$WORK/serve.err" || true)
 
 echo "soak: scenario $SCENARIO, $DURATION s, weft serve -Xmx$HEAP with $THREADS event loops"
-echo "  live heap        at rest $(mib "$BEFORE"), peak $(mib "$PEAK") over $SAMPLES samples (after a forced full GC, every $SAMPLE s)${AFTER:+, after the load $(mib "$AFTER")}"
+echo "  live heap        at rest $(mib "$BEFORE"), peak $(mib "$PEAK") over $SAMPLES samples (after a requested full GC, every $SAMPLE s; $FULL_GCS full GCs took place)${AFTER:+, after the load $(mib "$AFTER")}"
+echo "  heap after GC    peak ${AFTER_GC:-?} MiB (the most in use right after any collection, from the GC log)"
 if [[ -n $HELD ]]; then
   echo "  peak holdings    $(mib $((HELD / 1024))) ($HELD bytes, from the server's stats lines)"
 else
