@@ -18,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,17 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Invariants: parsing fails only with {@link IllegalArgumentException}; what parses formats to
  * a value that parses back to the same elements (parse, format, parse round-trips) and formats the
  * same again; a server's negotiation never throws and agrees no name twice and no RSV bit twice,
- * even with a factory that throws; a client's fails only with a {@link HandshakeException}; every
+ * and a client's fails only with a {@link HandshakeException}; every
  * extension made is closed exactly once, whoever closes it.
  */
 public class ExtensionFuzzTest {
-
-    /** The throwing factory is logged at WARNING on every input; the log would drown the fuzzer's. */
-    private static final Logger QUIET = Logger.getLogger(ExtensionNegotiator.class.getName());
-
-    static {
-        QUIET.setLevel(Level.OFF);
-    }
 
     @FuzzTest
     void parsesFormatsAndNegotiatesArbitraryHeaders(FuzzedDataProvider data) {
@@ -84,7 +75,7 @@ public class ExtensionFuzzTest {
                 + "permessage-deflate; client_max_window_bits"));
         seeds.put("quoted-values", seed("x-fake; p=\"1\"; q=\"a\\b\", x-three; r"));
         seeds.put("spaces-and-empty-elements", seed(" , x-fake ;\tp = 1 ,, x-other ,"));
-        seeds.put("rsv-conflict", seed("x-other, x-fake, x-three, x-broken, x-picky"));
+        seeds.put("rsv-conflict", seed("x-other, x-fake, x-three, x-picky"));
         seeds.put("duplicate-names", seed("x-fake; a, x-fake; b"));
         seeds.put("unterminated-quote", seed("x-fake; p=\"1"));
         seeds.put("empty-quoted", seed("x-fake; p=\"\""));
@@ -107,13 +98,13 @@ public class ExtensionFuzzTest {
     }
 
     /**
-     * New factories for each input, since they record what they make: two claim RSV2, one throws
-     * when offered, one refuses every response.
+     * New factories for each input, since they record what they make: two claim RSV2, one refuses
+     * every response. (A factory that throws is logged with its stack trace, which would drown the
+     * fuzzer's output; ExtensionNegotiatorTest covers it.)
      */
     private static List<FakeExtensionFactory> factories() {
         return List.of(new FakeExtensionFactory("x-fake", Frame.RSV2), new FakeExtensionFactory("x-other", Frame.RSV2),
                 new FakeExtensionFactory("x-three", Frame.RSV3),
-                new FakeExtensionFactory("x-broken", Frame.RSV1).throwing(),
                 new FakeExtensionFactory("x-picky", Frame.RSV1).refusingResponses());
     }
 

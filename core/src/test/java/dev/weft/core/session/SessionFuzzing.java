@@ -181,11 +181,13 @@ public final class SessionFuzzing {
         }
     }
 
-    /** A seed for {@link #run}: the given limits and choices, then {@code stream} in chunks of {@code chunk} bytes. */
-    public static FuzzSeed seed(int maxFrameSize, int maxMessageSize, int kind, boolean echo, boolean endOfInput,
-                                byte[] stream, int chunk) {
-        FuzzSeed seed = new FuzzSeed()
-                .choice(maxFrameSize - 125, 0, 0xFFFF)
+    /**
+     * A seed for {@link #run}, after what {@code seed} already holds (a target's own choices): the
+     * given limits and choices, then {@code stream} in chunks of {@code chunk} bytes.
+     */
+    public static FuzzSeed seed(FuzzSeed seed, int maxFrameSize, int maxMessageSize, int kind, boolean echo,
+                                boolean endOfInput, byte[] stream, int chunk) {
+        seed.choice(maxFrameSize - 125, 0, 0xFFFF)
                 .choice(maxMessageSize, 1, 0xFFFFFF)
                 .choice(100, 1, 255)
                 .choice(kind, 0, 2)
