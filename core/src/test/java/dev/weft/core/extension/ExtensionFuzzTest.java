@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Invariants: parsing fails only with {@link IllegalArgumentException}; what parses formats to
  * a value that parses back to the same elements (parse, format, parse round-trips) and formats the
  * same again; a server's negotiation never throws and agrees no name twice and no RSV bit twice,
- * and a client's fails only with a {@link HandshakeException}; every
- * extension made is closed exactly once, whoever closes it.
+ * and a client's fails only with a {@link HandshakeException}; every extension made is closed
+ * exactly once, whoever closes it.
  */
 public class ExtensionFuzzTest {
 

@@ -41,8 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     {@link Extension#hasPendingOutput} is true; every slice after the first is a continuation,
  *     only the last carries the incoming frame's {@code fin}, and none carries the extension's
  *     RSV bits; control frames pass through unchanged;
- * <li>a message never inflates past the maximum message size: the output of each message, all
- *     frames and slices added up, stays within the limit (going over is a 1009);
+ * <li>a compressed message never inflates past the maximum message size: the output of its
+ *     compressed frames, slices added up, stays within the limit (going over is a 1009). What an
+ *     extension passes through uncompressed is the engine's to limit, not the extension's;
  * <li>{@link Extension#close} frees every native context: the module's count of live contexts is
  *     back where it started.
  * </ul>
@@ -59,15 +60,25 @@ public final class ExtensionFuzzing {
             CloseCodes.MESSAGE_TOO_BIG);
     private static final Opcode[] KINDS = {Opcode.TEXT, Opcode.BINARY, Opcode.PING, Opcode.PONG, Opcode.CLOSE};
 
+    /** What the extension's RSV1 marks as compressed. */
+    public enum Compression {
+        /** A whole message, by its first frame (permessage-deflate, permessage-zstd). */
+        PER_MESSAGE,
+        /** Each frame on its own (deflate-frame). */
+        PER_FRAME
+    }
+
     private ExtensionFuzzing() {
     }
 
     /**
      * Runs one input against the extension {@code factory} agrees.
      *
+     * @param compression what RSV1 marks as compressed
      * @param liveContexts the extension module's count of native contexts not yet freed
      */
-    public static void run(FuzzedDataProvider data, ExtensionFactory factory, IntSupplier liveContexts) {
+    public static void run(FuzzedDataProvider data, ExtensionFactory factory, Compression compression,
+                           IntSupplier liveContexts) {
         Role role = data.consumeBoolean() ? Role.SERVER : Role.CLIENT;
         int maxMessageSize = data.consumeInt(1, 0xFFFFF);
         String header = new String(data.consumeBytes(data.consumeInt(0, 255)), StandardCharsets.ISO_8859_1);
@@ -79,7 +90,7 @@ public final class ExtensionFuzzing {
             return;
         }
         try {
-            decodeFrames(data, extension, maxMessageSize);
+            decodeFrames(data, extension, compression, maxMessageSize);
         } finally {
             extension.close();
         }
@@ -113,9 +124,11 @@ public final class ExtensionFuzzing {
         return null;
     }
 
-    private static void decodeFrames(FuzzedDataProvider data, Extension extension, int maxMessageSize) {
+    private static void decodeFrames(FuzzedDataProvider data, Extension extension, Compression compression,
+                                     int maxMessageSize) {
         boolean inMessage = false;
-        long messageSize = 0;
+        boolean messageCompressed = false;
+        long inflated = 0;
         while (data.remainingBytes() > 0) {
             Opcode opcode = KINDS[data.consumeInt(0, KINDS.length - 1)];
             boolean fin = data.consumeBoolean();
@@ -128,7 +141,8 @@ public final class ExtensionFuzzing {
             } else if (inMessage) {
                 opcode = Opcode.CONTINUATION;
             } else {
-                messageSize = 0;
+                inflated = 0;
+                messageCompressed = rsv != 0;
             }
             Frame in = new Frame(fin, rsv, opcode, ByteBuffer.wrap(payload));
             long produced;
@@ -139,9 +153,11 @@ public final class ExtensionFuzzing {
                 return;
             }
             if (!opcode.isControl()) {
-                messageSize += produced;
-                assertTrue(messageSize <= maxMessageSize,
-                        "a message decoded to " + messageSize + " bytes, over the maximum of " + maxMessageSize);
+                if (compression == Compression.PER_MESSAGE ? messageCompressed : rsv != 0) {
+                    inflated += produced;
+                    assertTrue(inflated <= maxMessageSize,
+                            "a message inflated to " + inflated + " bytes, over the maximum of " + maxMessageSize);
+                }
                 inMessage = !fin;
             }
         }

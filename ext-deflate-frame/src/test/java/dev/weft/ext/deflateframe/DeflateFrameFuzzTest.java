@@ -9,6 +9,7 @@ import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.extension.ExtensionFuzzing;
+import dev.weft.core.extension.ExtensionFuzzing.Compression;
 import dev.weft.core.extension.ExtensionFuzzing.SeedFrame;
 import dev.weft.core.test.FuzzSeed;
 
@@ -35,7 +36,7 @@ public class DeflateFrameFuzzTest {
 
     @FuzzTest
     void inflaterTakesArbitraryFrames(FuzzedDataProvider data) {
-        ExtensionFuzzing.run(data, new DeflateFrame(), Zlib::live);
+        ExtensionFuzzing.run(data, new DeflateFrame(), Compression.PER_FRAME, Zlib::live);
     }
 
     /** Writes the seeds under this module's src/test/resources. */

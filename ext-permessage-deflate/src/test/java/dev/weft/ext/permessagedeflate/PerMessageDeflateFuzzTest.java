@@ -9,6 +9,7 @@ import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.extension.ExtensionFuzzing;
+import dev.weft.core.extension.ExtensionFuzzing.Compression;
 import dev.weft.core.extension.ExtensionFuzzing.SeedFrame;
 import dev.weft.core.frame.FrameEncoder;
 import dev.weft.core.session.SessionFuzzTest;
@@ -40,7 +41,7 @@ public class PerMessageDeflateFuzzTest {
 
     @FuzzTest
     void inflaterTakesArbitraryFrames(FuzzedDataProvider data) {
-        ExtensionFuzzing.run(data, new PerMessageDeflate(), Zlib::live);
+        ExtensionFuzzing.run(data, new PerMessageDeflate(), Compression.PER_MESSAGE, Zlib::live);
     }
 
     @FuzzTest

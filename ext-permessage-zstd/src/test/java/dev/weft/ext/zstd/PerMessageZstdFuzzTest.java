@@ -10,6 +10,7 @@ import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.extension.ExtensionFuzzing;
+import dev.weft.core.extension.ExtensionFuzzing.Compression;
 import dev.weft.core.extension.ExtensionFuzzing.SeedFrame;
 import dev.weft.core.test.FuzzSeed;
 
@@ -33,7 +34,7 @@ public class PerMessageZstdFuzzTest {
 
     @FuzzTest
     void decompressorTakesArbitraryFrames(FuzzedDataProvider data) {
-        ExtensionFuzzing.run(data, new PerMessageZstd(), NativeContexts::live);
+        ExtensionFuzzing.run(data, new PerMessageZstd(), Compression.PER_MESSAGE, NativeContexts::live);
     }
 
     /** Writes the seeds under this module's src/test/resources. */
