@@ -1,12 +1,14 @@
 package dev.weft.core.session;
 
 import dev.weft.api.Connection;
+import dev.weft.api.ConnectionState;
 import dev.weft.api.Frame;
 import dev.weft.api.FrameObserver;
 import dev.weft.api.PartialMessageHandler;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.WebSocketHandler;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,6 +36,9 @@ class ContractHandler implements WebSocketHandler {
     private boolean opened;
     private int closeCode = -1;
     private Throwable error;
+    /** What was sent back while the connection was open: the payload bytes, and how many messages ended. */
+    private final ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+    private int echoedMessages;
 
     private ContractHandler(int maxMessageSize, boolean echo) {
         this.maxMessageSize = maxMessageSize;
@@ -91,8 +96,29 @@ class ContractHandler implements WebSocketHandler {
         }
     }
 
-    boolean echoes() {
-        return echo;
+    /** The payload bytes echoed while the connection was open, all messages in a row. */
+    byte[] echoed() {
+        return echoed.toByteArray();
+    }
+
+    /** How many messages were echoed whole (their last part, in partial mode) while the connection was open. */
+    int echoedMessages() {
+        return echoedMessages;
+    }
+
+    /**
+     * Whether to send this message or part back: when echoing, and while the connection is open
+     * (a send is refused once closing starts). Counts what will go out.
+     */
+    boolean echoNow(Connection connection, byte[] payload, boolean last) {
+        if (!echo || connection.state() != ConnectionState.OPEN) {
+            return false;
+        }
+        echoed.writeBytes(payload);
+        if (last) {
+            echoedMessages++;
+        }
+        return true;
     }
 
     @Override
@@ -106,8 +132,9 @@ class ContractHandler implements WebSocketHandler {
     @Override
     public void onText(Connection connection, String text) {
         event("onText");
-        checkSize(text.getBytes(StandardCharsets.UTF_8).length);
-        if (echo) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        checkSize(utf8.length);
+        if (echoNow(connection, utf8, true)) {
             connection.sendText(text);
         }
     }
@@ -116,7 +143,7 @@ class ContractHandler implements WebSocketHandler {
     public void onBinary(Connection connection, ByteBuffer data) {
         event("onBinary");
         checkSize(data.remaining());
-        if (echo) {
+        if (echoNow(connection, bytes(data), true)) {
             connection.sendBinary(data);
         }
     }
@@ -155,6 +182,12 @@ class ContractHandler implements WebSocketHandler {
         }
     }
 
+    private static byte[] bytes(ByteBuffer data) {
+        byte[] b = new byte[data.remaining()];
+        data.get(data.position(), b);
+        return b;
+    }
+
     /** Takes messages in parts and checks how they are cut. */
     private static final class Partial extends ContractHandler implements PartialMessageHandler {
 
@@ -173,7 +206,7 @@ class ContractHandler implements WebSocketHandler {
                     || Character.isHighSurrogate(part.charAt(part.length() - 1)))) {
                 violation("a text part split inside a code point");
             }
-            if (echoes()) {
+            if (echoNow(connection, part.getBytes(StandardCharsets.UTF_8), last)) {
                 connection.sendText(part, last);
             }
         }
@@ -182,7 +215,7 @@ class ContractHandler implements WebSocketHandler {
         public void onBinaryPart(Connection connection, ByteBuffer part, boolean last) {
             event("onBinaryPart");
             checkPart('b', last);
-            if (echoes()) {
+            if (echoNow(connection, bytes(part), last)) {
                 connection.sendBinary(part, last);
             }
         }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,8 +45,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     ({@link #BAD_INPUT_CODES}: never 1011), and the close frame written carries it; any other
  *     close frame is the local close or the echo of the peer's code;
  * <li>what the session wrote is a well-formed stream of frames of its role, nothing after the close
- *     frame, and no partial frame at the end ({@link WrittenFrames}); at most one automatic pong
- *     waits at a time, and nothing is written once the transport is closed ({@link WireSink});
+ *     frame, and no partial frame at the end ({@link WrittenFrames}); with no extension, its data
+ *     frames carry exactly the bytes and messages the handler echoed while open; at most one
+ *     automatic pong waits at a time, and nothing is written once the transport is closed
+ *     ({@link WireSink});
  * <li>at the end the session is closed, its transport closed or aborted, and no timer is left.
  * </ul>
  *
@@ -78,6 +81,7 @@ public final class SessionFuzzing {
     private final ContractHandler handler;
     private final WireSink sink;
     private final WrittenFrames written;
+    private final boolean plain;
     private final Session session;
 
     private SessionFuzzing(Role role, WebSocketConfig config, ContractHandler handler, List<Extension> extensions) {
@@ -90,6 +94,7 @@ public final class SessionFuzzing {
             rsv |= e.rsv();
         }
         this.written = new WrittenFrames(role, rsv, violations);
+        this.plain = extensions.isEmpty();
         HandshakeRequest request = new HandshakeRequest("GET", "/", "HTTP/1.1", Headers.empty());
         HandshakeResponse response = new HandshakeResponse(101, "Switching Protocols", Headers.empty());
         Agreement agreement = new Agreement(request, response, null, extensions, Map.of());
@@ -171,6 +176,11 @@ public final class SessionFuzzing {
         if (error != null) {
             int code = ((WebSocketException) error).closeCode();
             assertTrue(BAD_INPUT_CODES.contains(code), "failed with " + code + " for bad input: " + error);
+        }
+        if (plain) {
+            // Without an extension the frames carry exactly what the handler sent.
+            assertArrayEquals(handler.echoed(), written.data(), "the echoed bytes differ from those written");
+            assertEquals(handler.echoedMessages(), written.messages(), "echoed messages against those written");
         }
         int sent = written.closeCode();
         if (sent == -1) {

@@ -6,6 +6,7 @@ import dev.weft.api.Role;
 import dev.weft.core.frame.FrameDecoder;
 import dev.weft.core.frame.ProtocolViolationException;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -28,6 +29,9 @@ final class WrittenFrames implements FrameDecoder.Listener {
     private String closeReason;
     private final byte[] control = new byte[125];
     private int controlLength;
+    /** The data frames' payloads, all in a row, and how many messages ended. */
+    private final ByteArrayOutputStream data = new ByteArrayOutputStream();
+    private int messages;
 
     /**
      * @param sessionRole the role of the session that wrote
@@ -59,6 +63,16 @@ final class WrittenFrames implements FrameDecoder.Listener {
         return closeCode;
     }
 
+    /** The payload bytes of every data frame written, in a row (as sent: compressed, if an extension compresses). */
+    byte[] data() {
+        return data.toByteArray();
+    }
+
+    /** How many data messages were written whole (their final frame). */
+    int messages() {
+        return messages;
+    }
+
     /** The reason of the close frame written, or null. */
     String closeReason() {
         return closeReason;
@@ -81,10 +95,14 @@ final class WrittenFrames implements FrameDecoder.Listener {
 
     @Override
     public void onFramePayload(ByteBuffer chunk) {
+        int n = chunk.remaining();
         if (opcode.isControl()) {
-            int n = chunk.remaining();
             chunk.get(chunk.position(), control, controlLength, n);
             controlLength += n;
+        } else {
+            byte[] b = new byte[n];
+            chunk.get(chunk.position(), b);
+            data.writeBytes(b);
         }
     }
 
@@ -92,6 +110,9 @@ final class WrittenFrames implements FrameDecoder.Listener {
     public boolean onFrameEnd() {
         if (!opcode.isControl()) {
             inMessage = !fin;
+            if (fin) {
+                messages++;
+            }
         } else if (opcode == Opcode.CLOSE) {
             closeSeen = true;
             try {
