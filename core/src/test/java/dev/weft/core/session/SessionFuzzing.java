@@ -107,16 +107,15 @@ public final class SessionFuzzing {
      * @param extensions makes the agreed extensions for the session's limits (in the server's order)
      */
     public static void run(FuzzedDataProvider data, Role role, Function<ExtensionContext, List<Extension>> extensions) {
-        WebSocketConfig config = WebSocketConfig.builder()
-                .maxFrameSize(125 + data.consumeInt(0, 0xFFFF))
-                .maxMessageSize(data.consumeInt(1, 0xFFFFFF))
-                .maxFragmentsPerMessage(data.consumeInt(1, 255))
-                .extensions(List.of())
-                .build();
+        int maxFrameSize = 125 + data.consumeInt(0, 0xFFFF);
+        int maxMessageSize = data.consumeInt(1, 0xFFFFFF);
+        int maxFragments = data.consumeInt(1, 255);
         int kind = data.consumeInt(0, 2);
         boolean echo = data.consumeBoolean();
-        config = config.toBuilder().autoPong(data.consumeBoolean()).build();
+        boolean autoPong = data.consumeBoolean();
         boolean endOfInput = data.consumeBoolean();
+        WebSocketConfig config = WebSocketConfig.builder().maxFrameSize(maxFrameSize).maxMessageSize(maxMessageSize)
+                .maxFragmentsPerMessage(maxFragments).autoPong(autoPong).extensions(List.of()).build();
         ContractHandler handler = switch (kind) {
             case 0 -> ContractHandler.whole(config.maxMessageSize(), echo);
             case 1 -> ContractHandler.partial(config.maxMessageSize(), echo);
@@ -158,7 +157,7 @@ public final class SessionFuzzing {
         checkEnd();
     }
 
-    /** What must hold between any two reads. */
+    /** What must hold between any two reads: the place for every check of a connection at rest. */
     private void afterEachChunk() {
         scheduler.runPending();
         written.read(sink.take());
