@@ -291,6 +291,15 @@ final class TlsLayer implements NetworkLayer {
         flushPending();
     }
 
+    /**
+     * Whether a delegated task is running, so the engine is left alone until the loop hears it is
+     * done. A test that feeds input read by read waits for this to clear before the next read, so a
+     * run is the same every time.
+     */
+    boolean awaitingTask() {
+        return taskRunning;
+    }
+
     private void runDelegatedTasks() {
         List<Runnable> tasks = new ArrayList<>();
         for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
