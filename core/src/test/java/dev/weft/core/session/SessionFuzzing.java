@@ -49,6 +49,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     frames carry exactly the bytes and messages the handler echoed while open; at most one
  *     automatic pong waits at a time, and nothing is written once the transport is closed
  *     ({@link WireSink});
+ * <li>after every read the session's holdings equal what its memory budget was told, and stay
+ *     within twice the bytes received plus small first buffers, queued output and extension
+ *     contexts; at the end the budget has all of it back;
  * <li>at the end the session is closed, its transport closed or aborted, and no timer is left.
  * </ul>
  *
@@ -83,6 +86,9 @@ public final class SessionFuzzing {
     private final WrittenFrames written;
     private final boolean plain;
     private final Session session;
+    /** Never full: the books are checked, not the policy. */
+    private final MemoryBudget budget = new MemoryBudget(MemoryBudget.UNLIMITED);
+    private long received;
 
     private SessionFuzzing(Role role, WebSocketConfig config, ContractHandler handler, List<Extension> extensions) {
         this.config = config;
@@ -99,6 +105,7 @@ public final class SessionFuzzing {
         HandshakeResponse response = new HandshakeResponse(101, "Switching Protocols", Headers.empty());
         Agreement agreement = new Agreement(request, response, null, extensions, Map.of());
         this.session = new Session(role, config, agreement, handler, sink, scheduler, () -> 0x37FA213D);
+        this.session.memoryBudget(budget);
     }
 
     /**
@@ -141,6 +148,7 @@ public final class SessionFuzzing {
                 scheduler.advance(config.closeTimeout());
             }
             ByteBuffer in = FuzzInput.offsetBuffer(chunk);
+            received += chunk.length;
             session.receive(in);
             assertEquals(0, in.remaining(), "receive left input unread");
             if (action == FEED_AND_FLUSH) {
@@ -160,12 +168,19 @@ public final class SessionFuzzing {
     /** What must hold between any two reads: the place for every check of a connection at rest. */
     private void afterEachChunk() {
         scheduler.runPending();
+        // Memory follows the bytes that arrived: buffers at most double what they gather, plus the
+        // first small buffers, what waits to be written, and (with an extension) its contexts.
+        long held = session.heldBytes();
+        assertEquals(held, budget.heldBytes(), "the session's holdings and the budget's books differ");
+        long bound = 2 * received + 4 * 65_536 + sink.queuedBytes() + (plain ? 0 : 4 << 20);
+        assertTrue(held <= bound, () -> "holds " + held + " bytes after " + received + " received");
         written.read(sink.take());
         assertTrue(violations.isEmpty(), violations::toString);
     }
 
     private void checkEnd() {
         assertEquals(ConnectionState.CLOSED, session.state(), "not closed at the end");
+        assertEquals(0, budget.heldBytes(), "a closed session gave back all it held");
         assertTrue(sink.closedOrAborted(), "closed without closing the transport");
         assertEquals(0, scheduler.activeTimers(), "timers left after the close");
         assertTrue(written.complete(), "the session wrote a partial frame");
