@@ -47,42 +47,42 @@ final class RecordingConnection implements Connection {
 
     @Override
     public CompletableFuture<Void> sendBinary(ByteBuffer data) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not used by the rooms tests");
     }
 
     @Override
     public CompletableFuture<Void> sendText(CharSequence part, boolean last) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not used by the rooms tests");
     }
 
     @Override
     public CompletableFuture<Void> sendBinary(ByteBuffer part, boolean last) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not used by the rooms tests");
     }
 
     @Override
     public CompletableFuture<Void> sendFrame(Frame frame) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not used by the rooms tests");
     }
 
     @Override
     public CompletableFuture<Void> ping(ByteBuffer data) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not used by the rooms tests");
     }
 
     @Override
     public CompletableFuture<Void> pong(ByteBuffer data) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not used by the rooms tests");
     }
 
     @Override
     public CompletableFuture<Void> close(int code, String reason) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not used by the rooms tests");
     }
 
     @Override
     public void abort() {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not used by the rooms tests");
     }
 
     @Override
@@ -92,17 +92,17 @@ final class RecordingConnection implements Connection {
 
     @Override
     public SocketAddress remoteAddress() {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not used by the rooms tests");
     }
 
     @Override
     public HandshakeRequest handshakeRequest() {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not used by the rooms tests");
     }
 
     @Override
     public ConcurrentMap<String, Object> attributes() {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not used by the rooms tests");
     }
 
     @Override
@@ -122,12 +122,12 @@ final class RecordingConnection implements Connection {
 
     @Override
     public void pauseReading() {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not used by the rooms tests");
     }
 
     @Override
     public void resumeReading() {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not used by the rooms tests");
     }
 
     @Override
