@@ -1,5 +1,7 @@
 package dev.weft.transport.nio;
 
+import dev.weft.core.session.PeerFaultLog;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.CancelledKeyException;
@@ -8,7 +10,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
-import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -92,7 +93,7 @@ final class Acceptor implements EventLoop.Ready {
         }
         ConnectionCaps.Ticket ticket = caps.admit(peer.getAddress());
         if (ticket == null) {
-            LOG.log(DEBUG, () -> "closed " + peer + " at accept: over a connection cap");
+            PeerFaultLog.refused(peer, "closed at accept, over a connection cap");
             closeQuietly(client);
             return;
         }

@@ -8,12 +8,12 @@ import dev.weft.api.handshake.Headers;
 import dev.weft.core.handshake.HttpHeadParser;
 import dev.weft.core.handshake.ServerHandshake;
 import dev.weft.core.session.Scheduler;
+import dev.weft.core.session.PeerFaultLog;
 import dev.weft.core.session.Session;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
 
 /**
@@ -58,7 +58,9 @@ final class ServerUpgrade implements NioConnection.Reader {
                 return;
             }
         } catch (HandshakeException e) {
-            refuse(ServerHandshake.errorResponse(e.status() == 0 ? 400 : e.status(), e.getMessage()));
+            int status = e.status() == 0 ? 400 : e.status();
+            PeerFaultLog.refused(connection.remoteAddress(), status + ", " + e.getMessage());
+            refuse(ServerHandshake.errorResponse(status, e.getMessage()));
             return;
         }
         answered = true;
@@ -69,6 +71,7 @@ final class ServerUpgrade implements NioConnection.Reader {
 
     private void answer(HandshakeRequest request, ByteBuffer rest) {
         if (ticket.refused()) {
+            PeerFaultLog.refused(connection.remoteAddress(), "503, over the connection cap");
             refuse(ServerHandshake.textResponse(503, RETRY_AFTER, "the server is at its connection limit",
                     request.method().equals("HEAD")));
             return;
@@ -90,7 +93,7 @@ final class ServerUpgrade implements NioConnection.Reader {
         }
         ServerHandshake.Result result = endpoint.handshake().answer(request);
         if (result instanceof ServerHandshake.Rejected rejected) {
-            LOG.log(DEBUG, () -> "refused " + connection + ": " + rejected.problem());
+            PeerFaultLog.refused(connection.remoteAddress(), rejected.problem());
             refuse(rejected.responseBytes());
             return;
         }
@@ -142,7 +145,7 @@ final class ServerUpgrade implements NioConnection.Reader {
     private void timedOut() {
         if (!answered) {
             answered = true;
-            LOG.log(DEBUG, () -> "handshake timeout on " + connection);
+            PeerFaultLog.refused(connection.remoteAddress(), "no complete opening handshake within the handshake timeout");
             connection.abort();
         }
     }
