@@ -1,5 +1,6 @@
 package dev.weft.ext.deflateframe;
 
+import dev.weft.core.test.Slices;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;

@@ -1,5 +1,6 @@
 package dev.weft.ext.zstd;
 
+import dev.weft.core.test.Slices;
 import com.github.luben.zstd.EndDirective;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Frame;

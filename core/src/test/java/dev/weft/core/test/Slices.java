@@ -1,4 +1,4 @@
-package dev.weft.ext.deflateframe;
+package dev.weft.core.test;
 
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
@@ -17,18 +17,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * ({@link Extension#decode}, then {@link Extension#decodePending} while
  * {@link Extension#hasPendingOutput}), and checks each slice against that contract: the first
  * has the frame's opcode, the others are continuations, only the last may carry the frame's fin,
- * and none carries RSV1.
+ * and none carries RSV1. Shared by the tests of every extension module (core's test-jar).
  */
-final class Slices {
+public final class Slices {
 
     /** The most output Weft's extensions hand back at once. */
-    static final int MAX = 64 * 1024;
+    public static final int MAX = 64 * 1024;
 
     private Slices() {
     }
 
     /** The payload of every slice of {@code frame}'s output, copied, in order. */
-    static List<byte[]> decode(Extension extension, Frame frame) {
+    public static List<byte[]> decode(Extension extension, Frame frame) {
         List<byte[]> slices = new ArrayList<>();
         decode(extension, frame, slices::add);
         return slices;
@@ -38,7 +38,7 @@ final class Slices {
      * Hands the payload of each slice of {@code frame}'s output to {@code sink} as it comes, so that
      * what a frame that fails handed back before it failed is seen.
      */
-    static void decode(Extension extension, Frame frame, Consumer<byte[]> sink) {
+    public static void decode(Extension extension, Frame frame, Consumer<byte[]> sink) {
         Frame slice = extension.decode(frame);
         Opcode opcode = frame.opcode();
         while (true) {
@@ -59,7 +59,7 @@ final class Slices {
     }
 
     /** All of {@code frame}'s output, however many slices it came in. */
-    static byte[] joined(Extension extension, Frame frame) {
+    public static byte[] joined(Extension extension, Frame frame) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         decode(extension, frame, out::writeBytes);
         return out.toByteArray();
