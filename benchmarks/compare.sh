@@ -6,7 +6,10 @@
 #   benchmarks/compare.sh [--runs N] [--duration S] [--warmup S] [--idle N] [--out FILE]
 #
 # Builds what it needs (cli/target/weft.jar, benchmarks/target/benchmarks.jar) unless
-# --no-build. Prints a Markdown table per run and the medians over the runs; every figure also
+# --no-build; WEFT_JAR names another Weft jar to serve (say, an earlier build, for before and after).
+# Each scenario is warmed up by a bench run of its own; the measured run follows on fresh
+# connections, and the server's CPU time over it (user + system, from /proc/PID/stat) divided by
+# the messages echoed gives the server CPU per message. Prints a Markdown table per run and the medians over the runs; every figure also
 # goes to FILE as tab-separated lines (default: benchmarks/target/compare.tsv).
 set -euo pipefail
 
@@ -39,7 +42,7 @@ done
 if [[ $BUILD == 1 ]]; then
   mvn -B -q -DskipTests package -pl cli,benchmarks -am >&2
 fi
-WEFT_JAR=$ROOT/cli/target/weft.jar
+WEFT_JAR=${WEFT_JAR:-$ROOT/cli/target/weft.jar}
 BENCH_JAR=$ROOT/benchmarks/target/benchmarks.jar
 for jar in "$WEFT_JAR" "$BENCH_JAR"; do
   [[ -f $jar ]] || { echo "compare.sh: $jar is missing (run without --no-build)" >&2; exit 2; }
@@ -95,7 +98,11 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 json_field() { grep -Eo "\"$2\":[0-9.]+" <<<"$1" | head -1 | cut -d: -f2; }
 
 mkdir -p "$(dirname "$OUT")"
-printf 'run\tscenario\tpeer\tmsg_per_s\tmb_per_s\tp50_us\tp99_us\terrors\n' >"$OUT"
+# CPU time (user + system) of a process in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+
+printf 'run\tscenario\tpeer\tmsg_per_s\tmb_per_s\tp50_us\tp99_us\terrors\tcpu_us_per_msg\n' >"$OUT"
 
 for run in $(seq 1 "$RUNS"); do
   for peer in "${PEERS[@]}"; do
@@ -104,15 +111,22 @@ for run in $(seq 1 "$RUNS"); do
       name=${scenario%%|*}
       opts=${scenario#*|}
       # shellcheck disable=SC2086 # the options are meant to split
-      result=$(java $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$DURATION" --warmup "$WARMUP" --json 2>/dev/null || true)
+      java $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$WARMUP" --warmup 0 --json >/dev/null 2>&1 || true
+      ticks_before=$(cpu_ticks "$SERVER_PID")
+      # shellcheck disable=SC2086
+      result=$(java $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$DURATION" --warmup 0 --json 2>/dev/null || true)
+      ticks_after=$(cpu_ticks "$SERVER_PID")
       if [[ -z $result ]]; then
         echo "compare.sh: run $run, $peer, $name produced no result" >&2
         continue
       fi
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$name" "$peer" \
+      messages=$(json_field "$result" messages)
+      cpu_us=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$TICKS_PER_SECOND" -v m="$messages" \
+        'BEGIN { printf "%.2f", (m > 0 ? t * 1e6 / hz / m : 0) }')
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$name" "$peer" \
         "$(json_field "$result" messagesPerSecond)" "$(json_field "$result" megabytesPerSecond)" \
-        "$(json_field "$result" p50)" "$(json_field "$result" p99)" "$(json_field "$result" errors)" >>"$OUT"
-      echo "run $run  $peer  $name: $(json_field "$result" messagesPerSecond) msg/s, p99 $(json_field "$result" p99) us" >&2
+        "$(json_field "$result" p50)" "$(json_field "$result" p99)" "$(json_field "$result" errors)" "$cpu_us" >>"$OUT"
+      echo "run $run  $peer  $name: $(json_field "$result" messagesPerSecond) msg/s, p99 $(json_field "$result" p99) us, server CPU $cpu_us us/msg" >&2
     done
     stop_server
   done
@@ -168,7 +182,7 @@ awk -F'\t' '
   NR == 1 || $1 == "" { next }
   $1 == "idle" && $2 != "peer" { heap[$2] = $4; off[$2] = $5; idle[$2] = $6; iconn[$2] = $3; next }
   $1 == "idle" { next }
-  { key = $2 SUBSEP $3; mps[key] = mps[key] " " $4; p99[key] = p99[key] " " $7; err[key] += $8
+  { key = $2 SUBSEP $3; mps[key] = mps[key] " " $4; p99[key] = p99[key] " " $7; err[key] += $8; cpu[key] = cpu[key] " " $9
     if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
   END {
     printf "| scenario | Weft msg/s | Netty msg/s | Jetty msg/s | Weft/Netty | Weft/Jetty | Weft p99 µs | Netty p99 µs | Jetty p99 µs | errors |\n"
@@ -180,6 +194,12 @@ awk -F'\t' '
         (nt > 0 ? w / nt : 0), (j > 0 ? w / j : 0),
         median(p99[s SUBSEP "weft"]), median(p99[s SUBSEP "netty"]), median(p99[s SUBSEP "jetty"]),
         err[s SUBSEP "weft"] + err[s SUBSEP "netty"] + err[s SUBSEP "jetty"]
+    }
+    printf "\n| scenario | Weft server CPU µs/msg | Netty | Jetty | Weft/Netty | Weft/Jetty |\n|---|---:|---:|---:|---:|---:|\n"
+    for (i = 1; i <= n; i++) {
+      s = order[i]
+      w = median(cpu[s SUBSEP "weft"]); nt = median(cpu[s SUBSEP "netty"]); j = median(cpu[s SUBSEP "jetty"])
+      printf "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n", s, w, nt, j, (nt > 0 ? w / nt : 0), (j > 0 ? w / j : 0)
     }
     printf "\n| bytes per idle connection (%d connections) | Weft | Netty | Jetty |\n|---|---:|---:|---:|\n", iconn["weft"]
     printf "| heap, live after a full GC | %d | %d | %d |\n", heap["weft"], heap["netty"], heap["jetty"]
