@@ -10,6 +10,8 @@ import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.HttpHeadParser;
 import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.Session;
+import dev.weft.core.session.SessionOptions;
+import dev.weft.core.session.Transport;
 
 import java.nio.ByteBuffer;
 
@@ -42,7 +44,7 @@ final class ClientSide implements MemoryEnd.Reader {
         this.maskKeys = maskKeys;
         this.parser = HttpHeadParser.forResponse(config.maxHandshakeHeadSize(), config.maxHandshakeHeaders());
         end.reader(this);
-        end.write(handshake.requestBytes(), null, null);
+        end.write(Transport.Kind.HANDSHAKE, handshake.requestBytes(), null, null);
     }
 
     Session session() {
@@ -74,10 +76,8 @@ final class ClientSide implements MemoryEnd.Reader {
             end.close();
             return;
         }
-        session = new Session(Role.CLIENT, config, agreement, handler, end, scheduler, maskKeys);
-        if (budget != null) {
-            session.memoryBudget(budget);
-        }
+        session = new Session(Role.CLIENT, config, agreement, handler, end, scheduler,
+                SessionOptions.DEFAULT.budget(budget).maskKeys(maskKeys));
         session.start();
         if (bytes.hasRemaining()) {
             session.receive(bytes);

@@ -4,11 +4,11 @@ import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeException;
-import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.HttpHeadParser;
 import dev.weft.core.handshake.ServerHandshake;
-import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.Session;
+import dev.weft.core.session.SessionOptions;
+import dev.weft.core.session.Transport;
 
 import java.nio.ByteBuffer;
 
@@ -26,8 +26,8 @@ final class ServerSide implements MemoryEnd.Reader {
     private final WebSocketHandler handler;
     private final HttpHeadParser parser;
     private Session session;
-    /** What the session's memory is charged to, or null for no budget. */
-    MemoryBudget budget;
+    /** What the session is given: a memory budget, say. */
+    SessionOptions options = SessionOptions.DEFAULT;
     private String rejection;
 
     ServerSide(MemoryEnd end, ManualScheduler scheduler, WebSocketConfig config, ServerHandshake handshake,
@@ -75,13 +75,9 @@ final class ServerSide implements MemoryEnd.Reader {
             return;
         }
         ServerHandshake.Accepted accepted = (ServerHandshake.Accepted) result;
-        end.write(accepted.responseBytes(), null, null);
         session = new Session(Role.SERVER, config, accepted.agreement(), handler, end, scheduler,
-                MaskKeySource.secure());
-        if (budget != null) {
-            session.memoryBudget(budget);
-        }
-        session.start();
+                options);
+        session.start(accepted.responseBytes());
         if (bytes.hasRemaining()) {
             session.receive(bytes);
         }
@@ -89,7 +85,7 @@ final class ServerSide implements MemoryEnd.Reader {
 
     private void refuse(ByteBuffer response, String problem) {
         rejection = problem;
-        end.write(response, null, null);
+        end.write(Transport.Kind.HANDSHAKE, response, null, null);
         end.close();
     }
 

@@ -5,12 +5,12 @@ import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeException;
-import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.Agreement;
 import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.HttpHeadParser;
 import dev.weft.core.session.Scheduler;
 import dev.weft.core.session.Session;
+import dev.weft.core.session.Transport;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -52,7 +52,7 @@ final class ClientUpgrade implements NioConnection.Reader {
 
     /** The network layer is ready (a TLS handshake, if any, is done): send the upgrade request. */
     void applicationOpen() {
-        connection.write(handshake.requestBytes(), null, null);
+        connection.write(Transport.Kind.HANDSHAKE, handshake.requestBytes(), null, null);
     }
 
     @Override
@@ -73,14 +73,11 @@ final class ClientUpgrade implements NioConnection.Reader {
         }
         timeout.cancel();
         Session session = new Session(Role.CLIENT, client.config(), agreement, handler, connection, connection.loop(),
-                MaskKeySource.secure());
-        session.metrics(client.stats());
-        session.memoryBudget(client.stats().budget());
-        session.callbackExecutor(client.transportConfig().handlerExecutor());
+                client.sessionOptions());
         connection.session(session);
         connection.reader(new SessionReader(session));
         session.start();
-        result.complete(session);
+        result.complete(session.connection());
         if (bytes.hasRemaining()) {
             session.receive(bytes);
         }

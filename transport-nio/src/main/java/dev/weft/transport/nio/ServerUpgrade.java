@@ -10,6 +10,7 @@ import dev.weft.core.handshake.ServerHandshake;
 import dev.weft.core.session.Scheduler;
 import dev.weft.core.session.PeerFaultLog;
 import dev.weft.core.session.Session;
+import dev.weft.core.session.Transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -108,10 +109,7 @@ final class ServerUpgrade implements NioConnection.Reader {
             return;
         }
         Session session = new Session(Role.SERVER, endpoint.config(), accepted.agreement(), handler, connection,
-                connection.loop(), WebSocketServer.NO_MASKING);
-        session.metrics(server.stats());
-        session.memoryBudget(server.stats().budget());
-        session.callbackExecutor(server.transportConfig().handlerExecutor());
+                connection.loop(), server.sessionOptions());
         connection.session(session);
         connection.reader(new SessionReader(session));
         // Known to the server before the client can see the 101, so a broadcast or a shutdown
@@ -138,7 +136,7 @@ final class ServerUpgrade implements NioConnection.Reader {
         answered = true;
         timeout.cancel();
         ticket.handshakeOver();
-        connection.write(response, null, null);
+        connection.write(Transport.Kind.HANDSHAKE, response, null, null);
         connection.close();
     }
 
