@@ -199,9 +199,10 @@ public final class ServerOpening {
         return HttpHeads.containsIgnoreCase(HttpHeads.listElements(request.headers().all("Upgrade")), "websocket");
     }
 
-    private Refuse refuse(ByteBuffer responseBytes, int status, String problem, String peerFault) {
-        if (peerFault != null) {
-            PeerFaultLog.refused(peer, peerFault);
+    /** A refusal, logged as the peer's doing with {@code logLine} unless that is null. */
+    private Refuse refuse(ByteBuffer responseBytes, int status, String problem, String logLine) {
+        if (logLine != null) {
+            PeerFaultLog.refused(peer, logLine);
         }
         return new Refuse(responseBytes, status, problem);
     }
