@@ -1,8 +1,15 @@
 package dev.weft.core.session;
 
+import dev.weft.api.CloseCodes;
+import dev.weft.api.WebSocketException;
 import dev.weft.core.frame.FrameDecoder;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * The reading half of a session: feeds input to the frame decoder, keeps what arrives while an
@@ -17,10 +24,14 @@ import java.nio.ByteBuffer;
  */
 final class Reading {
 
+    private static final System.Logger LOG = System.getLogger(Reading.class.getName());
+    /** Set once an OutOfMemoryError has been logged at ERROR: later ones are logged at DEBUG. */
+    private static final AtomicBoolean outOfMemoryLogged = new AtomicBoolean();
+
     /** What the session does around decoding. */
     interface Owner {
-        /** Decoding threw: a violation by the peer, an extension's bug, or an error. */
-        void decodeFailed(Throwable e);
+        /** Fails the connection (RFC 6455 §7.1.7) with {@code code}. */
+        void fail(int code, String reason, Throwable cause);
 
         /** A turn of decoding is over. */
         void afterInput();
@@ -122,8 +133,18 @@ final class Reading {
             } else {
                 decoder.decode(in, inbound);
             }
+        } catch (WebSocketException e) {
+            PeerFaultLog.closed(transport.remoteAddress(), e.closeCode(), e.getMessage());
+            owner.fail(e.closeCode(), e.getMessage(), e);
         } catch (RuntimeException | Error e) {
-            owner.decodeFailed(e);
+            // An extension's bug or memory running out: this connection fails, the loop goes on.
+            if (e instanceof OutOfMemoryError) {
+                LOG.log(outOfMemoryLogged.compareAndSet(false, true) ? ERROR : DEBUG,
+                        "out of memory reading from " + transport.remoteAddress() + "; closing with 1011", e);
+            } else {
+                LOG.log(WARNING, "unexpected failure reading from " + transport.remoteAddress() + "; closing with 1011", e);
+            }
+            owner.fail(CloseCodes.INTERNAL_ERROR, "internal error", e);
         }
     }
 

@@ -14,10 +14,8 @@ import dev.weft.core.handshake.Agreement;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.lang.System.Logger.Level.DEBUG;
-import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
 
 /**
@@ -27,26 +25,10 @@ import static java.lang.System.Logger.Level.WARNING;
  * transport's {@link Scheduler}. The application sees its {@link #connection()}, never the engine.
  *
  * <h2>Theory of operation</h2>
- * {@link SessionState} holds where the close dance stands. The engine is split along its jobs:
- * {@link Reading} feeds input to the frame decoder and {@link Inbound} routes what it decodes;
- * {@link Outbound} encodes and writes; {@link SessionTimers} keeps the deadlines; {@link Callbacks}
- * calls the handler. What is left here is the close dance itself:
- * <ul>
- * <li>{@link #start} opens the session and calls {@code onOpen}.
- * <li>A local {@code close()} sends a close frame and moves to CLOSING; the peer's answering close
- *     frame moves to CLOSED. If it does not come within the close timeout, the transport is
- *     aborted and the handler sees 1006.
- * <li>A close frame from the peer while OPEN is echoed, and the session is CLOSED at once; input
- *     after a close frame is ignored.
- * <li>A protocol violation by the peer, an extension failure or a handler exception
- *     <em>fails</em> the connection (RFC 6455 §7.1.7): a close frame with the matching code, then
- *     CLOSED; input after that is ignored.
- * <li>End of input before the close handshake, an abort, the idle timeout or a transport failure
- *     go straight to CLOSED with 1006.
- * </ul>
- * On entering CLOSED the extensions are closed and the transport is closed: at once by a server
- * (RFC 6455 §7.1.1 has the server close TCP first), after the server's own close, or the close
- * timeout, by a client.
+ * The engine is split along its jobs: {@link SessionState} holds where the close dance stands (its
+ * documentation walks through the dance), {@link Reading} feeds input to the frame decoder,
+ * {@link Inbound} routes what it decodes, {@link Outbound} encodes and writes, {@link SessionTimers}
+ * keeps the deadlines and {@link Callbacks} calls the handler. The close dance itself is here.
  *
  * <h2>Threads</h2>
  * Everything here runs on the loop thread. The {@link Connection} is safe from any thread: it
@@ -55,8 +37,6 @@ import static java.lang.System.Logger.Level.WARNING;
 public final class Session {
 
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
-    /** Set once an OutOfMemoryError has been logged at ERROR: later ones are logged at DEBUG. */
-    private static final AtomicBoolean outOfMemoryLogged = new AtomicBoolean();
     /** A server never masks (RFC 6455 §5.1), so it needs no keys. */
     private static final MaskKeySource NO_MASKING = () -> 0;
 
@@ -73,9 +53,7 @@ public final class Session {
     private final Outbound outbound;
     private final Reading reading;
     private final SessionTimers timers;
-    /** This session's part of its server's or client's memory budget; null when there is none. */
-    private final MemoryBudget.Share budgetShare;
-    private volatile long heldBytes;
+    private final MemoryAccount memory;
 
     /**
      * @param role which end this session is
@@ -104,7 +82,7 @@ public final class Session {
         decoder.allowRsv(extensions.rsv());
         this.reading = new Reading(decoder, inbound, state, scheduler, transport, metrics, new ReadingOwner());
         this.timers = new SessionTimers(scheduler, config, inbound, new TimerOwner());
-        this.budgetShare = options.budget() == null ? null : options.budget().open(new BudgetHolder(scheduler));
+        this.memory = new MemoryAccount(options.budget(), scheduler, reading, this::evicted);
     }
 
     /** What the application holds: safe from any thread. */
@@ -185,13 +163,7 @@ public final class Session {
         if (state.isClosed()) {
             return; // gave all back on closing; the transport lets go of the rest
         }
-        long now = inbound.heldBytes() + extensions.heldBytes() + reading.heldBytes() + transport.queuedBytes();
-        if (now != heldBytes) {
-            heldBytes = now;
-            if (budgetShare != null) {
-                budgetShare.update(now);
-            }
-        }
+        memory.report(inbound.heldBytes() + extensions.heldBytes() + reading.heldBytes() + transport.queuedBytes());
     }
 
     /** The transport's write queue drained below its low watermark after passing its high one. */
@@ -217,7 +189,7 @@ public final class Session {
     // ---------------------------------------------------------------- from the connection (loop thread)
 
     long heldBytes() {
-        return heldBytes;
+        return memory.held();
     }
 
     Outbound outbound() {
@@ -319,10 +291,7 @@ public final class Session {
             inbound.release(); // else once the read is over: the inbound side may be mid-frame
         }
         reading.clear();
-        heldBytes = 0;
-        if (budgetShare != null) {
-            budgetShare.close();
-        }
+        memory.close();
         if (abortTransport) {
             transport.abort();
         } else if (role == Role.SERVER || state.inputEnded()) {
@@ -335,26 +304,17 @@ public final class Session {
         callbacks.notify("onClose", () -> handler.onClose(connection, code, reason));
     }
 
-    private void logUnexpected(String doing, Throwable e) {
-        if (e instanceof OutOfMemoryError) {
-            LOG.log(outOfMemoryLogged.compareAndSet(false, true) ? ERROR : DEBUG,
-                    "out of memory " + doing + " " + this + "; closing it with 1011", e);
-        } else {
-            LOG.log(WARNING, "unexpected failure " + doing + " " + this + "; closing with 1011", e);
-        }
+    /** The memory budget closes this session: it holds the most when the budget ran short. */
+    private void evicted(int code, String reason) {
+        PeerFaultLog.closed(transport.remoteAddress(), code, reason);
+        fail(code, reason, new WebSocketException(code, reason));
     }
 
-    /** Decoding failed: a violation by the peer, an extension's bug or an error (memory running out). */
+    /** What the reading half asks of the session. */
     private final class ReadingOwner implements Reading.Owner {
         @Override
-        public void decodeFailed(Throwable e) {
-            if (e instanceof WebSocketException violation) {
-                PeerFaultLog.closed(transport.remoteAddress(), violation.closeCode(), violation.getMessage());
-                fail(violation.closeCode(), violation.getMessage(), violation);
-            } else {
-                logUnexpected("reading", e);
-                fail(CloseCodes.INTERNAL_ERROR, "internal error", e);
-            }
+        public void fail(int code, String reason, Throwable cause) {
+            Session.this.fail(code, reason, cause);
         }
 
         @Override
@@ -399,28 +359,6 @@ public final class Session {
             } else {
                 transport.close(); // a client that waited in vain for the server to close TCP
             }
-        }
-    }
-
-    /** What the memory budget asks of this session; it asks from any thread. */
-    private final class BudgetHolder implements MemoryBudget.Holder {
-        private final Scheduler scheduler;
-
-        BudgetHolder(Scheduler scheduler) {
-            this.scheduler = scheduler;
-        }
-
-        @Override
-        public void pauseForBudget(boolean paused) {
-            scheduler.execute(() -> reading.pauseByBudget(paused));
-        }
-
-        @Override
-        public void evict(int code, String reason) {
-            scheduler.execute(() -> {
-                PeerFaultLog.closed(transport.remoteAddress(), code, reason);
-                fail(code, reason, new WebSocketException(code, reason));
-            });
         }
     }
 }

@@ -8,14 +8,25 @@ import dev.weft.api.ConnectionState;
  *
  * <h2>Theory of operation</h2>
  * The public state only moves forward: {@code CONNECTING → OPEN → CLOSING → CLOSED}. Each half of
- * the connection closes on its own before the whole does:
+ * the connection closes on its own before the whole does: <b>input</b> closes when a close frame
+ * arrives, when this end fails the connection, or when the peer's byte stream ends, and nothing
+ * read after that is decoded; <b>output</b> closes when this end's close frame is written, and no
+ * frame follows it.
  * <ul>
- * <li><b>input closes</b> when a close frame arrives, when this end fails the connection, or when
- *     the peer's byte stream ends; nothing read after that is decoded;
- * <li><b>output closes</b> when this end's close frame is written; no frame follows it.
+ * <li>{@code start} opens the session and calls {@code onOpen}.
+ * <li>A local {@code close()} sends a close frame and moves to CLOSING; the peer's answering close
+ *     frame moves to CLOSED. If it does not come within the close timeout, the transport is
+ *     aborted and the handler sees 1006.
+ * <li>A close frame from the peer while OPEN is echoed, and the session is CLOSED at once.
+ * <li>A protocol violation by the peer, an extension failure or a handler exception
+ *     <em>fails</em> the connection (RFC 6455 §7.1.7): a close frame with the matching code, then
+ *     CLOSED.
+ * <li>End of input before the close handshake, an abort, the idle timeout or a transport failure
+ *     go straight to CLOSED with 1006.
  * </ul>
- * A local close writes the close frame and moves to CLOSING; the peer's answer (or a failure, or
- * the close timeout) moves to CLOSED, which closes both halves.
+ * On entering CLOSED the extensions are closed and the transport is closed: at once by a server
+ * (RFC 6455 §7.1.1 has the server close TCP first), after the server's own close, or the close
+ * timeout, by a client.
  */
 final class SessionState {
 
