@@ -89,7 +89,7 @@ final class MemoryEnd implements NetworkLayer.Link {
     }
 
     @Override
-    public ManualLoop scheduler() {
+    public ManualLoop loop() {
         return loop;
     }
 

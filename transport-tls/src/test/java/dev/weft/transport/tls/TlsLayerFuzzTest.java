@@ -8,6 +8,7 @@ import dev.weft.core.test.FuzzInput;
 import dev.weft.core.test.FuzzSeed;
 import dev.weft.transport.nio.NetworkLayer;
 
+import java.util.concurrent.Executor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -146,7 +147,7 @@ public class TlsLayerFuzzTest {
         }
 
         @Override
-        public Scheduler scheduler() {
+        public Executor loop() {
             return loop;
         }
 
