@@ -7,6 +7,7 @@ import dev.weft.api.CloseCodes;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.WebSocketException;
+import dev.weft.api.extension.ExtensionDecoder;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -33,7 +34,7 @@ import java.util.Arrays;
  *
  * <p>The zstd context and its native buffers are made on the first compressed message received.
  */
-final class MessageDecompressor implements AutoCloseable {
+final class MessageDecompressor implements ExtensionDecoder {
 
     /** The most output one call hands back. */
     static final int SLICE = 64 * 1024;
@@ -94,7 +95,8 @@ final class MessageDecompressor implements AutoCloseable {
      *     limit, 1007 for data that is not a well-placed zstd frame, 1009 for a message that
      *     decompresses past the maximum message size
      */
-    Frame decode(Frame frame) {
+    @Override
+    public Frame decode(Frame frame) {
         // As in RFC 7692 §6: "An endpoint MUST NOT set the "Per-Message Compressed" bit of control
         // frames and non-first fragments of a data message. An endpoint receiving such a frame MUST
         // _Fail the WebSocket Connection_."
@@ -131,12 +133,14 @@ final class MessageDecompressor implements AutoCloseable {
     }
 
     /** Whether the frame last decoded has output still to come. */
-    boolean hasPendingOutput() {
+    @Override
+    public boolean hasPendingOutput() {
         return pending;
     }
 
     /** The next slice of the frame last decoded: a continuation frame. */
-    Frame decodePending() {
+    @Override
+    public Frame decodePending() {
         if (!pending) {
             throw new IllegalStateException("no output is pending");
         }
@@ -323,7 +327,8 @@ final class MessageDecompressor implements AutoCloseable {
      * {@link NativeContexts#decompressorBytes} estimates for the largest window the peer may use,
      * its native buffers, and while a frame's output is pending, the buffer of its slices.
      */
-    long heldBytes() {
+    @Override
+    public long heldBytes() {
         if (ctx == null) {
             return 0;
         }
