@@ -33,6 +33,12 @@ import java.util.Arrays;
  * before it asks for the next) and dropped after the last.
  *
  * <p>The zstd context and its native buffers are made on the first compressed message received.
+ *
+ * <p>The slice arithmetic (output space that doubles up to a slice, never more than the message may
+ * still take plus one byte) is the same as in the DEFLATE extensions' shared inflater, on purpose
+ * not shared: this module is written against the public SPI alone, and those dozen lines are too
+ * little to make public API of. The rest of the loop is zstd's own: native direct buffers, frame
+ * headers checked before the decoder sees them, and the ends of zstd frames.
  */
 final class MessageDecompressor implements ExtensionDecoder {
 
