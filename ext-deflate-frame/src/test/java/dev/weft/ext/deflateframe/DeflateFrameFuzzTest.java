@@ -12,6 +12,7 @@ import dev.weft.core.extension.ExtensionFuzzing;
 import dev.weft.core.extension.ExtensionFuzzing.Compression;
 import dev.weft.core.extension.ExtensionFuzzing.SeedFrame;
 import dev.weft.core.test.FuzzSeed;
+import dev.weft.ext.zlib.Zlib;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

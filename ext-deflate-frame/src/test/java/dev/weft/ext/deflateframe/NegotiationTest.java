@@ -231,7 +231,6 @@ class NegotiationTest {
         if (resets) {
             try (ExtensionEncoder encoder = agreed.newEncoder()) {
                 assertEquals("f248cdc9c90700", hex(encoder.encode(Frame.text("Hello")).payload()));
-                assertEquals(agreed.parameters(), encoder.parameters());
             }
         } else {
             assertThrows(UnsupportedOperationException.class, agreed::newEncoder);
