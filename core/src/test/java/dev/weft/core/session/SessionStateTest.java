@@ -107,6 +107,15 @@ class SessionStateTest {
     }
 
     @Test
+    void aCloseFrameWrittenAfterTheSessionClosedLeavesItClosed() {
+        state.open();
+        state.close();
+        state.closing(); // a close whose writing failed the connection first
+        assertEquals(ConnectionState.CLOSED, state.get());
+        assertTrue(state.closeSent());
+    }
+
+    @Test
     void aSessionThatNeverOpenedCanStillClose() {
         assertTrue(state.close());
         assertEquals(ConnectionState.CLOSED, state.get());
