@@ -3,10 +3,11 @@
 # JVM with the same flags, measured with the same `weft bench` scenarios in one run, then each
 # holding the same number of idle connections for a resident-memory reading.
 #
-#   benchmarks/compare.sh [--runs N] [--duration S] [--warmup S] [--idle N] [--out FILE]
+#   benchmarks/compare.sh [--runs N] [--duration S] [--warmup S] [--idle N] [--out FILE] [--baseline JAR]
 #
 # Builds what it needs (cli/target/weft.jar, benchmarks/target/benchmarks.jar) unless
-# --no-build; WEFT_JAR names another Weft jar to serve (say, an earlier build, for before and after).
+# --no-build; WEFT_JAR names another Weft jar to serve. --baseline JAR adds a fourth server, an
+# earlier Weft build served from JAR, measured in the same runs, for before-and-after figures.
 # Each scenario is warmed up by a bench run of its own; the measured run follows on fresh
 # connections, and the server's CPU time over it (user + system, from /proc/PID/stat) divided by
 # the messages echoed gives the server CPU per message. Prints a Markdown table per run and the medians over the runs; every figure also
@@ -22,6 +23,7 @@ WARMUP=3
 IDLE=10000
 BUILD=1
 OUT=benchmarks/target/compare.tsv
+BASELINE_JAR=
 SERVER_THREADS=2
 # The same for every server: a fixed heap, so memory readings compare like with like.
 JVM_FLAGS=${JVM_FLAGS:--Xms1g -Xmx1g -XX:+UseParallelGC}
@@ -33,6 +35,7 @@ while [[ $# -gt 0 ]]; do
     --warmup) WARMUP=$2; shift 2 ;;
     --idle) IDLE=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
+    --baseline) BASELINE_JAR=$(realpath "$2"); shift 2 ;;
     --no-build) BUILD=0; shift ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
@@ -65,12 +68,14 @@ SCENARIOS=(
   "deflate 4 KiB JSON x100|--connections 100 --size 4096 --extensions permessage-deflate"
 )
 PEERS=(weft netty jetty)
+[[ -n $BASELINE_JAR ]] && PEERS=(baseline "${PEERS[@]}")
 
 # Starts server $1 on an ephemeral port; sets SERVER_PID and URL.
 start_server() {
   local log=$WORK/$1.out
   case "$1" in
     weft)  java $JVM_FLAGS -jar "$WEFT_JAR" serve --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
+    baseline) java $JVM_FLAGS -jar "$BASELINE_JAR" serve --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
     netty) java $JVM_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.NettyEchoServer --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
     jetty) java $JVM_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.JettyEchoServer --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
   esac
@@ -200,6 +205,14 @@ awk -F'\t' '
       s = order[i]
       w = median(cpu[s SUBSEP "weft"]); nt = median(cpu[s SUBSEP "netty"]); j = median(cpu[s SUBSEP "jetty"])
       printf "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n", s, w, nt, j, (nt > 0 ? w / nt : 0), (j > 0 ? w / j : 0)
+    }
+    if ((order[1] SUBSEP "baseline") in mps) {
+      printf "\n| scenario | baseline msg/s | Weft msg/s | baseline server CPU µs/msg | Weft server CPU µs/msg | CPU Weft/baseline |\n|---|---:|---:|---:|---:|---:|\n"
+      for (i = 1; i <= n; i++) {
+        s = order[i]
+        b = median(cpu[s SUBSEP "baseline"]); w = median(cpu[s SUBSEP "weft"])
+        printf "| %s | %.0f | %.0f | %.2f | %.2f | %.2f |\n", s, median(mps[s SUBSEP "baseline"]), median(mps[s SUBSEP "weft"]), b, w, (b > 0 ? w / b : 0)
+      }
     }
     printf "\n| bytes per idle connection (%d connections) | Weft | Netty | Jetty |\n|---|---:|---:|---:|\n", iconn["weft"]
     printf "| heap, live after a full GC | %d | %d | %d |\n", heap["weft"], heap["netty"], heap["jetty"]
