@@ -1,5 +1,6 @@
 package dev.weft.ext.zstd;
 
+import dev.weft.testing.Recorder;
 import dev.weft.core.test.Slices;
 import com.github.luben.zstd.EndDirective;
 import dev.weft.api.CloseCodes;

@@ -1,5 +1,6 @@
 package dev.weft.ext.zstd;
 
+import dev.weft.testing.Recorder;
 import com.github.luben.zstd.EndDirective;
 import dev.weft.api.Frame;
 import dev.weft.api.WebSocketConfig;
