@@ -27,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  * <p>It keeps three streams, each read in order and consumed as it is read:
  * <ul>
  * <li><b>events</b>, one short string each: {@code open}, {@code text:hi}, {@code binary:0a0b}
- *     (lower-case hex; over 1 KiB, {@code binary:70000 bytes}), {@code ping:p}, {@code pong:p}
+ *     (lower-case hex; over 32 bytes, {@code binary:70000 bytes}), {@code ping:p}, {@code pong:p}
  *     (payloads as UTF-8), {@code close:1000:bye}, and {@code error:1002} (the close code of a
  *     {@link WebSocketException}, else the error's simple class name);</li>
  * <li><b>messages</b>: a {@link String} per text message, a {@code byte[]} per binary one;</li>
@@ -52,7 +52,7 @@ import java.util.concurrent.TimeoutException;
 public class Recorder implements WebSocketHandler {
 
     /** Binary payloads up to this size are recorded in hex, longer ones by length. */
-    static final int HEX_LIMIT = 1024;
+    static final int HEX_LIMIT = 32;
 
     private final boolean echo;
     private volatile Duration timeout = Duration.ofSeconds(30);
@@ -235,7 +235,7 @@ public class Recorder implements WebSocketHandler {
     @Override
     public void onBinary(Connection connection, ByteBuffer data) {
         byte[] bytes = new byte[data.remaining()];
-        data.get(bytes);
+        data.duplicate().get(bytes);
         events.add("binary:" + (bytes.length <= HEX_LIMIT ? HexFormat.of().formatHex(bytes) : bytes.length + " bytes"));
         messages.add(bytes);
         if (echo) {
@@ -245,12 +245,12 @@ public class Recorder implements WebSocketHandler {
 
     @Override
     public void onPing(Connection connection, ByteBuffer data) {
-        events.add("ping:" + StandardCharsets.UTF_8.decode(data));
+        events.add("ping:" + StandardCharsets.UTF_8.decode(data.duplicate()));
     }
 
     @Override
     public void onPong(Connection connection, ByteBuffer data) {
-        String payload = StandardCharsets.UTF_8.decode(data).toString();
+        String payload = StandardCharsets.UTF_8.decode(data.duplicate()).toString();
         events.add("pong:" + payload);
         pongs.add(payload);
     }
@@ -277,6 +277,11 @@ public class Recorder implements WebSocketHandler {
     private static boolean matches(String expected, String event) {
         return expected.endsWith("*") ? event.startsWith(expected.substring(0, expected.length() - 1))
                 : expected.equals(event);
+    }
+
+    /** Adds an event of a subclass's own, such as one for each frame a {@code FrameObserver} sees. */
+    protected void record(String event) {
+        events.add(event);
     }
 
     private <T> T await(CompletableFuture<T> future, String what) {

@@ -29,7 +29,7 @@ class RecorderTest {
         r.onError(null, new WebSocketException(1002, "bad"));
         r.onError(null, new java.io.IOException("reset"));
         r.onClose(null, 1000, "bye");
-        r.assertEvents("open", "text:hi", "binary:0a0b", "binary:1025 bytes", "ping:p", "pong:q", "error:1002",
+        r.assertEvents("open", "text:hi", "binary:0a0b", "binary:" + (Recorder.HEX_LIMIT + 1) + " bytes", "ping:p", "pong:q", "error:1002",
                 "error:IOException", "close:1000:*");
         assertEquals(List.of(), r.take(), "assertEvents consumed them");
         assertEquals(1000, r.closeCode());

@@ -9,7 +9,7 @@ import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.memory.InMemoryPair;
 import dev.weft.core.memory.ScriptedPeer;
 import dev.weft.core.session.Session;
-import dev.weft.core.test.Recorder;
+import dev.weft.testing.Recorder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

@@ -4,7 +4,7 @@ import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.core.memory.ScriptedPeer;
-import dev.weft.core.test.Recorder;
+import dev.weft.testing.Recorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -6,7 +6,7 @@ import dev.weft.api.PartialMessageHandler;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.core.memory.InMemoryPair;
 import dev.weft.core.memory.ScriptedPeer;
-import dev.weft.core.test.Recorder;
+import dev.weft.testing.Recorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -187,7 +187,8 @@ class WireTest {
         peer.sendRawFrame(0xc2, bomb);
         peer.flush();
         assertEquals(1009, peer.closeCode());
-        server.assertEvents("open", "binary:" + "00".repeat(1024), "error:1009", "close:1009:*");
+        server.assertEvents("open", "binary:1024 bytes", "error:1009", "close:1009:*");
+        assertEquals(1, server.takeMessages().stream().filter(m -> Arrays.equals(new byte[1024], (byte[]) m)).count());
     }
 
     @Test
