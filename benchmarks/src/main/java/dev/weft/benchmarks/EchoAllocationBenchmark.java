@@ -10,10 +10,10 @@ import dev.weft.api.handshake.Headers;
 import dev.weft.benchmarks.support.DiscardingSink;
 import dev.weft.benchmarks.support.InlineScheduler;
 import dev.weft.core.frame.FrameEncoder;
-import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.ServerHandshake;
 import dev.weft.core.session.Session;
+import dev.weft.core.session.SessionOptions;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -72,7 +72,7 @@ public class EchoAllocationBenchmark {
                 (ServerHandshake.Accepted) new ServerHandshake(config, List.of()).answer(client.request());
         sink = new DiscardingSink();
         session = new Session(Role.SERVER, config, accepted.agreement(), new Echo(), sink, new InlineScheduler(),
-                MaskKeySource.secure());
+                SessionOptions.DEFAULT);
         session.start();
 
         byte[] text = new byte[size];
@@ -103,8 +103,9 @@ public class EchoAllocationBenchmark {
 
     @TearDown(Level.Trial)
     public void checkStillOpen() {
-        if (session.state() != ConnectionState.OPEN || sink.closed()) {
-            throw new IllegalStateException("the session left OPEN: " + session.state());
+        ConnectionState state = session.connection().state();
+        if (state != ConnectionState.OPEN || sink.closed()) {
+            throw new IllegalStateException("the session left OPEN: " + state);
         }
     }
 

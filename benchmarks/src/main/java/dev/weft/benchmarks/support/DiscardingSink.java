@@ -1,6 +1,6 @@
 package dev.weft.benchmarks.support;
 
-import dev.weft.core.session.TransportSink;
+import dev.weft.core.session.Transport;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * on the spot, as a transport does once its socket has taken the bytes. Not thread-safe, like a
  * loop's write path.
  */
-public final class DiscardingSink implements TransportSink {
+public final class DiscardingSink implements Transport {
 
     private static final SocketAddress PEER = InetSocketAddress.createUnresolved("127.0.0.1", 40000);
 
@@ -21,7 +21,7 @@ public final class DiscardingSink implements TransportSink {
     private boolean closed;
 
     @Override
-    public void write(ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written) {
+    public void write(Kind kind, ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written) {
         frames++;
         bytes += consume(head) + (body == null ? 0 : consume(body));
         if (written != null) {

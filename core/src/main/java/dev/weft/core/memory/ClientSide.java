@@ -5,28 +5,27 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeException;
 import dev.weft.core.frame.MaskKeySource;
-import dev.weft.core.handshake.Agreement;
 import dev.weft.core.handshake.ClientHandshake;
-import dev.weft.core.handshake.HttpHeadParser;
+import dev.weft.core.handshake.ClientOpening;
 import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.Session;
+import dev.weft.core.session.SessionOptions;
+import dev.weft.core.session.Transport;
 
 import java.nio.ByteBuffer;
 
 /**
- * The client end of an in-memory connection: sends the upgrade request, checks the response, then
- * hands every later byte to a client {@link Session}. Frames that arrive with the response head
- * are not lost.
+ * The client end of an in-memory connection: runs a {@link ClientOpening} driver, then hands every
+ * later byte to a client {@link Session}. Frames that arrive with the response head are not lost.
  */
 final class ClientSide implements MemoryEnd.Reader {
 
     private final MemoryEnd end;
     private final ManualScheduler scheduler;
     private final WebSocketConfig config;
-    private final ClientHandshake handshake;
+    private final ClientOpening opening;
     private final WebSocketHandler handler;
     private final MaskKeySource maskKeys;
-    private final HttpHeadParser parser;
     private Session session;
     /** What the session's memory is charged to, or null for no budget. */
     MemoryBudget budget;
@@ -37,12 +36,11 @@ final class ClientSide implements MemoryEnd.Reader {
         this.end = end;
         this.scheduler = scheduler;
         this.config = config;
-        this.handshake = handshake;
+        this.opening = new ClientOpening(handshake, config);
         this.handler = handler;
         this.maskKeys = maskKeys;
-        this.parser = HttpHeadParser.forResponse(config.maxHandshakeHeadSize(), config.maxHandshakeHeaders());
         end.reader(this);
-        end.write(handshake.requestBytes(), null, null);
+        end.write(Transport.Kind.HANDSHAKE, opening.requestBytes(), null, null);
     }
 
     Session session() {
@@ -63,36 +61,29 @@ final class ClientSide implements MemoryEnd.Reader {
         if (failure != null) {
             return;
         }
-        Agreement agreement;
-        try {
-            if (!parser.parse(bytes)) {
-                return;
-            }
-            agreement = handshake.accept(parser.response());
-        } catch (HandshakeException e) {
-            failure = e;
-            end.close();
-            return;
-        }
-        session = new Session(Role.CLIENT, config, agreement, handler, end, scheduler, maskKeys);
-        if (budget != null) {
-            session.memoryBudget(budget);
-        }
-        session.start();
-        if (bytes.hasRemaining()) {
-            session.receive(bytes);
-        }
+        step(opening.feed(bytes));
     }
 
     @Override
     public void onEndOfInput() {
         if (session != null) {
             session.endOfInput();
-        } else {
-            if (failure == null) {
-                failure = new HandshakeException(0, "the server closed the connection during the handshake");
-            }
+        } else if (failure == null) {
+            step(opening.endOfInput());
+        }
+    }
+
+    private void step(ClientOpening.Step step) {
+        if (step instanceof ClientOpening.Failed failed) {
+            failure = failed.cause();
             end.close();
+        } else if (step instanceof ClientOpening.Open open) {
+            session = new Session(Role.CLIENT, config, open.agreement(), handler, end, scheduler,
+                    SessionOptions.DEFAULT.budget(budget).maskKeys(maskKeys));
+            session.start();
+            if (open.leftover().hasRemaining()) {
+                session.receive(open.leftover());
+            }
         }
     }
 }

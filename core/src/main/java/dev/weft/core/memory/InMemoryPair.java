@@ -10,6 +10,7 @@ import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.ServerHandshake;
 
 import dev.weft.core.session.MemoryBudget;
+import dev.weft.core.session.SessionOptions;
 
 import java.net.URI;
 import java.security.SecureRandom;
@@ -51,7 +52,7 @@ public final class InMemoryPair {
                 new ServerHandshake(b.serverConfig, b.interceptors), server);
         this.clientSide = new ClientSide(clientEnd, scheduler, b.clientConfig,
                 new ClientHandshake(b.uri, b.clientHeaders, b.clientConfig, new SecureRandom()), client, b.maskKeys);
-        this.serverSide.budget = b.serverBudget;
+        this.serverSide.options = SessionOptions.DEFAULT.budget(b.serverBudget);
         this.clientSide.budget = b.clientBudget;
     }
 
@@ -74,7 +75,7 @@ public final class InMemoryPair {
         if (clientSide.session() == null) {
             throw new IllegalStateException("no client connection: " + handshakeFailure().orElse("handshake not finished"));
         }
-        return clientSide.session();
+        return clientSide.session().connection();
     }
 
     /**
@@ -86,7 +87,7 @@ public final class InMemoryPair {
         if (serverSide.session() == null) {
             throw new IllegalStateException("no server connection: " + handshakeFailure().orElse("handshake not finished"));
         }
-        return serverSide.session();
+        return serverSide.session().connection();
     }
 
     /** Why the opening handshake failed, as the client saw it (or the server refused it), if it did. */

@@ -1,6 +1,6 @@
 package dev.weft.core.memory;
 
-import dev.weft.core.session.TransportSink;
+import dev.weft.core.session.Transport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,12 +10,12 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One end of an in-memory byte pipe, and the {@link TransportSink} of whatever writes there. Bytes
+ * One end of an in-memory byte pipe, and the {@link Transport} of whatever writes there. Bytes
  * written here wait in an outbox until {@link #deliver} hands them to the other end's reader, so
  * nothing is re-entered: a session that answers a message never runs inside the call that sent it.
  * Used on the scheduler's thread only.
  */
-final class MemoryEnd implements TransportSink {
+final class MemoryEnd implements Transport {
 
     /** What reads the bytes that arrive at an end. */
     interface Reader {
@@ -63,7 +63,7 @@ final class MemoryEnd implements TransportSink {
     }
 
     @Override
-    public void write(ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written) {
+    public void write(Kind kind, ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written) {
         if (closing || aborted) {
             if (written != null) {
                 written.completeExceptionally(new IOException("the connection is closed"));

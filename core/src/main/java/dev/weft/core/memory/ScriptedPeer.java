@@ -17,6 +17,9 @@ import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.HttpHeadParser;
 import dev.weft.core.handshake.ServerHandshake;
 import dev.weft.core.session.MemoryBudget;
+import dev.weft.core.session.Session;
+import dev.weft.core.session.SessionOptions;
+import dev.weft.core.session.Transport;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -78,7 +81,7 @@ public final class ScriptedPeer {
      * opening handshake (no subprotocol, no extensions). Its raw bytes start after the 101 response.
      */
     public static ScriptedPeer client(WebSocketHandler handler, WebSocketConfig config) {
-        return client(handler, config, null);
+        return client(handler, config, SessionOptions.DEFAULT);
     }
 
     /**
@@ -86,8 +89,16 @@ public final class ScriptedPeer {
      * charged to {@code budget}, as a server's connections are.
      */
     public static ScriptedPeer client(WebSocketHandler handler, WebSocketConfig config, MemoryBudget budget) {
+        return client(handler, config, SessionOptions.DEFAULT.budget(budget));
+    }
+
+    /**
+     * Like {@link #client(WebSocketHandler, WebSocketConfig)}, with the server session given
+     * {@code options} (a callback executor, say), as a transport gives its sessions.
+     */
+    public static ScriptedPeer client(WebSocketHandler handler, WebSocketConfig config, SessionOptions options) {
         ScriptedPeer peer = rawClient(handler, config);
-        peer.serverSide.budget = budget;
+        peer.serverSide.options = options;
         WebSocketConfig plain = WebSocketConfig.builder().extensions(List.of()).build();
         ClientHandshake handshake = new ClientHandshake(URI.create("ws://127.0.0.1:8080/"), Headers.empty(), plain,
                 new Random(1));
@@ -143,11 +154,11 @@ public final class ScriptedPeer {
 
     /** The real session's connection. */
     public Connection connection() {
-        Connection c = serverSide != null ? serverSide.session() : clientSide.session();
-        if (c == null) {
+        Session s = serverSide != null ? serverSide.session() : clientSide.session();
+        if (s == null) {
             throw new IllegalStateException("no session: the opening handshake did not complete");
         }
-        return c;
+        return s.connection();
     }
 
     /** The clock and loop the session runs on. */
@@ -163,7 +174,7 @@ public final class ScriptedPeer {
     /** Queues raw bytes for the session. */
     public ScriptedPeer sendRaw(ByteBuffer bytes) {
         ByteBuffer copy = ByteBuffer.allocate(bytes.remaining()).put(bytes.duplicate()).flip();
-        peerEnd.write(copy, null, null);
+        peerEnd.write(Transport.Kind.DATA, copy, null, null);
         return this;
     }
 
@@ -187,7 +198,7 @@ public final class ScriptedPeer {
      * reserved opcodes included), masked with a fixed key if this peer is a client.
      */
     public ScriptedPeer sendRawFrame(int firstByte, byte[] payload) {
-        peerEnd.write(ByteBuffer.wrap(frameBytes(firstByte, payload)), null, null);
+        peerEnd.write(Transport.Kind.DATA, ByteBuffer.wrap(frameBytes(firstByte, payload)), null, null);
         return this;
     }
 

@@ -3,41 +3,36 @@ package dev.weft.core.memory;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
-import dev.weft.api.handshake.HandshakeException;
-import dev.weft.core.frame.MaskKeySource;
-import dev.weft.core.handshake.HttpHeadParser;
 import dev.weft.core.handshake.ServerHandshake;
-import dev.weft.core.session.MemoryBudget;
+import dev.weft.core.handshake.ServerOpening;
 import dev.weft.core.session.Session;
+import dev.weft.core.session.SessionOptions;
+import dev.weft.core.session.Transport;
 
 import java.nio.ByteBuffer;
 
 /**
- * The server end of an in-memory connection: reads the upgrade request, answers it, then hands
- * every later byte to a server {@link Session}. Bytes that follow the request head in the same
- * chunk go to the session, not lost.
+ * The server end of an in-memory connection: runs a {@link ServerOpening} driver with a single
+ * endpoint, then hands every later byte to a server {@link Session}. Bytes that follow the request
+ * head in the same chunk go to the session, not lost.
  */
 final class ServerSide implements MemoryEnd.Reader {
 
     private final MemoryEnd end;
     private final ManualScheduler scheduler;
-    private final WebSocketConfig config;
-    private final ServerHandshake handshake;
-    private final WebSocketHandler handler;
-    private final HttpHeadParser parser;
+    private final ServerOpening opening;
     private Session session;
-    /** What the session's memory is charged to, or null for no budget. */
-    MemoryBudget budget;
+    /** What the session is given: a memory budget, say. */
+    SessionOptions options = SessionOptions.DEFAULT;
     private String rejection;
 
     ServerSide(MemoryEnd end, ManualScheduler scheduler, WebSocketConfig config, ServerHandshake handshake,
                WebSocketHandler handler) {
         this.end = end;
         this.scheduler = scheduler;
-        this.config = config;
-        this.handshake = handshake;
-        this.handler = handler;
-        this.parser = HttpHeadParser.forRequest(config.maxHandshakeHeadSize(), config.maxHandshakeHeaders());
+        ServerOpening.Endpoint endpoint = new ServerOpening.Endpoint("the in-memory server", handshake, config,
+                request -> handler);
+        this.opening = new ServerOpening(config, request -> endpoint, end.remoteAddress());
         end.reader(this);
     }
 
@@ -59,38 +54,20 @@ final class ServerSide implements MemoryEnd.Reader {
         if (rejection != null) {
             return;
         }
-        boolean complete;
-        try {
-            complete = parser.parse(bytes);
-        } catch (HandshakeException e) {
-            refuse(ServerHandshake.errorResponse(e.status(), e.getMessage()), e.getMessage());
-            return;
+        ServerOpening.Step step = opening.feed(bytes);
+        if (step instanceof ServerOpening.Refuse refuse) {
+            rejection = refuse.problem();
+            end.write(Transport.Kind.HANDSHAKE, refuse.responseBytes(), null, null);
+            end.close();
+        } else if (step instanceof ServerOpening.Open open) {
+            Session opened = new Session(Role.SERVER, open.endpoint().config(), open.agreement(), open.handler(), end,
+                    scheduler, options);
+            session = opened;
+            opened.start(open.responseBytes());
+            if (open.leftover().hasRemaining()) {
+                opened.receive(open.leftover());
+            }
         }
-        if (!complete) {
-            return;
-        }
-        ServerHandshake.Result result = handshake.answer(parser.request());
-        if (result instanceof ServerHandshake.Rejected rejected) {
-            refuse(rejected.responseBytes(), rejected.problem());
-            return;
-        }
-        ServerHandshake.Accepted accepted = (ServerHandshake.Accepted) result;
-        end.write(accepted.responseBytes(), null, null);
-        session = new Session(Role.SERVER, config, accepted.agreement(), handler, end, scheduler,
-                MaskKeySource.secure());
-        if (budget != null) {
-            session.memoryBudget(budget);
-        }
-        session.start();
-        if (bytes.hasRemaining()) {
-            session.receive(bytes);
-        }
-    }
-
-    private void refuse(ByteBuffer response, String problem) {
-        rejection = problem;
-        end.write(response, null, null);
-        end.close();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.weft.core.session;
 
+import dev.weft.api.Connection;
 import dev.weft.api.Frame;
 import dev.weft.api.FrameObserver;
 import dev.weft.api.Opcode;
@@ -14,10 +15,12 @@ import dev.weft.core.message.MessageAssembler;
 
 import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
- * Routes decoded frames inside a {@link Session}: control frames to the session, data frames to the
- * message assembler, messages to the handler. Not thread safe.
+ * Routes decoded frames inside a {@link Session}: pings and pongs to the handler (a ping answered
+ * through {@link Outbound}), a close frame to the session's close dance, data frames to the message
+ * assembler, messages to the handler. Loop-confined.
  *
  * <p>A data frame streams straight into the assembler chunk by chunk, unless an extension or a
  * {@link FrameObserver} needs it whole; then it is gathered first, in a buffer that grows with the
@@ -33,7 +36,13 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     /** A frame buffer up to this size is kept for the next frame; a larger one is let go. */
     private static final int RETAINED_BUFFER = 64 * 1024;
 
-    private final Session session;
+    private final WebSocketConfig config;
+    private final SessionState state;
+    private final Callbacks callbacks;
+    private final Connection connection;
+    private final SessionMetrics metrics;
+    private final Outbound outbound;
+    private final Consumer<CloseFrame> closeFrames;
     private final WebSocketHandler handler;
     private final PartialMessageHandler partialHandler;
     private final FrameObserver observer;
@@ -43,8 +52,8 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     private final int maxFragments;
     private final boolean timesMessages;
     // Made once per connection, so delivering a whole message allocates nothing but its payload.
-    private final BiConsumer<Session, String> textCallback;
-    private final BiConsumer<Session, ByteBuffer> binaryCallback;
+    private final BiConsumer<Connection, String> textCallback;
+    private final BiConsumer<Connection, ByteBuffer> binaryCallback;
 
     private boolean fin;
     private int rsv;
@@ -61,12 +70,25 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     private boolean messageOpen;
     private long messagesStarted;
     private long messageStartNanos;
+    /** When the input being decoded arrived, on the session's clock. */
+    private long inputNanos;
     /** Where a frame is gathered whole; empty until the first such frame, so idle connections hold none. */
     private byte[] frame = new byte[0];
     private int frameLength;
 
-    Inbound(Session session, WebSocketHandler handler, ExtensionChain extensions, WebSocketConfig config) {
-        this.session = session;
+    /**
+     * @param outbound answers pings
+     * @param closeFrames takes a close frame from the peer
+     */
+    Inbound(WebSocketHandler handler, ExtensionChain extensions, WebSocketConfig config, SessionState state,
+            Callbacks callbacks, SessionMetrics metrics, Outbound outbound, Consumer<CloseFrame> closeFrames) {
+        this.config = config;
+        this.state = state;
+        this.callbacks = callbacks;
+        this.connection = callbacks.connection();
+        this.metrics = metrics;
+        this.outbound = outbound;
+        this.closeFrames = closeFrames;
         this.handler = handler;
         this.partialHandler = handler instanceof PartialMessageHandler p ? p : null;
         this.observer = handler instanceof FrameObserver o ? o : null;
@@ -94,7 +116,7 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
                 fragments = 1;
                 messageOpen = true;
                 messagesStarted++;
-                messageStartNanos = session.lastInputNanos();
+                messageStartNanos = inputNanos;
             }
             if (fragments > maxFragments) {
                 throw ProtocolViolation.TOO_MANY_FRAGMENTS.exception(fragments + " > " + maxFragments);
@@ -112,7 +134,7 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
 
     @Override
     public void onFramePayload(ByteBuffer chunk) {
-        if (session.inputClosed()) {
+        if (state.inputClosed()) {
             return;
         }
         if (gathering) {
@@ -132,7 +154,7 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         if (fin && !opcode.isControl()) {
             messageOpen = false;
         }
-        if (session.inputClosed()) {
+        if (state.inputClosed()) {
             return false;
         }
         if (gathering) {
@@ -141,7 +163,12 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         } else {
             assembler.endFrame();
         }
-        return !session.inputClosed() && !decodePending;
+        return !state.inputClosed() && !decodePending;
+    }
+
+    /** Input arrives at {@code nanos}: a data message that starts in it is timed from then. */
+    void inputAt(long nanos) {
+        inputNanos = nanos;
     }
 
     /** Whether an extension has more output for the last frame: call {@link #nextSlice()}. */
@@ -203,7 +230,7 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         if (!extensions.isEmpty() || observer != null) {
             deliver(extensions.decode(new Frame(fin, rsv, opcode, payload)));
         } else if (opcode.isControl()) {
-            session.onControlFrame(opcode, payload);
+            onControlFrame(opcode, payload);
         } else {
             toAssembler(opcode, fin, payload);
         }
@@ -214,14 +241,14 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         decodePending = extensions.hasPendingOutput();
         if (observer != null) {
             // Off the loop thread, the frame must not share the reused gathering buffer.
-            Frame seen = session.dispatchesCallbacks() ? decoded.withPayload(copy(decoded.payload())) : decoded;
-            session.invoke(() -> observer.onFrame(session, seen));
-            if (session.inputClosed()) {
+            Frame seen = callbacks.offLoop() ? decoded.withPayload(copy(decoded.payload())) : decoded;
+            callbacks.invoke(() -> observer.onFrame(connection, seen));
+            if (state.inputClosed()) {
                 return;
             }
         }
         if (decoded.opcode().isControl()) {
-            session.onControlFrame(decoded.opcode(), decoded.payload());
+            onControlFrame(decoded.opcode(), decoded.payload());
         } else {
             slices = decoded.opcode() == Opcode.CONTINUATION ? slices + 1 : 1;
             toAssembler(decoded.opcode(), decoded.fin(), decoded.payload());
@@ -234,34 +261,53 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         assembler.endFrame();
     }
 
+    /** A control frame arrived, whole; {@code payload} is only valid during the call. */
+    private void onControlFrame(Opcode opcode, ByteBuffer payload) {
+        switch (opcode) {
+            case PING -> {
+                if (config.autoPong() && !state.closeSent()) {
+                    outbound.answerPing(payload);
+                }
+                ByteBuffer data = Outbound.copy(payload);
+                callbacks.invoke(() -> handler.onPing(connection, data));
+            }
+            case PONG -> {
+                ByteBuffer data = Outbound.copy(payload);
+                callbacks.invoke(() -> handler.onPong(connection, data));
+            }
+            case CLOSE -> closeFrames.accept(CloseFrame.parse(payload));
+            default -> throw new IllegalArgumentException(opcode + " is not a control opcode");
+        }
+    }
+
     // ---------------------------------------------------------------- MessageAssembler.Sink
 
     @Override
     public void onText(String text) {
-        session.messageReceived();
-        session.invoke(textCallback, text);
+        metrics.messageReceived();
+        callbacks.invoke(textCallback, text);
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
-        session.messageReceived();
-        session.invoke(binaryCallback, data);
+        metrics.messageReceived();
+        callbacks.invoke(binaryCallback, data);
     }
 
     @Override
     public void onTextPart(String part, boolean last) {
         if (last) {
-            session.messageReceived();
+            metrics.messageReceived();
         }
-        session.invoke(() -> partialHandler.onTextPart(session, part, last));
+        callbacks.invoke(() -> partialHandler.onTextPart(connection, part, last));
     }
 
     @Override
     public void onBinaryPart(ByteBuffer part, boolean last) {
         if (last) {
-            session.messageReceived();
+            metrics.messageReceived();
         }
-        session.invoke(() -> partialHandler.onBinaryPart(session, part, last));
+        callbacks.invoke(() -> partialHandler.onBinaryPart(connection, part, last));
     }
 
     private static ByteBuffer copy(ByteBuffer src) {

@@ -8,7 +8,7 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.memory.InMemoryPair;
 import dev.weft.core.memory.ScriptedPeer;
-import dev.weft.core.session.Session;
+import dev.weft.core.session.Broadcast;
 import dev.weft.testing.Recorder;
 import org.junit.jupiter.api.Test;
 
@@ -115,8 +115,8 @@ class ExtensionSessionTest {
         Recorder secondClient = Recorder.recording();
         InMemoryPair first = InMemoryPair.builder().config(config).connect(Recorder.recording(), firstClient);
         InMemoryPair second = InMemoryPair.builder().config(config).connect(Recorder.recording(), secondClient);
-        Session a = (Session) first.server();
-        Session b = (Session) second.server();
+        Broadcast.Recipient a = (Broadcast.Recipient) first.server();
+        Broadcast.Recipient b = (Broadcast.Recipient) second.server();
         assertTrue(a.acceptsEncodedFrames() && b.acceptsEncodedFrames());
         assertEquals(a.extensions(), b.extensions());
 
@@ -139,7 +139,7 @@ class ExtensionSessionTest {
     @Test
     void aServerWhoseExtensionKeepsHistoryTakesNoSharedFrames() {
         InMemoryPair pair = InMemoryPair.builder().config(withXor).connect(Recorder.recording(), Recorder.recording());
-        Session server = (Session) pair.server();
+        Broadcast.Recipient server = (Broadcast.Recipient) pair.server();
         assertFalse(server.acceptsEncodedFrames());
         assertThrows(IllegalStateException.class, () -> server.encodeShared(Opcode.TEXT, ByteBuffer.allocate(1)));
         assertTrue(server.sendEncoded(ByteBuffer.wrap(ScriptedPeer.hex("81 01 78"))).isCompletedExceptionally());

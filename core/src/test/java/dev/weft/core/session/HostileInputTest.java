@@ -87,7 +87,7 @@ class HostileInputTest {
         pair.flush();
 
         server.assertEvents("binary:1000 bytes", "text:" + "after".repeat(100), "ping:p");
-        assertEquals(8, ((Session) pair.server()).decodedSlices(), "500 bytes of text in slices of 64");
+        assertEquals(8, ((SessionConnection) pair.server()).session().decodedSlices(), "500 bytes of text in slices of 64");
     }
 
     @Test
@@ -101,7 +101,7 @@ class HostileInputTest {
         pair.client().sendBinary(ByteBuffer.wrap(unit));
         pair.flush();
         server.assertEvents("binary:10000 bytes");
-        assertEquals(3, ((Session) pair.server()).decodedSlices(), "10,000 bytes in slices of 4,096");
+        assertEquals(3, ((SessionConnection) pair.server()).session().decodedSlices(), "10,000 bytes in slices of 4,096");
     }
 
     @Test
@@ -235,7 +235,7 @@ class HostileInputTest {
         if (peer != null) {
             peer.sendRaw(bytes).flush();
         } else {
-            ((Session) pair.server()).receive(ByteBuffer.wrap(bytes.clone()));
+            ((SessionConnection) pair.server()).session().receive(ByteBuffer.wrap(bytes.clone()));
         }
     }
 

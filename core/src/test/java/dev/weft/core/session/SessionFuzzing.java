@@ -104,8 +104,8 @@ public final class SessionFuzzing {
         HandshakeRequest request = new HandshakeRequest("GET", "/", "HTTP/1.1", Headers.empty());
         HandshakeResponse response = new HandshakeResponse(101, "Switching Protocols", Headers.empty());
         Agreement agreement = new Agreement(request, response, null, extensions, Map.of());
-        this.session = new Session(role, config, agreement, handler, sink, scheduler, () -> 0x37FA213D);
-        this.session.memoryBudget(budget);
+        this.session = new Session(role, config, agreement, handler, sink, scheduler,
+                SessionOptions.DEFAULT.budget(budget).maskKeys(() -> 0x37FA213D));
     }
 
     /**
@@ -143,7 +143,7 @@ public final class SessionFuzzing {
             int action = action(data.consumeInt(0, 15));
             byte[] chunk = data.consumeBytes(data.consumeInt(1, FuzzInput.MAX_CHUNK));
             if (action == CLOSE_THEN_FEED) {
-                session.close(CloseCodes.NORMAL_CLOSURE, LOCAL_REASON);
+                session.connection().close(CloseCodes.NORMAL_CLOSURE, LOCAL_REASON);
             } else if (action == WAIT_THEN_FEED) {
                 scheduler.advance(config.closeTimeout());
             }
@@ -170,7 +170,7 @@ public final class SessionFuzzing {
         scheduler.runPending();
         // Memory follows the bytes that arrived: buffers at most double what they gather, plus the
         // first small buffers, what waits to be written, and (with an extension) its contexts.
-        long held = session.heldBytes();
+        long held = session.connection().heldBytes();
         assertEquals(held, budget.heldBytes(), "the session's holdings and the budget's books differ");
         long bound = 2 * received + 4 * 65_536 + sink.queuedBytes() + (plain ? 0 : 4 << 20);
         assertTrue(held <= bound, () -> "holds " + held + " bytes after " + received + " received");
@@ -179,7 +179,7 @@ public final class SessionFuzzing {
     }
 
     private void checkEnd() {
-        assertEquals(ConnectionState.CLOSED, session.state(), "not closed at the end");
+        assertEquals(ConnectionState.CLOSED, session.connection().state(), "not closed at the end");
         assertEquals(0, budget.heldBytes(), "a closed session gave back all it held");
         assertTrue(sink.closedOrAborted(), "closed without closing the transport");
         assertEquals(0, scheduler.activeTimers(), "timers left after the close");

@@ -404,13 +404,13 @@ class SessionTest {
         Recorder client = Recorder.recording();
         InMemoryPair pair = InMemoryPair.builder().config(PLAIN).connect(Recorder.recording(), client);
         client.take();
-        Session server = (Session) pair.server();
+        Broadcast.Recipient server = (Broadcast.Recipient) pair.server();
         assertTrue(server.acceptsEncodedFrames());
         CompletableFuture<Void> written = server.sendEncoded(ByteBuffer.wrap(ScriptedPeer.hex("81 05 48 65 6c 6c 6f")));
         pair.flush();
         assertTrue(written.isDone() && !written.isCompletedExceptionally());
         client.assertEvents("text:Hello");
-        assertThrows(ExecutionException.class, () -> ((Session) pair.client()).sendEncoded(ByteBuffer.allocate(2)).get());
+        assertThrows(ExecutionException.class, () -> ((Broadcast.Recipient) pair.client()).sendEncoded(ByteBuffer.allocate(2)).get());
     }
 
     @Test
@@ -435,10 +435,8 @@ class SessionTest {
                     done.countDown();
                 }
             };
-            ScriptedPeer peer = ScriptedPeer.client(handler, PLAIN);
+            ScriptedPeer peer = ScriptedPeer.client(handler, PLAIN, SessionOptions.DEFAULT.callbackExecutor(pool));
             Thread loop = Thread.currentThread();
-            // The handshake already ran inline; from here on, callbacks go to the pool.
-            ((Session) peer.connection()).callbackExecutor(pool);
             for (int i = 0; i < 50; i++) {
                 peer.sendFrame(true, 0, Opcode.TEXT, ascii("m" + i));
             }

@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  * that nothing is written once the transport is closed, and that at most one automatic pong waits
  * to be written at a time (the session answers a ping flood with the latest ping only).
  */
-final class WireSink implements TransportSink {
+final class WireSink implements Transport {
 
     private final ByteArrayOutputStream written = new ByteArrayOutputStream();
     private final List<CompletableFuture<Void>> pending = new ArrayList<>();
@@ -33,7 +33,7 @@ final class WireSink implements TransportSink {
     }
 
     @Override
-    public void write(ByteBuffer head, ByteBuffer body, CompletableFuture<Void> done) {
+    public void write(Kind kind, ByteBuffer head, ByteBuffer body, CompletableFuture<Void> done) {
         if (closed || aborted) {
             violations.add("a write after the transport was " + (closed ? "closed" : "aborted"));
         }

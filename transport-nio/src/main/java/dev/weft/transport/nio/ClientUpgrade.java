@@ -2,15 +2,13 @@ package dev.weft.transport.nio;
 
 import dev.weft.api.Connection;
 import dev.weft.api.Role;
-import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeException;
-import dev.weft.core.frame.MaskKeySource;
-import dev.weft.core.handshake.Agreement;
 import dev.weft.core.handshake.ClientHandshake;
-import dev.weft.core.handshake.HttpHeadParser;
+import dev.weft.core.handshake.ClientOpening;
 import dev.weft.core.session.Scheduler;
 import dev.weft.core.session.Session;
+import dev.weft.core.session.Transport;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -18,29 +16,26 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The opening handshake of one client connection: sends the request once TCP is connected, checks
- * the response, and on success hands the connection to a new session (with any frames that came
- * with the response) and completes the caller's future.
+ * The opening handshake of one client connection, run by a {@link ClientOpening} driver: sends the
+ * request once the network layer is open, checks the response, and on success hands the connection
+ * to a new session (with any frames that came with the response) and completes the caller's future.
  */
 final class ClientUpgrade implements NioConnection.Reader {
 
     private final WebSocketClient client;
     private final NioConnection connection;
-    private final ClientHandshake handshake;
+    private final ClientOpening opening;
     private final WebSocketHandler handler;
     private final CompletableFuture<Connection> result;
-    private final HttpHeadParser parser;
     private Scheduler.Timer timeout;
 
     ClientUpgrade(WebSocketClient client, NioConnection connection, ClientHandshake handshake,
                   WebSocketHandler handler, CompletableFuture<Connection> result) {
         this.client = client;
         this.connection = connection;
-        this.handshake = handshake;
+        this.opening = new ClientOpening(handshake, client.config());
         this.handler = handler;
         this.result = result;
-        WebSocketConfig config = client.config();
-        this.parser = HttpHeadParser.forResponse(config.maxHandshakeHeadSize(), config.maxHandshakeHeaders());
     }
 
     /** TCP is connected: the handshake timeout starts (it covers a TLS handshake too). */
@@ -52,7 +47,7 @@ final class ClientUpgrade implements NioConnection.Reader {
 
     /** The network layer is ready (a TLS handshake, if any, is done): send the upgrade request. */
     void applicationOpen() {
-        connection.write(handshake.requestBytes(), null, null);
+        connection.write(Transport.Kind.HANDSHAKE, opening.requestBytes(), null, null);
     }
 
     @Override
@@ -61,34 +56,32 @@ final class ClientUpgrade implements NioConnection.Reader {
             bytes.position(bytes.limit());
             return;
         }
-        Agreement agreement;
-        try {
-            if (!parser.parse(bytes)) {
-                return;
-            }
-            agreement = handshake.accept(parser.response());
-        } catch (HandshakeException e) {
-            fail(e);
+        ClientOpening.Step step = opening.feed(bytes);
+        if (step instanceof ClientOpening.NeedMore) {
             return;
         }
+        if (step instanceof ClientOpening.Failed failed) {
+            fail(failed.cause());
+            return;
+        }
+        ClientOpening.Open open = (ClientOpening.Open) step;
         timeout.cancel();
-        Session session = new Session(Role.CLIENT, client.config(), agreement, handler, connection, connection.loop(),
-                MaskKeySource.secure());
-        session.metrics(client.stats());
-        session.memoryBudget(client.stats().budget());
-        session.callbackExecutor(client.transportConfig().handlerExecutor());
+        Session session = new Session(Role.CLIENT, client.config(), open.agreement(), handler, connection,
+                connection.loop(), client.sessionOptions());
         connection.session(session);
         connection.reader(new SessionReader(session));
         session.start();
-        result.complete(session);
-        if (bytes.hasRemaining()) {
-            session.receive(bytes);
+        result.complete(session.connection());
+        if (open.leftover().hasRemaining()) {
+            session.receive(open.leftover());
         }
     }
 
     @Override
     public void onEndOfInput() {
-        fail(new HandshakeException(0, "the server closed the connection during the opening handshake"));
+        if (!result.isDone()) {
+            fail(opening.endOfInput().cause());
+        }
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.weft.transport.nio;
 
 import dev.weft.api.CloseCodes;
 import dev.weft.core.session.Session;
-import dev.weft.core.session.TransportSink;
+import dev.weft.core.session.Transport;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -28,7 +28,7 @@ import static java.lang.System.Logger.Level.DEBUG;
  * writable again and the handler is told. Past the maximum, the overflow policy closes or aborts,
  * and further data frames are refused, so memory stays bounded whatever the peer does.
  */
-final class NioConnection implements TransportSink, EventLoop.Ready {
+final class NioConnection implements Transport, EventLoop.Ready {
 
     private static final System.Logger LOG = System.getLogger(NioConnection.class.getName());
     private static final int MAX_READS_PER_WAKEUP = 16;
@@ -144,7 +144,7 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
         if (session == null) {
             closeChannel();
         } else {
-            session.close(code, reason);
+            session.connection().close(code, reason);
         }
     }
 
@@ -216,16 +216,16 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
         return !closed && !applicationClosed && !inputEnded && !userPaused && !backpressurePaused;
     }
 
-    // ---------------------------------------------------------------- TransportSink
+    // ---------------------------------------------------------------- Transport
 
     @Override
-    public void write(ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written) {
+    public void write(Kind kind, ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written) {
         if (closed || applicationClosed) {
             fail(written, new ClosedChannelException());
             return;
         }
         long n = head.remaining() + (body == null ? 0 : body.remaining());
-        boolean control = (head.get(head.position()) & 0x08) != 0;
+        boolean control = kind.isControl();
         // The limit bounds what piles up behind a slow reader; a single frame larger than it still
         // goes when nothing is queued, so memory stays under the limit plus one frame.
         if (queued > 0 && queued + n > config.maxQueuedBytes()) {
@@ -239,7 +239,9 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
                 return;
             }
         }
-        countMessage(head);
+        if (kind == Kind.FINAL_DATA) {
+            stats.messageSent();
+        }
         // A pong goes out before the next ping of the same read is processed, so every ping is
         // answered while the socket keeps up; the session coalesces pongs only when it does not.
         urgent = control;
@@ -275,14 +277,6 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
         }
     }
 
-    /** Counts a frame that ends a data message: FIN set and a data opcode. */
-    private void countMessage(ByteBuffer head) {
-        int b0 = head.get(head.position());
-        if ((b0 & 0x80) != 0 && (b0 & 0x0F) <= 2) {
-            stats.messageSent();
-        }
-    }
-
     private void overflowed() {
         if (closed) {
             return;
@@ -291,7 +285,7 @@ final class NioConnection implements TransportSink, EventLoop.Ready {
         if (session == null || config.overflowPolicy() == OverflowPolicy.ABORT) {
             fail(new IOException("the write queue is over its limit"));
         } else {
-            session.close(CloseCodes.POLICY_VIOLATION, "the write queue is over its limit");
+            session.connection().close(CloseCodes.POLICY_VIOLATION, "the write queue is over its limit");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.weft.transport.nio;
 import dev.weft.api.Connection;
 import dev.weft.api.ConnectionState;
 import dev.weft.api.Message;
+import dev.weft.core.session.Broadcast;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,6 +90,6 @@ public final class Rooms {
         // A member present throughout keeps this set non-empty, so it stays the room's set, and the
         // set's iterator sees every element present when it starts and not removed since.
         Set<Connection> members = rooms.get(room);
-        return members == null ? 0 : Broadcaster.send(message, members);
+        return members == null ? 0 : Broadcast.send(message, members);
     }
 }

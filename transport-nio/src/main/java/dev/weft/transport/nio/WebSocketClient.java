@@ -9,6 +9,7 @@ import dev.weft.api.handshake.Headers;
 import dev.weft.core.handshake.ClientHandshake;
 
 import dev.weft.core.session.MemoryBudget;
+import dev.weft.core.session.SessionOptions;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -45,6 +46,7 @@ public final class WebSocketClient implements AutoCloseable {
     private final TransportConfig transportConfig;
     private final NetworkLayer.Factory secureLayer;
     private final TransportStats stats;
+    private final SessionOptions sessionOptions;
     private final SecureRandom random = new SecureRandom();
     private final Connections connections = new Connections();
 
@@ -54,6 +56,8 @@ public final class WebSocketClient implements AutoCloseable {
         this.config = b.config;
         this.transportConfig = b.transportConfig;
         this.stats = new TransportStats(new MemoryBudget(transportConfig.memoryBudget()));
+        this.sessionOptions = SessionOptions.DEFAULT.callbackExecutor(transportConfig.handlerExecutor())
+                .metrics(stats).budget(stats.budget());
         this.secureLayer = b.secureLayer;
     }
 
@@ -141,6 +145,11 @@ public final class WebSocketClient implements AutoCloseable {
 
     TransportConfig transportConfig() {
         return transportConfig;
+    }
+
+    /** What each session of this client is given: its callback executor, counters and memory budget. */
+    SessionOptions sessionOptions() {
+        return sessionOptions;
     }
 
     private void open(EventLoop loop, InetSocketAddress address, NetworkLayer layer, ClientHandshake handshake,

@@ -9,10 +9,11 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeInterceptor;
 import dev.weft.api.handshake.HandshakeRequest;
-import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.ServerHandshake;
 import dev.weft.core.session.MemoryBudget;
+import dev.weft.core.session.Broadcast;
 import dev.weft.core.session.Session;
+import dev.weft.core.session.SessionOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,11 +68,6 @@ public final class WebSocketServer implements AutoCloseable {
     /** Connections the kernel may queue for accepting; also the default handshake cap. */
     private static final int BACKLOG = 1024;
 
-    /** Servers never mask; a key source that is never asked. */
-    static final MaskKeySource NO_MASKING = () -> {
-        throw new IllegalStateException("a server does not mask");
-    };
-
     private final InetSocketAddress bindAddress;
     private final EventLoopGroup loops;
     private final boolean ownsLoops;
@@ -81,9 +77,10 @@ public final class WebSocketServer implements AutoCloseable {
     private final HttpResponder httpResponder;
     private final NetworkLayer.Factory networkLayer;
     private final TransportStats stats;
+    private final SessionOptions sessionOptions;
     private final Rooms rooms;
     private final Connections connections = new Connections();
-    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final ConnectionCaps caps;
     private volatile Acceptor acceptor;
     private volatile InetSocketAddress boundAddress;
@@ -95,6 +92,8 @@ public final class WebSocketServer implements AutoCloseable {
         this.config = b.config;
         this.transportConfig = b.transportConfig;
         this.stats = new TransportStats(new MemoryBudget(transportConfig.memoryBudget()));
+        this.sessionOptions = SessionOptions.DEFAULT.callbackExecutor(transportConfig.handlerExecutor())
+                .metrics(stats).budget(stats.budget());
         List<Endpoint> built = new ArrayList<>();
         for (Builder.EndpointSpec spec : b.endpoints) {
             List<HandshakeInterceptor> chain = new ArrayList<>(b.interceptors);
@@ -180,7 +179,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** Every open WebSocket connection, now (a copy). */
     public Set<Connection> connections() {
-        return Set.copyOf(sessions);
+        return Set.copyOf(open);
     }
 
     /**
@@ -189,7 +188,7 @@ public final class WebSocketServer implements AutoCloseable {
      * @return how many connections it was handed to
      */
     public int broadcast(Message message) {
-        return Broadcaster.send(message, sessions);
+        return Broadcast.send(message, open);
     }
 
     /**
@@ -198,7 +197,7 @@ public final class WebSocketServer implements AutoCloseable {
      * @return how many open connections it was handed to
      */
     public int broadcast(Message message, Iterable<? extends Connection> recipients) {
-        return Broadcaster.send(message, recipients);
+        return Broadcast.send(message, recipients);
     }
 
     /**
@@ -233,6 +232,11 @@ public final class WebSocketServer implements AutoCloseable {
         return transportConfig;
     }
 
+    /** What each session of this server is given: its callback executor, counters and memory budget. */
+    SessionOptions sessionOptions() {
+        return sessionOptions;
+    }
+
     HttpResponder httpResponder() {
         return httpResponder;
     }
@@ -255,8 +259,8 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     void opened(NioConnection connection, Session session, ConnectionCaps.Ticket ticket) {
-        sessions.add(session);
-        connection.onClosed(() -> closed(connection, session, ticket));
+        open.add(session.connection());
+        connection.onClosed(() -> closed(connection, session.connection(), ticket));
     }
 
     // ---------------------------------------------------------------- accepting
@@ -300,11 +304,11 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    private void closed(NioConnection connection, Session session, ConnectionCaps.Ticket ticket) {
+    private void closed(NioConnection connection, Connection session, ConnectionCaps.Ticket ticket) {
         ticket.release();
         stats.connectionClosed();
         if (session != null) {
-            sessions.remove(session);
+            open.remove(session);
             rooms.leaveAll(session);
             if (session.state() != ConnectionState.CLOSED) {
                 // The socket failed and the session learns of it right after this, on this loop

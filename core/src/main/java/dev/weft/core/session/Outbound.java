@@ -1,0 +1,210 @@
+package dev.weft.core.session;
+
+import dev.weft.api.Frame;
+import dev.weft.api.Opcode;
+import dev.weft.api.Role;
+import dev.weft.core.extension.ExtensionChain;
+import dev.weft.core.frame.FrameEncoder;
+import dev.weft.core.frame.MaskKeySource;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * The sending half of a session: frames through the extensions and the frame encoder to the
+ * transport, with the rules of RFC 6455 §5.4 for messages sent in parts and §5.5.3 for pongs.
+ * Loop-confined: the public {@code Connection} hands each send over to the loop first.
+ */
+final class Outbound {
+
+    private static final System.Logger LOG = System.getLogger(Outbound.class.getName());
+
+    private final Role role;
+    private final Transport transport;
+    private final ExtensionChain extensions;
+    private final FrameEncoder encoder;
+    private final SessionState state;
+    private final Consumer<RuntimeException> encodeFailed;
+    private final Runnable afterWrite;
+    /** The opcode of an outgoing message being sent in parts, or null. */
+    private Opcode streaming;
+    /** At most one automatic pong is queued at a time; the latest ping waits here meanwhile. */
+    private boolean pongInFlight;
+    private ByteBuffer pendingPong;
+
+    /**
+     * @param encodeFailed an extension failed to encode: fails the connection
+     * @param afterWrite runs after each frame is queued (the session accounts its memory)
+     */
+    Outbound(Role role, MaskKeySource maskKeys, Transport transport, ExtensionChain extensions, SessionState state,
+             Consumer<RuntimeException> encodeFailed, Runnable afterWrite) {
+        this.role = role;
+        this.transport = transport;
+        this.extensions = extensions;
+        this.encoder = new FrameEncoder(role, maskKeys);
+        this.state = state;
+        this.encodeFailed = encodeFailed;
+        this.afterWrite = afterWrite;
+    }
+
+    /** A whole data message, or a part of one when {@code streamed}. */
+    void sendData(Opcode opcode, ByteBuffer payload, boolean last, boolean streamed, CompletableFuture<Void> written) {
+        if (refuseUnlessOpen(written)) {
+            return;
+        }
+        Opcode wire = opcode;
+        if (streaming != null) {
+            if (!streamed || streaming != opcode) {
+                written.completeExceptionally(new IllegalStateException(
+                        "a streamed " + streaming + " message is in progress: finish it with last = true first"));
+                return;
+            }
+            wire = Opcode.CONTINUATION;
+        }
+        streaming = streamed && !last ? opcode : null;
+        write(last, 0, wire, payload, written);
+    }
+
+    /** A ping or a pong the application asked for. */
+    void sendControl(Opcode opcode, ByteBuffer payload, CompletableFuture<Void> written) {
+        if (!refuseUnlessOpen(written)) {
+            write(true, 0, opcode, payload, written);
+        }
+    }
+
+    /**
+     * A frame as the application built it, checked for control-frame rules already.
+     *
+     * @return whether it was written
+     */
+    boolean sendFrame(Frame frame, CompletableFuture<Void> written) {
+        if (refuseUnlessOpen(written)) {
+            return false;
+        }
+        write(frame.fin(), frame.rsv(), frame.opcode(), frame.payload(), written);
+        return true;
+    }
+
+    /** This end's close frame: the last frame it sends. */
+    void sendClose(ByteBuffer body, CompletableFuture<Void> written) {
+        state.sendingClose();
+        write(true, 0, Opcode.CLOSE, body, written);
+    }
+
+    /** A keep-alive ping. */
+    void sendPing() {
+        write(true, 0, Opcode.PING, ByteBuffer.allocate(0), null);
+    }
+
+    /** Answers a ping (RFC 6455 §5.5.3), or keeps it to answer once the pong before it is written. */
+    void answerPing(ByteBuffer payload) {
+        if (pongInFlight) {
+            // "If an endpoint receives a Ping frame and has not yet sent Pong frame(s) in response
+            // to previous Ping frame(s), the endpoint MAY elect to send a Pong frame for only the
+            // most recently processed Ping frame." (RFC 6455 §5.5.3) This keeps a ping flood from
+            // growing the write queue.
+            pendingPong = copy(payload);
+            return;
+        }
+        pongInFlight = true;
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        write(true, 0, Opcode.PONG, copy(payload), written);
+        written.whenComplete((ok, error) -> pongWritten());
+    }
+
+    private void pongWritten() {
+        pongInFlight = false;
+        ByteBuffer next = pendingPong;
+        pendingPong = null;
+        if (next != null && !state.closeSent() && !state.isClosed()) {
+            answerPing(next);
+        }
+    }
+
+    /** Whether frames made by {@link #encodeShared} may be sent here (see {@link Broadcast.Recipient}). */
+    boolean acceptsEncodedFrames() {
+        return role == Role.SERVER && extensions.encodesWithoutHistory();
+    }
+
+    /**
+     * Encodes a whole data message into one frame, as this session would send it, without touching
+     * its state: extensions encode it with new encoders. Any thread.
+     */
+    ByteBuffer encodeShared(Opcode opcode, ByteBuffer payload) {
+        if (!acceptsEncodedFrames()) {
+            throw new IllegalStateException("only a server whose extensions keep no history can share frames");
+        }
+        Frame frame = new Frame(true, 0, opcode, payload.duplicate());
+        if (!extensions.isEmpty()) {
+            try (ExtensionChain encoders = extensions.newEncoders()) {
+                frame = encoders.encode(frame);
+            }
+        }
+        ByteBuffer body = frame.payload();
+        ByteBuffer head = encoder.encode(FrameEncoder.firstByte(frame.fin(), frame.rsv(), frame.opcode().code()), body);
+        return ByteBuffer.allocate(head.remaining() + body.remaining())
+                .put(head).put(body.duplicate()).flip().asReadOnlyBuffer();
+    }
+
+    /** Sends a frame made by {@link #encodeShared}, here or on a session with equal extensions. */
+    void sendEncoded(ByteBuffer frame, CompletableFuture<Void> written) {
+        if (refuseUnlessOpen(written)) {
+            return;
+        }
+        if (streaming != null) {
+            written.completeExceptionally(new IllegalStateException("a streamed message is in progress"));
+            return;
+        }
+        transport.write(Transport.Kind.FINAL_DATA, frame, null, written);
+    }
+
+    private boolean refuseUnlessOpen(CompletableFuture<Void> written) {
+        if (state.isOpen()) {
+            return false;
+        }
+        written.completeExceptionally(new IllegalStateException("cannot send: the connection is " + state.get()));
+        return true;
+    }
+
+    private void write(boolean fin, int rsv, Opcode opcode, ByteBuffer payload, CompletableFuture<Void> written) {
+        if (!extensions.isEmpty()) {
+            Frame frame;
+            try {
+                frame = extensions.encode(new Frame(fin, rsv, opcode, payload));
+            } catch (RuntimeException e) {
+                if (written != null) {
+                    written.completeExceptionally(e);
+                }
+                LOG.log(WARNING, "an extension failed to encode on " + transport.remoteAddress() + "; closing with 1011", e);
+                encodeFailed.accept(e);
+                return;
+            }
+            fin = frame.fin();
+            rsv = frame.rsv();
+            opcode = frame.opcode();
+            payload = frame.payload();
+        }
+        ByteBuffer head = encoder.encode(FrameEncoder.firstByte(fin, rsv, opcode.code()), payload);
+        transport.write(kind(fin, opcode), head, encoder.masks() || !payload.hasRemaining() ? null : payload, written);
+        afterWrite.run();
+    }
+
+    private static Transport.Kind kind(boolean fin, Opcode opcode) {
+        if (opcode == Opcode.CLOSE) {
+            return Transport.Kind.CLOSE;
+        }
+        if (opcode.isControl()) {
+            return Transport.Kind.CONTROL;
+        }
+        return fin ? Transport.Kind.FINAL_DATA : Transport.Kind.DATA;
+    }
+
+    static ByteBuffer copy(ByteBuffer src) {
+        byte[] bytes = new byte[src.remaining()];
+        src.get(src.position(), bytes);
+        return ByteBuffer.wrap(bytes);
+    }
+}
