@@ -10,7 +10,6 @@ module dev.weft.core {
     exports dev.weft.core.message;
     exports dev.weft.core.extension;
     exports dev.weft.core.session;
-    exports dev.weft.core.memory;
 
     uses dev.weft.api.extension.ExtensionFactory;
 }

@@ -8,7 +8,6 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
-import dev.weft.core.memory.InMemoryPair;
 import dev.weft.core.session.MemoryBudget;
 import dev.weft.testing.ExtensionContract.Check;
 

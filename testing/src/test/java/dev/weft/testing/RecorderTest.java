@@ -73,7 +73,7 @@ class RecorderTest {
     @Test
     void anEchoingRecorderSendsMessagesBackOverAPair() {
         Recorder client = Recorder.recording();
-        dev.weft.core.memory.InMemoryPair pair = dev.weft.core.memory.InMemoryPair.connect(Recorder.echoing(), client);
+        InMemoryPair pair = InMemoryPair.connect(Recorder.echoing(), client);
         pair.client().sendText("hello");
         pair.client().sendBinary(ByteBuffer.wrap(new byte[] {1, 2}));
         pair.flush();

@@ -9,7 +9,7 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
-import dev.weft.core.memory.ScriptedPeer;
+import dev.weft.testing.ScriptedPeer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

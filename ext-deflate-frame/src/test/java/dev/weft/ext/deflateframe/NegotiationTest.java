@@ -11,7 +11,7 @@ import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.extension.ExtensionHeader;
-import dev.weft.core.memory.InMemoryPair;
+import dev.weft.testing.InMemoryPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,7 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
-import static dev.weft.core.memory.ScriptedPeer.hex;
+import static dev.weft.testing.ScriptedPeer.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

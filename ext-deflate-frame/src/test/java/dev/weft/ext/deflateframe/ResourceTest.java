@@ -1,6 +1,6 @@
 package dev.weft.ext.deflateframe;
 
-import dev.weft.core.memory.ScriptedPeer;
+import dev.weft.testing.ScriptedPeer;
 import dev.weft.testing.Recorder;
 import dev.weft.core.test.Slices;
 import dev.weft.api.CloseCodes;
@@ -12,7 +12,7 @@ import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
-import dev.weft.core.memory.InMemoryPair;
+import dev.weft.testing.InMemoryPair;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

@@ -10,7 +10,7 @@ import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.extension.ExtensionHeader;
 import dev.weft.core.extension.ExtensionNegotiator;
-import dev.weft.core.memory.InMemoryPair;
+import dev.weft.testing.InMemoryPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

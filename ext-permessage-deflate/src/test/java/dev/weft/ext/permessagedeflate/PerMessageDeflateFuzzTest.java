@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.Deflater;
 
-import static dev.weft.core.memory.ScriptedPeer.hex;
+import static dev.weft.testing.ScriptedPeer.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**

@@ -2,7 +2,7 @@ package dev.weft.ext.permessagedeflate;
 
 import dev.weft.testing.Recorder;
 import dev.weft.api.WebSocketConfig;
-import dev.weft.core.memory.ScriptedPeer;
+import dev.weft.testing.ScriptedPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
 
-import static dev.weft.core.memory.ScriptedPeer.hex;
+import static dev.weft.testing.ScriptedPeer.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -12,7 +12,7 @@ import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.api.handshake.HandshakeException;
 import dev.weft.core.extension.ExtensionHeader;
 import dev.weft.core.extension.ExtensionNegotiator;
-import dev.weft.core.memory.InMemoryPair;
+import dev.weft.testing.InMemoryPair;
 import dev.weft.ext.permessagedeflate.PerMessageDeflate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -11,7 +11,7 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
-import dev.weft.core.memory.InMemoryPair;
+import dev.weft.testing.InMemoryPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

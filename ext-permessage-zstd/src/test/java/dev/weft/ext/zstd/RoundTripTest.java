@@ -2,7 +2,7 @@ package dev.weft.ext.zstd;
 
 import dev.weft.testing.Recorder;
 import dev.weft.api.WebSocketConfig;
-import dev.weft.core.memory.InMemoryPair;
+import dev.weft.testing.InMemoryPair;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -1,6 +1,6 @@
 package dev.weft.transport.tls;
 
-import dev.weft.core.memory.ManualScheduler;
+import dev.weft.testing.ManualScheduler;
 import dev.weft.api.Role;
 import dev.weft.transport.nio.NetworkLayer;
 import org.junit.jupiter.api.BeforeAll;
