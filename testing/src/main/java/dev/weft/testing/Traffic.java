@@ -26,8 +26,9 @@ import java.util.function.IntSupplier;
  */
 final class Traffic {
 
-    /** The receiver's message limit in the limit checks, and how far past it the bomb decodes. */
+    /** The receiver's message limit in the limit checks. */
     private static final int LIMIT = 64 * 1024;
+    /** What the bomb decodes to: zeros, which a compressing extension makes as small as it can. */
     private static final int BOMB = 8 * 1024 * 1024;
     /** The receiver's memory budget in the limit checks: far below what the bomb decodes to. */
     private static final int BUDGET = 2 * 1024 * 1024;
@@ -224,7 +225,6 @@ final class Traffic {
         Connection sender = fromClient ? link.pair.client() : link.pair.server();
         Recorder senderEvents = fromClient ? link.clientEvents : link.serverEvents;
         Recorder receiverEvents = fromClient ? link.serverEvents : link.clientEvents;
-        // Zeros: as small as a compressing extension can make them.
         sender.sendBinary(ByteBuffer.allocate(BOMB));
         link.pair.flush();
         if (!senderEvents.closeCodes().equals(List.of(CloseCodes.MESSAGE_TOO_BIG))
