@@ -53,7 +53,12 @@ import java.util.function.IntSupplier;
  */
 public final class ExtensionContract {
 
-    /** One named check of the contract. */
+    /**
+     * One named check of the contract.
+     *
+     * @param name what it checks, and for which variant, such as {@code "round trip of 126 bytes: ... [as given]"}
+     * @param body the check, which throws {@link AssertionError} when the extension breaks the contract
+     */
     public record Check(String name, Runnable body) {
 
         public Check {
@@ -61,7 +66,11 @@ public final class ExtensionContract {
             Objects.requireNonNull(body);
         }
 
-        /** Runs the check. @throws AssertionError if the extension breaks this part of the contract */
+        /**
+         * Runs the check.
+         *
+         * @throws AssertionError if the extension breaks this part of the contract
+         */
         public void run() {
             body.run();
         }

@@ -18,6 +18,7 @@ class ContractTest {
     @TestFactory
     Stream<DynamicTest> keepsTheExtensionContract() {
         ExtensionContract.Builder contract = ExtensionContract.of(new PerMessageDeflate()).sizes(SIZES)
+                .liveResources(Zlib::live)
                 .accepts("permessage-deflate",
                         "permessage-deflate")
                 .accepts("permessage-deflate; server_no_context_takeover",
