@@ -1,15 +1,17 @@
 /**
  * Weft's sans-IO WebSocket engine: it is fed bytes and time and produces events and bytes, and
- * never touches a socket. Transports ({@code dev.weft.transport.*}) and tests drive it.
+ * never touches a socket. Internal: applications compile against {@code dev.weft.api} and a
+ * transport, so the engine's packages are exported only to Weft's own transports and testing
+ * module, which drive it.
  */
 module dev.weft.core {
     requires transitive dev.weft.api;
 
-    exports dev.weft.core.frame;
-    exports dev.weft.core.handshake;
-    exports dev.weft.core.message;
-    exports dev.weft.core.extension;
-    exports dev.weft.core.session;
+    exports dev.weft.core.frame to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.testing;
+    exports dev.weft.core.handshake to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.testing;
+    exports dev.weft.core.message to dev.weft.transport.nio, dev.weft.transport.tls;
+    exports dev.weft.core.extension to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.testing;
+    exports dev.weft.core.session to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.testing;
 
     uses dev.weft.api.extension.ExtensionFactory;
 }

@@ -5,6 +5,8 @@
 module dev.weft.ext.deflateframe {
     // Transitive: the public factories implement and take the api's extension types.
     requires transitive dev.weft.api;
+    // The zlib pieces it shares with permessage-deflate; not part of this module's API.
+    requires dev.weft.ext.zlib;
 
     exports dev.weft.ext.deflateframe;
 

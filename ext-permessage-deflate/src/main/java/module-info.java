@@ -4,6 +4,8 @@
  */
 module dev.weft.ext.permessagedeflate {
     requires dev.weft.api;
+    // The zlib pieces it shares with deflate-frame; not part of this module's API.
+    requires dev.weft.ext.zlib;
 
     exports dev.weft.ext.permessagedeflate;
 

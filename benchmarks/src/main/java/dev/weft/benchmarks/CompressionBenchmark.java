@@ -99,14 +99,14 @@ public class CompressionBenchmark {
             response = server.parameters();
             compressed = new ArrayList<>(corpus.size());
             for (ByteBuffer message : corpus) {
-                Frame frame = server.encode(new Frame(true, 0, Opcode.TEXT, message.duplicate()));
+                Frame frame = server.encoder().encode(new Frame(true, 0, Opcode.TEXT, message.duplicate()));
                 compressed.add(new Frame(frame.fin(), frame.rsv(), frame.opcode(), copy(frame.payload())));
             }
         }
         // The round trip must give the corpus back, or the figures mean nothing.
         try (Extension client = clientFactory.accepted(response, CLIENT)) {
             for (int i = 0; i < corpus.size(); i++) {
-                if (!client.decode(compressed.get(i)).payload().equals(corpus.get(i))) {
+                if (!client.decoder().decode(compressed.get(i)).payload().equals(corpus.get(i))) {
                     throw new IllegalStateException(extension + " did not give message " + i + " back");
                 }
             }
@@ -118,7 +118,7 @@ public class CompressionBenchmark {
     public void compress(Bytes bytes, Blackhole blackhole) {
         try (Extension server = accept(clientFactory.offers(CLIENT).get(0))) {
             for (ByteBuffer message : corpus) {
-                Frame frame = server.encode(new Frame(true, 0, Opcode.TEXT, message.duplicate()));
+                Frame frame = server.encoder().encode(new Frame(true, 0, Opcode.TEXT, message.duplicate()));
                 bytes.originalBytes += message.remaining();
                 bytes.compressedBytes += frame.payloadLength();
                 blackhole.consume(frame);
@@ -131,7 +131,7 @@ public class CompressionBenchmark {
     public void decompress(Bytes bytes, Blackhole blackhole) {
         try (Extension client = clientFactory.accepted(response, CLIENT)) {
             for (Frame frame : compressed) {
-                Frame plain = client.decode(new Frame(frame.fin(), frame.rsv(), frame.opcode(), frame.payload().duplicate()));
+                Frame plain = client.decoder().decode(new Frame(frame.fin(), frame.rsv(), frame.opcode(), frame.payload().duplicate()));
                 bytes.originalBytes += plain.payloadLength();
                 bytes.compressedBytes += frame.payloadLength();
                 blackhole.consume(plain);

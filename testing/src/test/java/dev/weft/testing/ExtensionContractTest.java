@@ -4,6 +4,8 @@ import dev.weft.api.Frame;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
+import dev.weft.api.extension.ExtensionDecoder;
+import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
 import org.junit.jupiter.api.DynamicTest;
@@ -21,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The kit run against a toy extension that keeps the contract, and against broken ones that it must catch. */
 class ExtensionContractTest {
 
-    /** An extension that changes nothing; {@code held} is what it claims to hold, before and after close. */
+    /** An extension that changes nothing; its encoder claims to hold {@code held} bytes, and {@code heldAfterClose} once closed. */
     private record Identity(int rsv, long held, long heldAfterClose) implements ExtensionFactory {
 
         Identity() {
@@ -55,6 +57,32 @@ class ExtensionContractTest {
             ExtensionParameters parameters = ExtensionParameters.of(name());
             return new Extension() {
                 private boolean closed;
+                private final ExtensionEncoder encoder = new ExtensionEncoder() {
+                    @Override
+                    public Frame encode(Frame frame) {
+                        return frame;
+                    }
+
+                    @Override
+                    public long heldBytes() {
+                        return closed ? heldAfterClose : held;
+                    }
+
+                    @Override
+                    public void close() {
+                        closed = true;
+                    }
+                };
+                private final ExtensionDecoder decoder = new ExtensionDecoder() {
+                    @Override
+                    public Frame decode(Frame frame) {
+                        return frame;
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
 
                 @Override
                 public ExtensionParameters parameters() {
@@ -67,23 +95,13 @@ class ExtensionContractTest {
                 }
 
                 @Override
-                public Frame encode(Frame frame) {
-                    return frame;
+                public ExtensionEncoder encoder() {
+                    return encoder;
                 }
 
                 @Override
-                public Frame decode(Frame frame) {
-                    return frame;
-                }
-
-                @Override
-                public long heldBytes() {
-                    return closed ? heldAfterClose : held;
-                }
-
-                @Override
-                public void close() {
-                    closed = true;
+                public ExtensionDecoder decoder() {
+                    return decoder;
                 }
             };
         }

@@ -1,38 +1,31 @@
 package dev.weft.api.extension;
 
-import dev.weft.api.Frame;
-
 /**
- * An extension agreed for one connection: the data path, separate from its {@link ExtensionFactory}
- * which does the negotiation. Used by one connection on one thread at a time; it need not be
- * thread-safe.
+ * An extension agreed for one connection: what its {@link ExtensionFactory} negotiated, and the two
+ * halves of its data path, an {@link ExtensionEncoder} for this end's frames and an
+ * {@link ExtensionDecoder} for the peer's. Used by one connection on one thread at a time; it need
+ * not be thread-safe, except for {@link #newEncoder()}.
  *
  * <h2>Reserved bits</h2>
  * An extension claims the RSV bits it uses with {@link #rsv()}. The engine refuses frames with
  * bits no agreed extension claims, and never agrees two extensions that claim the same bit.
  *
  * <h2>Order</h2>
- * Extensions apply to outgoing frames in the order the server listed them in its response, and
- * to incoming frames in the reverse order (RFC 6455 §9.1). Every frame passes every extension,
- * control frames included, so that an extension sees a message's frames in order; an extension
- * that does not change a frame returns it as it is.
+ * Encoders apply to outgoing frames in the order the server listed the extensions in its response,
+ * and decoders to incoming frames in the reverse order (RFC 6455 §9.1). Every frame passes every
+ * extension, control frames included, so that an extension sees a message's frames in order.
  *
  * <h2>Encoding once for many connections</h2>
  * A server broadcasting a message would compress it once per recipient. An extension whose output
  * for a message does not depend on the messages before it (permessage-deflate with
  * {@code server_no_context_takeover}) says so with {@link #encodesWithoutHistory()}; the server then
- * encodes the message once with a {@link #newEncoder()} and sends the same bytes to every recipient
- * whose agreed extensions have equal parameters.
+ * encodes the message once with a {@link #newEncoder()}, without making any decoder, and sends the
+ * same bytes to every recipient whose agreed extensions have equal parameters.
  *
- * <h2>Large output</h2>
- * A decoder may hand back its output in slices ({@link #hasPendingOutput()}), and reports the
- * memory it holds ({@link #heldBytes()}) so that the engine can keep every connection within its
- * memory budget.
- *
- * <h2>Failures</h2>
- * {@link #decode} throws {@link dev.weft.api.WebSocketException} to fail the connection with a
- * specific close code (a protocol error in the peer's use of the extension, or an inflated
- * message over {@link ExtensionContext#maxMessageSize()}).
+ * <h2>Memory</h2>
+ * Both halves report the memory they hold ({@link #heldBytes()}), so that the engine can keep every
+ * connection within its memory budget, and a decoder may hand back a large output in slices (see
+ * {@link ExtensionDecoder}).
  */
 public interface Extension extends AutoCloseable {
 
@@ -43,69 +36,16 @@ public interface Extension extends AutoCloseable {
     int rsv();
 
     /**
-     * Transforms a frame on its way out, before masking. Data frames arrive in message order;
-     * control frames may arrive between the frames of a fragmented message.
-     *
-     * @return the frame to send (possibly {@code frame} itself)
+     * This connection's encoder: the same object on every call, and not the same object as
+     * {@link #decoder()}.
      */
-    Frame encode(Frame frame);
+    ExtensionEncoder encoder();
 
     /**
-     * Transforms a frame on its way in, after unmasking and after the engine's frame-level checks.
-     * The incoming payload may live in a buffer the connection reuses for later frames: returning
-     * it (or a view of it) is fine, as the engine consumes the result at once, but keeping a
-     * reference to it past this call is not.
-     *
-     * @return the frame as the application (or the next extension) should see it; it must carry
-     *     none of the bits this extension claimed
-     * @throws dev.weft.api.WebSocketException to fail the connection
+     * This connection's decoder: the same object on every call, and not the same object as
+     * {@link #encoder()}.
      */
-    Frame decode(Frame frame);
-
-    /**
-     * Whether the last {@link #decode} or {@link #decodePending} call left output still to come.
-     *
-     * <p><b>Output in slices.</b>
-     * An extension whose output can be far larger than its input (a decompressor) should not
-     * produce it in one call: a small frame could then hold the connection's thread, and every
-     * other connection of its event loop, for seconds. Instead {@link #decode} returns the first
-     * slice of the output (a few tens of KiB; Weft's own extensions use 64 KiB) as a frame with
-     * {@code fin} clear, and this method returns {@code true}. The engine then calls
-     * {@link #decodePending} for each next slice, on later turns of its event loop, until this
-     * method returns {@code false}, and gives this extension no other frame meanwhile. Every slice
-     * after the first is a {@link dev.weft.api.Opcode#CONTINUATION} frame; the last one carries
-     * the incoming frame's {@code fin}. The incoming frame's payload stays valid and unchanged
-     * until the last slice has been returned. Slices are fragments of the same message, so the
-     * application sees the same message however the output was sliced.
-     *
-     * @return {@code false} by default: the whole output came back at once
-     */
-    default boolean hasPendingOutput() {
-        return false;
-    }
-
-    /**
-     * The next slice of the output of the frame last given to {@link #decode}; called only while
-     * {@link #hasPendingOutput()} is {@code true}.
-     *
-     * @throws dev.weft.api.WebSocketException to fail the connection, as {@link #decode} does
-     * @throws IllegalStateException by default: nothing can be pending
-     */
-    default Frame decodePending() {
-        throw new IllegalStateException(parameters().name() + " returns its output whole");
-    }
-
-    /**
-     * The memory this extension holds now, in bytes: native compression contexts at their known
-     * size (a zlib inflater with a 32 KiB window is about 44 KiB, a deflater at the default level
-     * about 260 KiB) plus the buffers it keeps between calls. The engine reads it after each
-     * {@link #encode} and {@link #decode} and charges it to the connection's share of the memory
-     * budget, so that many connections holding compression contexts cannot exhaust native memory.
-     * Cheap to call; 0 by default.
-     */
-    default long heldBytes() {
-        return 0;
-    }
+    ExtensionDecoder decoder();
 
     /**
      * Whether this end encodes every data message without reference to earlier ones, so that the
@@ -119,22 +59,42 @@ public interface Extension extends AutoCloseable {
     }
 
     /**
-     * A new encoder with this extension's agreed parameters and none of its state, used to encode
-     * one message on behalf of many connections: only {@link #encode} (with the frames of whole
-     * messages) and then {@link #close} are called on it, from one thread. May be called from any
-     * thread, so it must read only what was fixed when the extension was agreed. Called only when
-     * {@link #encodesWithoutHistory()} is {@code true}.
+     * A new encoder with this extension's agreed parameters and none of its state, which gives
+     * every message the same frames as {@link #encoder()} would: used to encode one message on
+     * behalf of many connections. Only {@link ExtensionEncoder#encode} (with the frames of whole
+     * messages) and then {@link ExtensionEncoder#close} are called on it, from one thread, and the
+     * caller closes it. May be called from any thread, so it must read only what was fixed when the
+     * extension was agreed. Called only when {@link #encodesWithoutHistory()} is {@code true}.
      *
      * @throws UnsupportedOperationException by default
      */
-    default Extension newEncoder() {
+    default ExtensionEncoder newEncoder() {
         throw new UnsupportedOperationException(parameters().name() + " keeps history between messages");
     }
 
     /**
-     * Frees what the extension holds (native compression contexts, buffers). Called exactly once,
-     * when the connection ends; the extension is not used afterwards.
+     * The memory this connection's halves hold now, in bytes: by default what the
+     * {@linkplain ExtensionEncoder#heldBytes() encoder} and the
+     * {@linkplain ExtensionDecoder#heldBytes() decoder} report. The engine reads it after each frame
+     * it encodes or decodes and charges it to the connection's share of the memory budget, so that
+     * many connections holding compression contexts cannot exhaust native memory.
+     */
+    default long heldBytes() {
+        return encoder().heldBytes() + decoder().heldBytes();
+    }
+
+    /**
+     * Frees what this connection's halves hold (native compression contexts, buffers). Called
+     * exactly once, when the connection ends; the extension is not used afterwards. By default it
+     * closes the encoder and then the decoder, even if the encoder fails to close: each may hold
+     * native memory of its own.
      */
     @Override
-    void close();
+    default void close() {
+        try {
+            encoder().close();
+        } finally {
+            decoder().close();
+        }
+    }
 }

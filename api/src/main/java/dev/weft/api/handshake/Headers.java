@@ -205,4 +205,22 @@ public final class Headers {
         }
         return "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
+
+    /** {@code value} without the optional whitespace (SP and HTAB) HTTP allows around it (RFC 9110 §5.6.3). */
+    public static String trimOws(String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && isOws(value.charAt(start))) {
+            start++;
+        }
+        while (end > start && isOws(value.charAt(end - 1))) {
+            end--;
+        }
+        return value.substring(start, end);
+    }
+
+    /** Whether {@code c} is SP or HTAB, the only whitespace HTTP allows inside a field line. */
+    public static boolean isOws(char c) {
+        return c == ' ' || c == '\t';
+    }
 }

@@ -172,7 +172,7 @@ public final class ClientHandshake {
         // Connection_." (RFC 6455 §4.1) "The |Sec-WebSocket-Accept| header MUST NOT appear more
         // than once in an HTTP response." (RFC 6455 §11.3.3)
         List<String> accepts = headers.all("Sec-WebSocket-Accept");
-        if (accepts.size() != 1 || !HttpHeads.trimOws(accepts.get(0)).equals(expectedAccept)) {
+        if (accepts.size() != 1 || !Headers.trimOws(accepts.get(0)).equals(expectedAccept)) {
             throw failure(accepts.isEmpty() ? "the Sec-WebSocket-Accept header is missing"
                     : "the Sec-WebSocket-Accept header does not match the key sent");
         }
@@ -191,7 +191,7 @@ public final class ClientHandshake {
         if (values.size() > 1) {
             throw failure("the Sec-WebSocket-Protocol header appears " + values.size() + " times");
         }
-        String chosen = HttpHeads.trimOws(values.get(0));
+        String chosen = Headers.trimOws(values.get(0));
         // "If the response includes a |Sec-WebSocket-Protocol| header field and this header field
         // indicates the use of a subprotocol that was not present in the client's handshake [...],
         // the client MUST _Fail the WebSocket Connection_." (RFC 6455 §4.1)

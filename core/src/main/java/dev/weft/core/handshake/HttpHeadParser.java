@@ -171,7 +171,7 @@ public final class HttpHeadParser {
                 b.add(names.get(i), values.get(i));
             }
             headers = b.build();
-        } else if (HttpHeads.isOws(text.charAt(0))) {
+        } else if (Headers.isOws(text.charAt(0))) {
             parseContinuationLine(text);
         } else {
             parseFieldLine(text);
@@ -229,13 +229,13 @@ public final class HttpHeadParser {
         // "No whitespace is allowed between the field name and colon. [...] A server MUST reject,
         // with a response status code of 400 (Bad Request), any received request message that
         // contains whitespace between a header field name and colon." (RFC 9112 §5.1)
-        if (HttpHeads.isOws(name.charAt(name.length() - 1))) {
+        if (Headers.isOws(name.charAt(name.length() - 1))) {
             throw malformed("whitespace between a header name and its colon");
         }
         if (!HttpHeads.isToken(name)) {
             throw malformed("header name is not a token");
         }
-        String value = HttpHeads.trimOws(text.substring(colon + 1));
+        String value = Headers.trimOws(text.substring(colon + 1));
         checkValue(name, value);
         if (names.size() == maxHeaders) {
             throw tooLarge("more than " + maxHeaders + " header fields");
@@ -262,7 +262,7 @@ public final class HttpHeadParser {
         // received obs-fold with one or more SP octets prior to interpreting the field value."
         // (RFC 9112 §5.2)
         int last = names.size() - 1;
-        String more = HttpHeads.trimOws(text);
+        String more = Headers.trimOws(text);
         checkValue(names.get(last), more);
         if (!more.isEmpty()) {
             String value = values.get(last);

@@ -52,31 +52,13 @@ final class HttpHeads {
         List<String> out = new ArrayList<>();
         for (String value : fieldValues) {
             for (String element : value.split(",")) {
-                String trimmed = trimOws(element);
+                String trimmed = Headers.trimOws(element);
                 if (!trimmed.isEmpty()) {
                     out.add(trimmed);
                 }
             }
         }
         return out;
-    }
-
-    /** {@code s} without the optional whitespace (SP and HTAB, RFC 9110 §5.6.3) at either end. */
-    static String trimOws(String s) {
-        int start = 0;
-        int end = s.length();
-        while (start < end && isOws(s.charAt(start))) {
-            start++;
-        }
-        while (end > start && isOws(s.charAt(end - 1))) {
-            end--;
-        }
-        return s.substring(start, end);
-    }
-
-    /** Whether {@code c} is SP or HTAB, the only whitespace HTTP allows inside a field line. */
-    static boolean isOws(char c) {
-        return c == ' ' || c == '\t';
     }
 
     /** Whether one of the list elements is {@code token}, compared ASCII case-insensitively. */

@@ -139,7 +139,7 @@ final class Outbound {
         }
         Frame frame = new Frame(true, 0, opcode, payload.duplicate());
         if (!extensions.isEmpty()) {
-            try (ExtensionChain encoders = extensions.newEncoders()) {
+            try (ExtensionChain.Encoders encoders = extensions.newEncoders()) {
                 frame = encoders.encode(frame);
             }
         }

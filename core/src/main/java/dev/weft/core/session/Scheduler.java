@@ -1,10 +1,12 @@
 package dev.weft.core.session;
 
+import java.util.concurrent.Executor;
+
 /**
  * The thread and the clock a session runs on, provided by its transport: an event loop for NIO, a
  * manual clock in tests. The session creates no threads and reads no clock of its own.
  */
-public interface Scheduler {
+public interface Scheduler extends Executor {
 
     /** Whether the calling thread is the one this scheduler runs tasks on. */
     boolean inEventLoop();
@@ -13,6 +15,7 @@ public interface Scheduler {
      * Runs {@code task} on the loop thread, after tasks already submitted. Safe to call from any
      * thread.
      */
+    @Override
     void execute(Runnable task);
 
     /**

@@ -16,7 +16,7 @@ public interface SessionMetrics {
 
     /**
      * An extension handed back one more slice of a frame's output, on a later turn of the loop
-     * than the frame's first (see {@link dev.weft.api.extension.Extension#hasPendingOutput()}).
+     * than the frame's first (see {@link dev.weft.api.extension.ExtensionDecoder#hasPendingOutput()}).
      */
     default void sliceDecoded() {
     }

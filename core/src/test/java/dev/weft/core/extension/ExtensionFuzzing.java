@@ -7,6 +7,7 @@ import dev.weft.api.Opcode;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
+import dev.weft.api.extension.ExtensionDecoder;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The harness of the extension decoder fuzz targets (docs/fuzzing.md): an extension agreed through
  * the public SPI from an arbitrary {@code Sec-WebSocket-Extensions} value (a server's
  * {@link ExtensionFactory#accept}, a client's {@link ExtensionFactory#accepted}), then given an
- * arbitrary sequence of frames to {@link Extension#decode}, as the engine would give them: only
+ * arbitrary sequence of frames to {@link ExtensionDecoder#decode}, as the engine would give them: only
  * sequences the frame layer lets through (no continuation outside a message, control frames final
  * and at most 125 bytes), with RSV1 set or not at will.
  *
@@ -37,8 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     a server's {@code accept} never throws;
  * <li>{@code decode} and {@code decodePending} fail only with a {@link WebSocketException} whose
  *     code is 1002, 1007 or 1009;
- * <li>output may come in slices: {@link Extension#decodePending} is drained while
- *     {@link Extension#hasPendingOutput} is true; every slice after the first is a continuation,
+ * <li>output may come in slices: {@link ExtensionDecoder#decodePending} is drained while
+ *     {@link ExtensionDecoder#hasPendingOutput} is true; every slice after the first is a continuation,
  *     only the last carries the incoming frame's {@code fin}, and none carries the extension's
  *     RSV bits; control frames pass through unchanged;
  * <li>a compressed message never inflates past the maximum message size: the output of its
@@ -165,9 +166,10 @@ public final class ExtensionFuzzing {
 
     /** Decodes one frame, draining its slices; returns the bytes of output. */
     private static long decodeAll(Extension extension, Frame in) {
-        Frame out = extension.decode(in);
+        ExtensionDecoder decoder = extension.decoder();
+        Frame out = decoder.decode(in);
         if (in.opcode().isControl()) {
-            assertFalse(extension.hasPendingOutput(), "a control frame left output pending");
+            assertFalse(decoder.hasPendingOutput(), "a control frame left output pending");
             assertEquals(in, out, "a control frame changed");
             return 0;
         }
@@ -177,12 +179,12 @@ public final class ExtensionFuzzing {
             assertEquals(0, out.rsv() & extension.rsv(), "a decoded frame kept the extension's RSV bits");
             assertEquals(first ? in.opcode() : Opcode.CONTINUATION, out.opcode(), "slice opcode");
             produced += out.payloadLength();
-            if (!extension.hasPendingOutput()) {
+            if (!decoder.hasPendingOutput()) {
                 assertEquals(in.fin(), out.fin(), "the last slice carries the frame's fin");
                 return produced;
             }
             assertFalse(out.fin(), "a slice with more to come is final");
-            out = extension.decodePending();
+            out = decoder.decodePending();
             first = false;
         }
     }

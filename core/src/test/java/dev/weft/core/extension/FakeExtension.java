@@ -2,6 +2,8 @@ package dev.weft.core.extension;
 
 import dev.weft.api.Frame;
 import dev.weft.api.extension.Extension;
+import dev.weft.api.extension.ExtensionDecoder;
+import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionParameters;
 
 /** A test extension that passes frames through and counts how often it is closed. */
@@ -9,6 +11,8 @@ public class FakeExtension implements Extension {
 
     private final ExtensionParameters parameters;
     private final int rsv;
+    private final ExtensionEncoder encoder = new PassingEncoder();
+    private final ExtensionDecoder decoder = new PassingDecoder();
     private int closes;
 
     FakeExtension(ExtensionParameters parameters, int rsv) {
@@ -27,15 +31,16 @@ public class FakeExtension implements Extension {
     }
 
     @Override
-    public Frame encode(Frame frame) {
-        return frame;
+    public ExtensionEncoder encoder() {
+        return encoder;
     }
 
     @Override
-    public Frame decode(Frame frame) {
-        return frame;
+    public ExtensionDecoder decoder() {
+        return decoder;
     }
 
+    /** Counts; its halves hold nothing. */
     @Override
     public void close() {
         closes++;
@@ -49,5 +54,27 @@ public class FakeExtension implements Extension {
     @Override
     public String toString() {
         return parameters.toString();
+    }
+
+    private static final class PassingEncoder implements ExtensionEncoder {
+        @Override
+        public Frame encode(Frame frame) {
+            return frame;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final class PassingDecoder implements ExtensionDecoder {
+        @Override
+        public Frame decode(Frame frame) {
+            return frame;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

@@ -6,6 +6,8 @@ import dev.weft.api.Opcode;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
+import dev.weft.api.extension.ExtensionDecoder;
+import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
 
@@ -57,11 +59,16 @@ final class XorExtensionFactory implements ExtensionFactory {
         return new Xor(Integer.parseInt(response.value("key").orElseThrow()));
     }
 
+    /** The connection's extension; its halves hold nothing, so closing it only counts. */
     private final class Xor implements Extension {
         private final int key;
+        private final XorEncoder encoder;
+        private final XorDecoder decoder;
 
         Xor(int key) {
             this.key = key;
+            this.encoder = new XorEncoder(key);
+            this.decoder = new XorDecoder(key);
             created.incrementAndGet();
         }
 
@@ -76,12 +83,13 @@ final class XorExtensionFactory implements ExtensionFactory {
         }
 
         @Override
-        public Frame encode(Frame frame) {
-            if (says(frame, "CRASH OUT")) {
-                throw new IllegalStateException("encoder bug");
-            }
-            encoded.incrementAndGet();
-            return frame.opcode().isControl() ? frame : xor(frame).withRsv(frame.rsv() | Frame.RSV3);
+        public ExtensionEncoder encoder() {
+            return encoder;
+        }
+
+        @Override
+        public ExtensionDecoder decoder() {
+            return decoder;
         }
 
         @Override
@@ -90,8 +98,44 @@ final class XorExtensionFactory implements ExtensionFactory {
         }
 
         @Override
-        public Extension newEncoder() {
-            return withoutHistory ? new Xor(key) : Extension.super.newEncoder();
+        public ExtensionEncoder newEncoder() {
+            return withoutHistory ? new XorEncoder(key) : Extension.super.newEncoder();
+        }
+
+        @Override
+        public void close() {
+            closed.incrementAndGet();
+        }
+    }
+
+    /** Closed by itself only when made by {@code newEncoder()}: then it counts as a close. */
+    private final class XorEncoder implements ExtensionEncoder {
+        private final int key;
+
+        XorEncoder(int key) {
+            this.key = key;
+        }
+
+        @Override
+        public Frame encode(Frame frame) {
+            if (says(frame, "CRASH OUT")) {
+                throw new IllegalStateException("encoder bug");
+            }
+            encoded.incrementAndGet();
+            return frame.opcode().isControl() ? frame : xor(frame, key).withRsv(frame.rsv() | Frame.RSV3);
+        }
+
+        @Override
+        public void close() {
+            closed.incrementAndGet();
+        }
+    }
+
+    private static final class XorDecoder implements ExtensionDecoder {
+        private final int key;
+
+        XorDecoder(int key) {
+            this.key = key;
         }
 
         @Override
@@ -102,7 +146,7 @@ final class XorExtensionFactory implements ExtensionFactory {
             if (!frame.rsv3()) {
                 throw new WebSocketException(CloseCodes.PROTOCOL_ERROR, "x-xor data frame without RSV3");
             }
-            Frame plain = xor(frame).withRsv(frame.rsv() & ~Frame.RSV3);
+            Frame plain = xor(frame, key).withRsv(frame.rsv() & ~Frame.RSV3);
             if (says(plain, "BOMB")) {
                 throw new WebSocketException(CloseCodes.MESSAGE_TOO_BIG, "inflated too far");
             }
@@ -112,22 +156,21 @@ final class XorExtensionFactory implements ExtensionFactory {
             return plain;
         }
 
-        private boolean says(Frame frame, String text) {
-            return frame.opcode() == Opcode.TEXT && frame.payload().equals(ByteBuffer.wrap(text.getBytes()));
-        }
-
-        private Frame xor(Frame frame) {
-            ByteBuffer in = frame.payload();
-            ByteBuffer out = ByteBuffer.allocate(in.remaining());
-            while (in.hasRemaining()) {
-                out.put((byte) (in.get() ^ key));
-            }
-            return frame.withPayload(out.flip());
-        }
-
         @Override
         public void close() {
-            closed.incrementAndGet();
         }
+    }
+
+    private static boolean says(Frame frame, String text) {
+        return frame.opcode() == Opcode.TEXT && frame.payload().equals(ByteBuffer.wrap(text.getBytes()));
+    }
+
+    private static Frame xor(Frame frame, int key) {
+        ByteBuffer in = frame.payload();
+        ByteBuffer out = ByteBuffer.allocate(in.remaining());
+        while (in.hasRemaining()) {
+            out.put((byte) (in.get() ^ key));
+        }
+        return frame.withPayload(out.flip());
     }
 }

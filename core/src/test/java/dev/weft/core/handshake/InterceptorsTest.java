@@ -4,6 +4,7 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.handshake.HandshakeInterceptor;
 import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.api.handshake.Headers;
+import dev.weft.api.handshake.Interceptors;
 import dev.weft.api.handshake.UpgradeDecision;
 import dev.weft.core.handshake.ServerHandshake.Accepted;
 import dev.weft.core.handshake.ServerHandshake.Rejected;

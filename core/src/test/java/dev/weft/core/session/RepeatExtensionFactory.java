@@ -6,6 +6,8 @@ import dev.weft.api.Opcode;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
+import dev.weft.api.extension.ExtensionDecoder;
+import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
 
@@ -51,14 +53,11 @@ final class RepeatExtensionFactory implements ExtensionFactory {
     }
 
     private final class Repeat implements Extension {
-        private final int maxMessageSize;
-        private Frame input;
-        private long produced;
-        private long total;
-        private long messageSize;
+        private final ExtensionEncoder encoder = new Marker();
+        private final ExtensionDecoder decoder;
 
         Repeat(int maxMessageSize) {
-            this.maxMessageSize = maxMessageSize;
+            this.decoder = new Repeater(maxMessageSize);
         }
 
         @Override
@@ -72,9 +71,38 @@ final class RepeatExtensionFactory implements ExtensionFactory {
         }
 
         @Override
+        public ExtensionEncoder encoder() {
+            return encoder;
+        }
+
+        @Override
+        public ExtensionDecoder decoder() {
+            return decoder;
+        }
+    }
+
+    /** Marks the first frame of each data message. */
+    private static final class Marker implements ExtensionEncoder {
+        @Override
         public Frame encode(Frame frame) {
             return frame.opcode() == Opcode.TEXT || frame.opcode() == Opcode.BINARY
                     ? frame.withRsv(frame.rsv() | Frame.RSV2) : frame;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final class Repeater implements ExtensionDecoder {
+        private final int maxMessageSize;
+        private Frame input;
+        private long produced;
+        private long total;
+        private long messageSize;
+
+        Repeater(int maxMessageSize) {
+            this.maxMessageSize = maxMessageSize;
         }
 
         @Override

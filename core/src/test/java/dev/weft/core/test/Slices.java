@@ -3,6 +3,7 @@ package dev.weft.core.test;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.extension.Extension;
+import dev.weft.api.extension.ExtensionDecoder;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -14,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Decodes frames through an extension that may hand back its output in slices, as the engine does
- * ({@link Extension#decode}, then {@link Extension#decodePending} while
- * {@link Extension#hasPendingOutput}), and checks each slice against that contract: the first
+ * ({@link ExtensionDecoder#decode}, then {@link ExtensionDecoder#decodePending} while
+ * {@link ExtensionDecoder#hasPendingOutput}), and checks each slice against that contract: the first
  * has the frame's opcode, the others are continuations, only the last may carry the frame's fin,
  * and none carries RSV1. Shared by the tests of every extension module (core's test-jar).
  */
@@ -39,10 +40,11 @@ public final class Slices {
      * what a frame that fails handed back before it failed is seen.
      */
     public static void decode(Extension extension, Frame frame, Consumer<byte[]> sink) {
-        Frame slice = extension.decode(frame);
+        ExtensionDecoder decoder = extension.decoder();
+        Frame slice = decoder.decode(frame);
         Opcode opcode = frame.opcode();
         while (true) {
-            boolean more = extension.hasPendingOutput();
+            boolean more = decoder.hasPendingOutput();
             assertEquals(opcode, slice.opcode());
             assertEquals(!more && frame.fin(), slice.fin());
             assertEquals(frame.rsv() & ~Frame.RSV1, slice.rsv());
@@ -53,7 +55,7 @@ public final class Slices {
             if (!more) {
                 return;
             }
-            slice = extension.decodePending();
+            slice = decoder.decodePending();
             opcode = Opcode.CONTINUATION;
         }
     }

@@ -2,12 +2,14 @@ package dev.weft.ext.deflateframe;
 
 import dev.weft.api.Frame;
 import dev.weft.api.extension.Extension;
+import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionParameters;
 
 /**
  * deflate-frame as agreed for one connection: a {@link FrameDeflater} for what this end sends and a
  * {@link FrameInflater} for what it receives, with RSV1 marking each compressed frame. Not
- * thread-safe: one connection uses it on one thread, as {@link Extension} allows.
+ * thread-safe: one connection uses it on one thread, as {@link Extension} allows;
+ * {@link #newEncoder()} reads only final settings.
  */
 final class DeflateFrameExtension implements Extension {
 
@@ -37,24 +39,14 @@ final class DeflateFrameExtension implements Extension {
     }
 
     @Override
-    public Frame encode(Frame frame) {
-        return deflater.encode(frame);
+    public FrameDeflater encoder() {
+        return deflater;
     }
 
     /** A compressed frame's output comes back in slices of at most 64 KiB. */
     @Override
-    public Frame decode(Frame frame) {
-        return inflater.decode(frame);
-    }
-
-    @Override
-    public boolean hasPendingOutput() {
-        return inflater.hasPendingOutput();
-    }
-
-    @Override
-    public Frame decodePending() {
-        return inflater.decodePending();
+    public FrameInflater decoder() {
+        return inflater;
     }
 
     /**
@@ -67,36 +59,16 @@ final class DeflateFrameExtension implements Extension {
     }
 
     @Override
-    public Extension newEncoder() {
+    public ExtensionEncoder newEncoder() {
         if (!encodesWithoutHistory()) {
             throw new UnsupportedOperationException("this end uses context takeover: " + parameters);
         }
-        // The inflater is never used, so it never makes a zlib context.
-        return new DeflateFrameExtension(parameters, deflater.copySettings(), new FrameInflater(false, 0, 0));
+        return deflater.copySettings();
     }
 
     /** How many bytes the incoming message in progress has taken so far, after inflation. */
     long inflatedMessageSize() {
         return inflater.messageSize();
-    }
-
-    /**
-     * The zlib contexts this end has made so far, each at the size zlib documents for it, and the
-     * buffer of a frame's slices while its output is pending.
-     */
-    @Override
-    public long heldBytes() {
-        return deflater.heldBytes() + inflater.heldBytes();
-    }
-
-    @Override
-    public void close() {
-        // Both halves are ended even if one fails: each holds its own native memory.
-        try {
-            deflater.close();
-        } finally {
-            inflater.close();
-        }
     }
 
     @Override

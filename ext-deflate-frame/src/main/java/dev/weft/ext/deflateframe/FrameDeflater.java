@@ -1,6 +1,8 @@
 package dev.weft.ext.deflateframe;
 
 import dev.weft.api.Frame;
+import dev.weft.api.extension.ExtensionEncoder;
+import dev.weft.ext.zlib.Zlib;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -22,7 +24,7 @@ import java.util.zip.Deflater;
  * context is made for the first compressed frame, so a connection that sends only small frames
  * never holds one.
  */
-final class FrameDeflater implements AutoCloseable {
+final class FrameDeflater implements ExtensionEncoder {
 
     /** The end of a flushed DEFLATE stream: an empty stored block's LEN and NLEN. */
     private static final byte[] TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
@@ -55,7 +57,8 @@ final class FrameDeflater implements AutoCloseable {
     }
 
     /** The frame to send in place of {@code frame}. */
-    Frame encode(Frame frame) {
+    @Override
+    public Frame encode(Frame frame) {
         int length = frame.payloadLength();
         if (frame.opcode().isControl() || length == 0 || length < threshold) {
             return frame;
@@ -67,33 +70,23 @@ final class FrameDeflater implements AutoCloseable {
         if (deflater == null) {
             deflater = Zlib.newDeflater(level);
         }
-        deflater.setInput(payload);
-        // Room for incompressible data as stored blocks plus the flush, so one call usually does.
-        byte[] out = new byte[payload.remaining() + payload.remaining() / 64 + 16];
-        int length = 0;
-        while (true) {
-            length += deflater.deflate(out, length, out.length - length, Deflater.SYNC_FLUSH);
-            // Deflater: if the output space was filled, "this method should be invoked again with the
-            // same flush parameter and more output space".
-            if (length < out.length) {
-                break;
-            }
-            out = Arrays.copyOf(out, out.length * 2);
-        }
+        ByteBuffer out = Zlib.deflateFlushed(deflater, payload);
         if (resetAfterFrame) {
             deflater.reset();
         }
         // A flush after new input always ends with the empty stored block: zlib writes one for
         // SYNC_FLUSH whenever it has written anything since the last flush, and a non-empty
         // payload always makes it write something.
-        if (length < TAIL.length || !Arrays.equals(out, length - TAIL.length, length, TAIL, 0, TAIL.length)) {
+        int length = out.limit();
+        if (length < TAIL.length || !Arrays.equals(out.array(), length - TAIL.length, length, TAIL, 0, TAIL.length)) {
             throw new IllegalStateException("zlib's flush did not end with 00 00 ff ff");
         }
-        return ByteBuffer.wrap(out, 0, length - TAIL.length);
+        return out.limit(length - TAIL.length);
     }
 
     /** The native memory this deflater holds: its zlib context, once made. */
-    long heldBytes() {
+    @Override
+    public long heldBytes() {
         return deflater == null ? 0 : Zlib.DEFLATER_BYTES;
     }
 

@@ -1,9 +1,6 @@
 package dev.weft.ext.deflateframe;
 
 import dev.weft.api.extension.ExtensionParameters;
-import dev.weft.api.extension.ExtensionParameters.Parameter;
-
-import java.util.Locale;
 
 /**
  * The two parameters of one deflate-frame offer or response, read from its
@@ -37,46 +34,13 @@ record FrameParameters(boolean noContextTakeover, int maxWindowBits) {
      *     {@code max_window_bits} that is not a number from 8 to 15 without leading zeroes
      */
     static FrameParameters parse(ExtensionParameters element) {
-        boolean noContextTakeover = false;
-        int maxWindowBits = ABSENT;
-        for (Parameter p : element.parameters()) {
-            if (element.count(p.name()) > 1) {
-                throw new IllegalArgumentException("parameter " + p.name() + " is given more than once");
-            }
-            switch (p.name().toLowerCase(Locale.ROOT)) {
-                case NO_CONTEXT_TAKEOVER -> noContextTakeover = withoutValue(p);
-                case MAX_WINDOW_BITS -> maxWindowBits = windowBits(p);
-                default -> throw new IllegalArgumentException("parameter " + p.name()
-                        + " is not defined for " + element.name());
-            }
-        }
-        return new FrameParameters(noContextTakeover, maxWindowBits);
+        element.requireOnly(NO_CONTEXT_TAKEOVER, MAX_WINDOW_BITS);
+        return new FrameParameters(element.flag(NO_CONTEXT_TAKEOVER),
+                element.integer(MAX_WINDOW_BITS, SMALLEST_WINDOW_BITS, LARGEST_WINDOW_BITS).orElse(ABSENT));
     }
 
     /** Whether {@code max_window_bits} asks for a window smaller than the JDK's {@code Deflater} uses. */
     boolean asksForASmallerWindow() {
         return maxWindowBits != ABSENT && maxWindowBits < LARGEST_WINDOW_BITS;
-    }
-
-    private static boolean withoutValue(Parameter p) {
-        if (p.value() != null) {
-            throw new IllegalArgumentException("parameter " + p.name() + " takes no value: " + p.value());
-        }
-        return true;
-    }
-
-    private static int windowBits(Parameter p) {
-        String v = p.value();
-        if (v == null) {
-            throw new IllegalArgumentException("parameter " + p.name() + " needs a value from 8 to 15");
-        }
-        boolean decimalWithoutLeadingZero = v.length() <= 2 && v.charAt(0) >= '1' && v.charAt(0) <= '9'
-                && (v.length() == 1 || (v.charAt(1) >= '0' && v.charAt(1) <= '9'));
-        int bits = decimalWithoutLeadingZero ? Integer.parseInt(v) : -1;
-        if (bits < SMALLEST_WINDOW_BITS || bits > LARGEST_WINDOW_BITS) {
-            throw new IllegalArgumentException("parameter " + p.name() + " must be a number from 8 to 15 without"
-                    + " leading zeroes: " + v);
-        }
-        return bits;
     }
 }

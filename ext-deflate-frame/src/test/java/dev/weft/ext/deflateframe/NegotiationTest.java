@@ -7,6 +7,7 @@ import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
+import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
@@ -227,12 +228,11 @@ class NegotiationTest {
     /** Compresses "Hello" twice: with context takeover the second refers back to the first. */
     private static void assertCompressesHelloTwice(Extension agreed, boolean resets) {
         assertEquals(resets, agreed.encodesWithoutHistory());
-        assertEquals("f248cdc9c90700", hexOf(agreed.encode(Frame.text("Hello")).payload()));
-        assertEquals(resets ? "f248cdc9c90700" : "f200110000", hexOf(agreed.encode(Frame.text("Hello")).payload()));
+        assertEquals("f248cdc9c90700", hexOf(agreed.encoder().encode(Frame.text("Hello")).payload()));
+        assertEquals(resets ? "f248cdc9c90700" : "f200110000", hexOf(agreed.encoder().encode(Frame.text("Hello")).payload()));
         if (resets) {
-            try (Extension encoder = agreed.newEncoder()) {
+            try (ExtensionEncoder encoder = agreed.newEncoder()) {
                 assertEquals("f248cdc9c90700", hexOf(encoder.encode(Frame.text("Hello")).payload()));
-                assertEquals(agreed.parameters(), encoder.parameters());
             }
         } else {
             assertThrows(UnsupportedOperationException.class, agreed::newEncoder);
@@ -247,15 +247,15 @@ class NegotiationTest {
             try (Extension keeps = configured(name, "default").accept(element(name + "; no_context_takeover"), SERVER)
                     .orElseThrow();
                  Extension forgets = configured(name, "request").accept(element(name), SERVER).orElseThrow()) {
-                assertEquals("Hello", text(keeps.decode(first)));
-                assertEquals("Hello", text(keeps.decode(second)), "the second frame refers back to the first");
-                assertEquals("Hello", text(forgets.decode(first)));
-                WebSocketException e = assertThrows(WebSocketException.class, () -> forgets.decode(second));
+                assertEquals("Hello", text(keeps.decoder().decode(first)));
+                assertEquals("Hello", text(keeps.decoder().decode(second)), "the second frame refers back to the first");
+                assertEquals("Hello", text(forgets.decoder().decode(first)));
+                WebSocketException e = assertThrows(WebSocketException.class, () -> forgets.decoder().decode(second));
                 assertEquals(1007, e.closeCode(), "the client promised to compress each frame on its own");
             }
             try (Extension forgets = configured(name, "request").accepted(element(name), CLIENT)) {
-                forgets.decode(first);
-                assertEquals(1007, assertThrows(WebSocketException.class, () -> forgets.decode(second)).closeCode());
+                forgets.decoder().decode(first);
+                assertEquals(1007, assertThrows(WebSocketException.class, () -> forgets.decoder().decode(second)).closeCode());
             }
         }
     }

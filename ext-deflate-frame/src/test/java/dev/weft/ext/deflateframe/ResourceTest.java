@@ -10,9 +10,11 @@ import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
+import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.testing.InMemoryPair;
+import dev.weft.ext.zlib.Zlib;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -65,14 +67,14 @@ class ResourceTest {
         int before = Zlib.live();
         try (Extension agreed = new DeflateFrame().accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20))) {
             Frame small = Frame.text("below the threshold");
-            assertSame(small, agreed.encode(small));
+            assertSame(small, agreed.encoder().encode(small));
             Frame empty = new Frame(false, 0, Opcode.TEXT, ByteBuffer.allocate(0));
-            assertSame(empty, agreed.encode(empty));
+            assertSame(empty, agreed.encoder().encode(empty));
             Frame uncompressed = Frame.text("sent without RSV1");
-            assertSame(uncompressed, agreed.decode(uncompressed));
+            assertSame(uncompressed, agreed.decoder().decode(uncompressed));
             Frame ping = Frame.ping(ByteBuffer.wrap("a ping longer than the sixty-four bytes of the default threshold"
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-            assertSame(ping, agreed.encode(ping));
+            assertSame(ping, agreed.encoder().encode(ping));
             assertEquals(before, Zlib.live());
         }
     }
@@ -82,12 +84,12 @@ class ResourceTest {
         int before = Zlib.live();
         Extension agreed = new DeflateFrame().accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20));
         String text = "a".repeat(DeflateFrame.DEFAULT_THRESHOLD);
-        Frame sent = agreed.encode(new Frame(false, 0, Opcode.CONTINUATION, java.nio.charset.StandardCharsets.UTF_8
+        Frame sent = agreed.encoder().encode(new Frame(false, 0, Opcode.CONTINUATION, java.nio.charset.StandardCharsets.UTF_8
                 .encode(text)));
         assertTrue(sent.rsv1());
         assertEquals(Opcode.CONTINUATION, sent.opcode());
         assertTrue(sent.payloadLength() < text.length(), sent.toString());
-        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 48 cd c9 c9 07 00"))));
+        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 48 cd c9 c9 07 00"))));
         assertEquals(before + 2, Zlib.live());
         agreed.close();
         assertEquals(before, Zlib.live());
@@ -97,15 +99,15 @@ class ResourceTest {
     void heldBytesCountEachZlibContextFromItsFirstUseUntilClose() {
         Extension agreed = new DeflateFrame().accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20));
         assertEquals(0, agreed.heldBytes(), "no context is made before it is needed");
-        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 48 cd c9 c9 07 00"))));
+        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 48 cd c9 c9 07 00"))));
         long inflater = agreed.heldBytes();
         // zlib documents 32 KiB of window "plus about 7 kilobytes" for an inflater.
         assertTrue(inflater > 32 * 1024 && inflater < 48 * 1024, Long.toString(inflater));
-        agreed.encode(Frame.text("x".repeat(1000)));
+        agreed.encoder().encode(Frame.text("x".repeat(1000)));
         long deflater = agreed.heldBytes() - inflater;
         // 128 KiB of window and 128 KiB of hash chains "plus a few kilobytes" for a deflater.
         assertTrue(deflater > 256 * 1024 && deflater < 272 * 1024, Long.toString(deflater));
-        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 00 11 00 00"))));
+        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 00 11 00 00"))));
         assertEquals(inflater + deflater, agreed.heldBytes(), "no buffer is kept between frames");
         agreed.close();
         assertEquals(0, agreed.heldBytes());
@@ -116,7 +118,7 @@ class ResourceTest {
         int before = Zlib.live();
         try (Extension agreed = DeflateFrame.builder().noContextTakeover(true).build()
                 .accept(AGREED, new ExtensionContext(Role.SERVER, 1 << 20, 1 << 20)).orElseThrow()) {
-            Extension encoder = agreed.newEncoder();
+            ExtensionEncoder encoder = agreed.newEncoder();
             encoder.encode(Frame.text("x".repeat(1000)));
             assertEquals(before + 1, Zlib.live());
             encoder.close();
@@ -147,7 +149,7 @@ class ResourceTest {
         int limit = 4096;
         try (DeflateFrameExtension agreed = (DeflateFrameExtension) new DeflateFrame()
                 .accept(AGREED, new ExtensionContext(Role.SERVER, limit, limit)).orElseThrow()) {
-            agreed.decode(new Frame(false, 0, Opcode.BINARY, ByteBuffer.allocate(3000)));
+            agreed.decoder().decode(new Frame(false, 0, Opcode.BINARY, ByteBuffer.allocate(3000)));
             WebSocketException e = assertThrows(WebSocketException.class, () -> Slices.joined(agreed,
                     new Frame(true, Frame.RSV1, Opcode.CONTINUATION, ByteBuffer.wrap(WireTest.zeros(2000)))));
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());

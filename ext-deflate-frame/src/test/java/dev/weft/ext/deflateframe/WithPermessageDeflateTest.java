@@ -14,6 +14,7 @@ import dev.weft.core.extension.ExtensionNegotiator;
 import dev.weft.testing.InMemoryPair;
 import dev.weft.testing.ScriptedPeer;
 import dev.weft.ext.permessagedeflate.PerMessageDeflate;
+import dev.weft.ext.zlib.Zlib;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -2,13 +2,14 @@ package dev.weft.ext.permessagedeflate;
 
 import dev.weft.api.Frame;
 import dev.weft.api.extension.Extension;
+import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionParameters;
 
 /**
  * permessage-deflate as agreed for one connection (RFC 7692 §7): a {@link MessageDeflater} for what
  * this end sends and a {@link MessageInflater} for what it receives, with RSV1 as the
  * "Per-Message Compressed" bit. Not thread-safe: one connection uses it on one thread, as
- * {@link Extension} allows.
+ * {@link Extension} allows; {@link #newEncoder()} reads only final settings.
  */
 final class DeflateExtension implements Extension {
 
@@ -38,24 +39,14 @@ final class DeflateExtension implements Extension {
     }
 
     @Override
-    public Frame encode(Frame frame) {
-        return deflater.encode(frame);
+    public MessageDeflater encoder() {
+        return deflater;
     }
 
     /** A compressed frame's output comes back in slices of at most 64 KiB. */
     @Override
-    public Frame decode(Frame frame) {
-        return inflater.decode(frame);
-    }
-
-    @Override
-    public boolean hasPendingOutput() {
-        return inflater.hasPendingOutput();
-    }
-
-    @Override
-    public Frame decodePending() {
-        return inflater.decodePending();
+    public MessageInflater decoder() {
+        return inflater;
     }
 
     /** True when this end compresses with no context takeover: each message on its own. */
@@ -65,36 +56,16 @@ final class DeflateExtension implements Extension {
     }
 
     @Override
-    public Extension newEncoder() {
+    public ExtensionEncoder newEncoder() {
         if (!encodesWithoutHistory()) {
             throw new UnsupportedOperationException("this end uses context takeover: " + parameters);
         }
-        // The inflater is never used, so it never makes a zlib context.
-        return new DeflateExtension(parameters, deflater.copySettings(), new MessageInflater(true, 0));
+        return deflater.copySettings();
     }
 
     /** How many bytes the incoming message in progress has inflated to so far. */
     long inflatedMessageSize() {
         return inflater.messageSize();
-    }
-
-    /**
-     * The zlib contexts this end has made so far, each at the size zlib documents for it, and the
-     * buffer of a frame's slices while its output is pending.
-     */
-    @Override
-    public long heldBytes() {
-        return deflater.heldBytes() + inflater.heldBytes();
-    }
-
-    @Override
-    public void close() {
-        // Both halves are ended even if one fails: each holds its own native memory.
-        try {
-            deflater.close();
-        } finally {
-            inflater.close();
-        }
     }
 
     @Override

@@ -1,9 +1,6 @@
 package dev.weft.ext.permessagedeflate;
 
 import dev.weft.api.extension.ExtensionParameters;
-import dev.weft.api.extension.ExtensionParameters.Parameter;
-
-import java.util.Locale;
 
 /**
  * The four parameters of one permessage-deflate offer or response (RFC 7692 §7.1), read from its
@@ -43,53 +40,24 @@ record DeflateParameters(boolean serverNoContextTakeover, boolean clientNoContex
      *     name"
      */
     static DeflateParameters parse(ExtensionParameters element) {
-        boolean serverNoContextTakeover = false;
-        boolean clientNoContextTakeover = false;
-        int serverMaxWindowBits = ABSENT;
-        int clientMaxWindowBits = ABSENT;
-        for (Parameter p : element.parameters()) {
-            // "The negotiation offer [response] contains multiple extension parameters with the same
-            // name." (RFC 7692 §7.1)
-            if (element.count(p.name()) > 1) {
-                throw new IllegalArgumentException("parameter " + p.name() + " is given more than once");
-            }
-            switch (p.name().toLowerCase(Locale.ROOT)) {
-                case SERVER_NO_CONTEXT_TAKEOVER -> serverNoContextTakeover = withoutValue(p);
-                case CLIENT_NO_CONTEXT_TAKEOVER -> clientNoContextTakeover = withoutValue(p);
-                case SERVER_MAX_WINDOW_BITS -> serverMaxWindowBits = windowBits(p);
-                // "This parameter has no value or a decimal integer value [...]" (RFC 7692 §7.1.2.2),
-                // in an offer; a response's must have one, which PerMessageDeflate checks.
-                case CLIENT_MAX_WINDOW_BITS -> clientMaxWindowBits = p.value() == null ? NO_VALUE : windowBits(p);
-                default -> throw new IllegalArgumentException("parameter " + p.name()
-                        + " is not defined for permessage-deflate");
-            }
-        }
+        // "The negotiation offer [response] contains an extension parameter not defined for use in
+        // an offer [response]", "[...] contains multiple extension parameters with the same name"
+        // (RFC 7692 §7.1)
+        element.requireOnly(SERVER_NO_CONTEXT_TAKEOVER, CLIENT_NO_CONTEXT_TAKEOVER, SERVER_MAX_WINDOW_BITS,
+                CLIENT_MAX_WINDOW_BITS);
+        // "This extension parameter has no value." (RFC 7692 §7.1.1.1, §7.1.1.2) "This parameter has
+        // a decimal integer value without leading zeroes between 8 to 15, inclusive" (RFC 7692
+        // §7.1.2.1; §7.1.2.2 says the same of client_max_window_bits)
+        boolean serverNoContextTakeover = element.flag(SERVER_NO_CONTEXT_TAKEOVER);
+        boolean clientNoContextTakeover = element.flag(CLIENT_NO_CONTEXT_TAKEOVER);
+        int serverMaxWindowBits = element.integer(SERVER_MAX_WINDOW_BITS, MIN_WINDOW_BITS, MAX_WINDOW_BITS)
+                .orElse(ABSENT);
+        // "This parameter has no value or a decimal integer value [...]" (RFC 7692 §7.1.2.2), in an
+        // offer; a response's must have one, which PerMessageDeflate checks.
+        int clientMaxWindowBits = element.has(CLIENT_MAX_WINDOW_BITS) && element.value(CLIENT_MAX_WINDOW_BITS).isEmpty()
+                ? NO_VALUE
+                : element.integer(CLIENT_MAX_WINDOW_BITS, MIN_WINDOW_BITS, MAX_WINDOW_BITS).orElse(ABSENT);
         return new DeflateParameters(serverNoContextTakeover, clientNoContextTakeover, serverMaxWindowBits,
                 clientMaxWindowBits);
-    }
-
-    // "This extension parameter has no value." (RFC 7692 §7.1.1.1, §7.1.1.2)
-    private static boolean withoutValue(Parameter p) {
-        if (p.value() != null) {
-            throw new IllegalArgumentException("parameter " + p.name() + " takes no value: " + p.value());
-        }
-        return true;
-    }
-
-    // "This parameter has a decimal integer value without leading zeroes between 8 to 15,
-    // inclusive" (RFC 7692 §7.1.2.1; §7.1.2.2 says the same of client_max_window_bits)
-    private static int windowBits(Parameter p) {
-        String v = p.value();
-        if (v == null) {
-            throw new IllegalArgumentException("parameter " + p.name() + " needs a value from 8 to 15");
-        }
-        boolean decimalWithoutLeadingZero = v.length() <= 2 && v.charAt(0) >= '1' && v.charAt(0) <= '9'
-                && (v.length() == 1 || (v.charAt(1) >= '0' && v.charAt(1) <= '9'));
-        int bits = decimalWithoutLeadingZero ? Integer.parseInt(v) : -1;
-        if (bits < MIN_WINDOW_BITS || bits > MAX_WINDOW_BITS) {
-            throw new IllegalArgumentException("parameter " + p.name() + " must be a number from 8 to 15 without"
-                    + " leading zeroes: " + v);
-        }
-        return bits;
     }
 }

@@ -2,9 +2,10 @@ package dev.weft.ext.permessagedeflate;
 
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
+import dev.weft.api.extension.ExtensionEncoder;
+import dev.weft.ext.zlib.Zlib;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.zip.Deflater;
 
 /**
@@ -24,7 +25,7 @@ import java.util.zip.Deflater;
  * <p>The zlib context is made on the first compressed message, so a connection that sends only
  * small messages never holds one.
  */
-final class MessageDeflater implements AutoCloseable {
+final class MessageDeflater implements ExtensionEncoder {
 
     /** The end of a flushed DEFLATE stream: an empty stored block's LEN and NLEN. */
     private static final int TAIL_LENGTH = 4;
@@ -59,7 +60,8 @@ final class MessageDeflater implements AutoCloseable {
     }
 
     /** The frame to send in place of {@code frame}. */
-    Frame encode(Frame frame) {
+    @Override
+    public Frame encode(Frame frame) {
         if (frame.opcode().isControl()) {
             return frame;
         }
@@ -80,26 +82,14 @@ final class MessageDeflater implements AutoCloseable {
         if (deflater == null) {
             deflater = Zlib.newDeflater(level);
         }
-        deflater.setInput(payload);
-        // Room for incompressible data as stored blocks plus the flush, so one call usually does.
-        byte[] out = new byte[payload.remaining() + payload.remaining() / 64 + 16];
-        int length = 0;
-        while (true) {
-            length += deflater.deflate(out, length, out.length - length, Deflater.SYNC_FLUSH);
-            // Deflater: if the output space was filled, "this method should be invoked again with the
-            // same flush parameter and more output space".
-            if (length < out.length) {
-                break;
-            }
-            out = Arrays.copyOf(out, out.length * 2);
-        }
+        ByteBuffer out = Zlib.deflateFlushed(deflater, payload);
         if (endOfMessage) {
-            length = endMessage(out, length);
+            endMessage(out);
             if (resetAfterMessage) {
                 deflater.reset();
             }
         }
-        return ByteBuffer.wrap(out, 0, length);
+        return out;
     }
 
     /**
@@ -107,24 +97,26 @@ final class MessageDeflater implements AutoCloseable {
      * end with an empty DEFLATE block with no compression [...], append an empty DEFLATE block with
      * no compression to the tail end. Remove 4 octets (that are 0x00 0x00 0xff 0xff) from the tail
      * end."
-     *
-     * @return the new length of {@code out}
      */
-    private static int endMessage(byte[] out, int length) {
-        if (length >= TAIL_LENGTH && out[length - 4] == 0 && out[length - 3] == 0
-                && out[length - 2] == (byte) 0xff && out[length - 1] == (byte) 0xff) {
-            return length - TAIL_LENGTH;
+    private static void endMessage(ByteBuffer out) {
+        byte[] bytes = out.array();
+        int length = out.limit();
+        if (length >= TAIL_LENGTH && bytes[length - 4] == 0 && bytes[length - 3] == 0
+                && bytes[length - 2] == (byte) 0xff && bytes[length - 1] == (byte) 0xff) {
+            out.limit(length - TAIL_LENGTH);
+            return;
         }
         // zlib writes nothing for a flush with no new input since the last flush (an empty last
         // frame, or an empty message after another): the data sent so far already ends with an
         // empty block, but that is in an earlier frame. Appending an empty block here and removing
         // its last 4 octets leaves its header octet, 0x00 (RFC 7692 §7.2.3.6).
-        out[0] = 0;
-        return 1;
+        bytes[0] = 0;
+        out.limit(1);
     }
 
     /** The native memory this deflater holds: its zlib context, once made. */
-    long heldBytes() {
+    @Override
+    public long heldBytes() {
         return deflater == null ? 0 : Zlib.DEFLATER_BYTES;
     }
 

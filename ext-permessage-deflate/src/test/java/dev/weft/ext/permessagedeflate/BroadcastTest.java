@@ -5,6 +5,7 @@ import dev.weft.api.Message;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.extension.ExtensionParameters;
+import dev.weft.ext.zlib.Zlib;
 import dev.weft.transport.nio.WebSocketClient;
 import dev.weft.transport.nio.WebSocketServer;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.weft.ext.permessagedeflate;
 
+import dev.weft.ext.zlib.Zlib;
 import dev.weft.testing.ExtensionContract;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

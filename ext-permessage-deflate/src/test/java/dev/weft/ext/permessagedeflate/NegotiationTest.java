@@ -124,8 +124,8 @@ class NegotiationTest {
         PerMessageDeflate factory = PerMessageDeflate.builder().threshold(0)
                 .clientNoContextTakeover(settings.contains("client_no_context_takeover")).build();
         try (Extension agreed = factory.accepted(element(response), CLIENT)) {
-            String first = hex(agreed.encode(Frame.text("Hello")));
-            String second = hex(agreed.encode(Frame.text("Hello")));
+            String first = hex(agreed.encoder().encode(Frame.text("Hello")));
+            String second = hex(agreed.encoder().encode(Frame.text("Hello")));
             assertEquals("f248cdc9c90700", first);
             if (resets) {
                 assertEquals(first, second);
@@ -141,10 +141,10 @@ class NegotiationTest {
         try (Extension keeps = factory.accept(element("permessage-deflate"), SERVER).orElseThrow();
              Extension resets = factory.accept(element("permessage-deflate; server_no_context_takeover"), SERVER)
                      .orElseThrow()) {
-            keeps.encode(Frame.text("Hello"));
-            resets.encode(Frame.text("Hello"));
-            assertEquals("f200110000", hex(keeps.encode(Frame.text("Hello"))));
-            assertEquals("f248cdc9c90700", hex(resets.encode(Frame.text("Hello"))));
+            keeps.encoder().encode(Frame.text("Hello"));
+            resets.encoder().encode(Frame.text("Hello"));
+            assertEquals("f200110000", hex(keeps.encoder().encode(Frame.text("Hello"))));
+            assertEquals("f248cdc9c90700", hex(resets.encoder().encode(Frame.text("Hello"))));
         }
     }
 

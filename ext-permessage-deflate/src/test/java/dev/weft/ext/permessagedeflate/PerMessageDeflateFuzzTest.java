@@ -15,6 +15,7 @@ import dev.weft.core.frame.FrameEncoder;
 import dev.weft.core.session.SessionFuzzTest;
 import dev.weft.core.session.SessionFuzzing;
 import dev.weft.core.test.FuzzSeed;
+import dev.weft.ext.zlib.Zlib;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -203,16 +204,16 @@ public class PerMessageDeflateFuzzTest {
                 binary[i] = (byte) (i % 251);
             }
             List<SeedFrame> frames = new ArrayList<>();
-            frames.add(SeedFrame.of(ext.encode(Frame.text(text)), Opcode.TEXT));
-            frames.add(SeedFrame.of(ext.encode(new Frame(false, 0, Opcode.BINARY,
+            frames.add(SeedFrame.of(ext.encoder().encode(Frame.text(text)), Opcode.TEXT));
+            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(false, 0, Opcode.BINARY,
                     ByteBuffer.wrap(Arrays.copyOfRange(binary, 0, 1000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encode(new Frame(true, 0, Opcode.PING, ByteBuffer.wrap(hex("01 02")))),
+            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(true, 0, Opcode.PING, ByteBuffer.wrap(hex("01 02")))),
                     Opcode.PING));
-            frames.add(SeedFrame.of(ext.encode(new Frame(false, 0, Opcode.CONTINUATION,
+            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(false, 0, Opcode.CONTINUATION,
                     ByteBuffer.wrap(Arrays.copyOfRange(binary, 1000, 2000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encode(new Frame(true, 0, Opcode.CONTINUATION,
+            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(true, 0, Opcode.CONTINUATION,
                     ByteBuffer.wrap(Arrays.copyOfRange(binary, 2000, 3000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encode(Frame.text(text)), Opcode.TEXT));
+            frames.add(SeedFrame.of(ext.encoder().encode(Frame.text(text)), Opcode.TEXT));
             return frames;
         }
     }

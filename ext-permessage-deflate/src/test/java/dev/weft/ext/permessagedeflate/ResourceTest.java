@@ -14,6 +14,7 @@ import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.testing.InMemoryPair;
 import dev.weft.core.session.MemoryBudget;
+import dev.weft.ext.zlib.Zlib;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -95,11 +96,11 @@ class ResourceTest {
         try (DeflateExtension agreed = (DeflateExtension) new PerMessageDeflate()
                 .accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20))) {
             Frame small = Frame.text("below the threshold");
-            assertSame(small, agreed.encode(small));
+            assertSame(small, agreed.encoder().encode(small));
             Frame uncompressed = Frame.text("sent without RSV1");
-            assertSame(uncompressed, agreed.decode(uncompressed));
+            assertSame(uncompressed, agreed.decoder().decode(uncompressed));
             Frame ping = Frame.ping(ByteBuffer.wrap(new byte[] {1}));
-            assertSame(ping, agreed.encode(ping));
+            assertSame(ping, agreed.encoder().encode(ping));
             assertEquals(before, Zlib.live());
         }
     }
@@ -108,15 +109,15 @@ class ResourceTest {
     void heldBytesCountEachZlibContextFromItsFirstUseUntilClose() {
         Extension agreed = new PerMessageDeflate().accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20));
         assertEquals(0, agreed.heldBytes(), "no context is made before it is needed");
-        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 48 cd c9 c9 07 00"))));
+        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 48 cd c9 c9 07 00"))));
         long inflater = agreed.heldBytes();
         // zlib documents 32 KiB of window "plus about 7 kilobytes" for an inflater.
         assertTrue(inflater > 32 * 1024 && inflater < 48 * 1024, Long.toString(inflater));
-        agreed.encode(Frame.text("x".repeat(1000)));
+        agreed.encoder().encode(Frame.text("x".repeat(1000)));
         long deflater = agreed.heldBytes() - inflater;
         // 128 KiB of window and 128 KiB of hash chains "plus a few kilobytes" for a deflater.
         assertTrue(deflater > 256 * 1024 && deflater < 272 * 1024, Long.toString(deflater));
-        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 00 11 00 00"))));
+        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 00 11 00 00"))));
         assertEquals(inflater + deflater, agreed.heldBytes(), "no buffer is kept between messages");
         agreed.close();
         assertEquals(0, agreed.heldBytes());
@@ -127,7 +128,7 @@ class ResourceTest {
         try (DeflateExtension agreed = (DeflateExtension) new PerMessageDeflate()
                 .accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20))) {
             String text = "a".repeat(PerMessageDeflate.DEFAULT_THRESHOLD);
-            Frame sent = agreed.encode(Frame.text(text));
+            Frame sent = agreed.encoder().encode(Frame.text(text));
             assertTrue(sent.rsv1());
             assertTrue(sent.payloadLength() < text.length(), sent.toString());
         }

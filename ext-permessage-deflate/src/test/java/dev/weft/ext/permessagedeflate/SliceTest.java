@@ -9,6 +9,7 @@ import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
+import dev.weft.ext.zlib.Zlib;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -92,14 +93,14 @@ class SliceTest {
     void aSliceBufferIsHeldOnlyWhileOutputIsPending() {
         byte[] compressed = WireTest.zeros(MIB);
         try (Extension agreed = server(false, MIB)) {
-            agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(compressed)));
-            assertTrue(agreed.hasPendingOutput());
+            agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(compressed)));
+            assertTrue(agreed.decoder().hasPendingOutput());
             assertEquals(Zlib.INFLATER_BYTES + Slices.MAX, agreed.heldBytes());
-            while (agreed.hasPendingOutput()) {
-                agreed.decodePending();
+            while (agreed.decoder().hasPendingOutput()) {
+                agreed.decoder().decodePending();
             }
             assertEquals(Zlib.INFLATER_BYTES, agreed.heldBytes());
-            assertThrows(IllegalStateException.class, agreed::decodePending);
+            assertThrows(IllegalStateException.class, agreed.decoder()::decodePending);
         }
     }
 

@@ -4,6 +4,7 @@ import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.ZstdCompressCtx;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
+import dev.weft.api.extension.ExtensionEncoder;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -27,7 +28,7 @@ import java.util.Arrays;
  * small messages never holds one. Each encoded frame gets a new array of its exact size: the
  * transport may hold it in its write queue long after this call.
  */
-final class MessageCompressor implements AutoCloseable {
+final class MessageCompressor implements ExtensionEncoder {
 
     /** Input is copied into native memory this much at a time. */
     private static final int INPUT_CHUNK = 16 * 1024;
@@ -74,7 +75,8 @@ final class MessageCompressor implements AutoCloseable {
     }
 
     /** The frame to send in place of {@code frame}. */
-    Frame encode(Frame frame) {
+    @Override
+    public Frame encode(Frame frame) {
         if (frame.opcode().isControl()) {
             return frame;
         }
@@ -147,7 +149,8 @@ final class MessageCompressor implements AutoCloseable {
      * The memory this compressor holds between calls: its zstd context, once made, at the size
      * {@link NativeContexts#compressorBytes} estimates, and its buffers.
      */
-    long heldBytes() {
+    @Override
+    public long heldBytes() {
         if (ctx == null) {
             return 0;
         }

@@ -7,6 +7,7 @@ import dev.weft.api.CloseCodes;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.WebSocketException;
+import dev.weft.api.extension.ExtensionDecoder;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -32,8 +33,14 @@ import java.util.Arrays;
  * before it asks for the next) and dropped after the last.
  *
  * <p>The zstd context and its native buffers are made on the first compressed message received.
+ *
+ * <p>The slice arithmetic (output space that doubles up to a slice, never more than the message may
+ * still take plus one byte) is the same as in the DEFLATE extensions' shared inflater, on purpose
+ * not shared: this module is written against the public SPI alone, and those dozen lines are too
+ * little to make public API of. The rest of the loop is zstd's own: native direct buffers, frame
+ * headers checked before the decoder sees them, and the ends of zstd frames.
  */
-final class MessageDecompressor implements AutoCloseable {
+final class MessageDecompressor implements ExtensionDecoder {
 
     /** The most output one call hands back. */
     static final int SLICE = 64 * 1024;
@@ -94,7 +101,8 @@ final class MessageDecompressor implements AutoCloseable {
      *     limit, 1007 for data that is not a well-placed zstd frame, 1009 for a message that
      *     decompresses past the maximum message size
      */
-    Frame decode(Frame frame) {
+    @Override
+    public Frame decode(Frame frame) {
         // As in RFC 7692 §6: "An endpoint MUST NOT set the "Per-Message Compressed" bit of control
         // frames and non-first fragments of a data message. An endpoint receiving such a frame MUST
         // _Fail the WebSocket Connection_."
@@ -131,12 +139,14 @@ final class MessageDecompressor implements AutoCloseable {
     }
 
     /** Whether the frame last decoded has output still to come. */
-    boolean hasPendingOutput() {
+    @Override
+    public boolean hasPendingOutput() {
         return pending;
     }
 
     /** The next slice of the frame last decoded: a continuation frame. */
-    Frame decodePending() {
+    @Override
+    public Frame decodePending() {
         if (!pending) {
             throw new IllegalStateException("no output is pending");
         }
@@ -323,7 +333,8 @@ final class MessageDecompressor implements AutoCloseable {
      * {@link NativeContexts#decompressorBytes} estimates for the largest window the peer may use,
      * its native buffers, and while a frame's output is pending, the buffer of its slices.
      */
-    long heldBytes() {
+    @Override
+    public long heldBytes() {
         if (ctx == null) {
             return 0;
         }

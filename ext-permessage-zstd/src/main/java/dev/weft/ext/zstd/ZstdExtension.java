@@ -2,12 +2,14 @@ package dev.weft.ext.zstd;
 
 import dev.weft.api.Frame;
 import dev.weft.api.extension.Extension;
+import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionParameters;
 
 /**
  * permessage-zstd as agreed for one connection: a {@link MessageCompressor} for what this end sends
  * and a {@link MessageDecompressor} for what it receives, with RSV1 marking compressed messages.
- * Not thread-safe: one connection uses it on one thread, as {@link Extension} allows.
+ * Not thread-safe: one connection uses it on one thread, as {@link Extension} allows;
+ * {@link #newEncoder()} reads only final settings.
  */
 final class ZstdExtension implements Extension {
 
@@ -37,24 +39,14 @@ final class ZstdExtension implements Extension {
     }
 
     @Override
-    public Frame encode(Frame frame) {
-        return compressor.encode(frame);
+    public MessageCompressor encoder() {
+        return compressor;
     }
 
     /** A compressed frame's output comes back in slices of at most 64 KiB. */
     @Override
-    public Frame decode(Frame frame) {
-        return decompressor.decode(frame);
-    }
-
-    @Override
-    public boolean hasPendingOutput() {
-        return decompressor.hasPendingOutput();
-    }
-
-    @Override
-    public Frame decodePending() {
-        return decompressor.decodePending();
+    public MessageDecompressor decoder() {
+        return decompressor;
     }
 
     /** True when this end compresses with no context takeover: each message a whole zstd frame. */
@@ -64,13 +56,11 @@ final class ZstdExtension implements Extension {
     }
 
     @Override
-    public Extension newEncoder() {
+    public ExtensionEncoder newEncoder() {
         if (!encodesWithoutHistory()) {
             throw new UnsupportedOperationException("this end uses context takeover: " + parameters);
         }
-        // The decompressor is never used, so it never makes a zstd context.
-        return new ZstdExtension(parameters, compressor.copySettings(),
-                new MessageDecompressor(true, ZstdParameters.MIN_WINDOW_LOG, 0));
+        return compressor.copySettings();
     }
 
     /** How many bytes the incoming message in progress has decompressed to so far. */
@@ -81,22 +71,6 @@ final class ZstdExtension implements Extension {
     /** How many times the decompressor has replaced an output array by a larger copy. */
     long decompressorGrowths() {
         return decompressor.growths();
-    }
-
-    /** The zstd contexts this end has made so far, at their estimated size, and their buffers. */
-    @Override
-    public long heldBytes() {
-        return compressor.heldBytes() + decompressor.heldBytes();
-    }
-
-    @Override
-    public void close() {
-        // Both halves are freed even if one fails: each holds its own native memory.
-        try {
-            compressor.close();
-        } finally {
-            decompressor.close();
-        }
     }
 
     @Override

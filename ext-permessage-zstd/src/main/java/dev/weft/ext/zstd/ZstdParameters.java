@@ -1,9 +1,6 @@
 package dev.weft.ext.zstd;
 
 import dev.weft.api.extension.ExtensionParameters;
-import dev.weft.api.extension.ExtensionParameters.Parameter;
-
-import java.util.Locale;
 
 /**
  * The four parameters of one permessage-zstd offer or response, read from its
@@ -42,47 +39,10 @@ record ZstdParameters(boolean serverNoContextTakeover, boolean clientNoContextTa
      *     decimal from 10 to 27 without leading zeroes, or a parameter given more than once
      */
     static ZstdParameters parse(ExtensionParameters element) {
-        boolean serverNoContextTakeover = false;
-        boolean clientNoContextTakeover = false;
-        int serverMaxWindowLog = ABSENT;
-        int clientMaxWindowLog = ABSENT;
-        for (Parameter p : element.parameters()) {
-            if (element.count(p.name()) > 1) {
-                throw new IllegalArgumentException("parameter " + p.name() + " is given more than once");
-            }
-            switch (p.name().toLowerCase(Locale.ROOT)) {
-                case SERVER_NO_CONTEXT_TAKEOVER -> serverNoContextTakeover = withoutValue(p);
-                case CLIENT_NO_CONTEXT_TAKEOVER -> clientNoContextTakeover = withoutValue(p);
-                case SERVER_MAX_WINDOW_LOG -> serverMaxWindowLog = windowLog(p);
-                case CLIENT_MAX_WINDOW_LOG -> clientMaxWindowLog = windowLog(p);
-                default -> throw new IllegalArgumentException("parameter " + p.name()
-                        + " is not defined for permessage-zstd");
-            }
-        }
-        return new ZstdParameters(serverNoContextTakeover, clientNoContextTakeover, serverMaxWindowLog,
-                clientMaxWindowLog);
-    }
-
-    private static boolean withoutValue(Parameter p) {
-        if (p.value() != null) {
-            throw new IllegalArgumentException("parameter " + p.name() + " takes no value: " + p.value());
-        }
-        return true;
-    }
-
-    private static int windowLog(Parameter p) {
-        String v = p.value();
-        if (v == null) {
-            throw new IllegalArgumentException("parameter " + p.name() + " needs a value from " + MIN_WINDOW_LOG
-                    + " to " + MAX_WINDOW_LOG);
-        }
-        boolean twoDigitsWithoutLeadingZero = v.length() == 2 && v.charAt(0) >= '1' && v.charAt(0) <= '9'
-                && v.charAt(1) >= '0' && v.charAt(1) <= '9';
-        int log = twoDigitsWithoutLeadingZero ? Integer.parseInt(v) : -1;
-        if (log < MIN_WINDOW_LOG || log > MAX_WINDOW_LOG) {
-            throw new IllegalArgumentException("parameter " + p.name() + " must be a number from " + MIN_WINDOW_LOG
-                    + " to " + MAX_WINDOW_LOG + " without leading zeroes: " + v);
-        }
-        return log;
+        element.requireOnly(SERVER_NO_CONTEXT_TAKEOVER, CLIENT_NO_CONTEXT_TAKEOVER, SERVER_MAX_WINDOW_LOG,
+                CLIENT_MAX_WINDOW_LOG);
+        return new ZstdParameters(element.flag(SERVER_NO_CONTEXT_TAKEOVER), element.flag(CLIENT_NO_CONTEXT_TAKEOVER),
+                element.integer(SERVER_MAX_WINDOW_LOG, MIN_WINDOW_LOG, MAX_WINDOW_LOG).orElse(ABSENT),
+                element.integer(CLIENT_MAX_WINDOW_LOG, MIN_WINDOW_LOG, MAX_WINDOW_LOG).orElse(ABSENT));
     }
 }

@@ -99,16 +99,16 @@ public class PerMessageZstdFuzzTest {
                 binary[i] = (byte) (i % 251);
             }
             List<SeedFrame> frames = new ArrayList<>();
-            frames.add(SeedFrame.of(ext.encode(Frame.text(text)), Opcode.TEXT));
-            frames.add(SeedFrame.of(ext.encode(new Frame(false, 0, Opcode.BINARY,
+            frames.add(SeedFrame.of(ext.encoder().encode(Frame.text(text)), Opcode.TEXT));
+            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(false, 0, Opcode.BINARY,
                     ByteBuffer.wrap(Arrays.copyOfRange(binary, 0, 1000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encode(new Frame(true, 0, Opcode.PING, ByteBuffer.wrap(new byte[] {1, 2}))),
+            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(true, 0, Opcode.PING, ByteBuffer.wrap(new byte[] {1, 2}))),
                     Opcode.PING));
-            frames.add(SeedFrame.of(ext.encode(new Frame(false, 0, Opcode.CONTINUATION,
+            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(false, 0, Opcode.CONTINUATION,
                     ByteBuffer.wrap(Arrays.copyOfRange(binary, 1000, 2000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encode(new Frame(true, 0, Opcode.CONTINUATION,
+            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(true, 0, Opcode.CONTINUATION,
                     ByteBuffer.wrap(Arrays.copyOfRange(binary, 2000, 3000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encode(Frame.text(text)), Opcode.TEXT));
+            frames.add(SeedFrame.of(ext.encoder().encode(Frame.text(text)), Opcode.TEXT));
             return frames;
         }
     }

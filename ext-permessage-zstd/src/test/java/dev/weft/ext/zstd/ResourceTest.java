@@ -10,6 +10,7 @@ import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
+import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.testing.InMemoryPair;
 import org.junit.jupiter.api.Test;
@@ -63,12 +64,12 @@ class ResourceTest {
         int before = NativeContexts.live();
         try (Extension agreed = new PerMessageZstd().accepted(element("permessage-zstd"), CLIENT)) {
             Frame small = Frame.text("below the threshold");
-            assertSame(small, agreed.encode(small));
+            assertSame(small, agreed.encoder().encode(small));
             Frame uncompressed = Frame.text("sent without RSV1");
-            assertSame(uncompressed, agreed.decode(uncompressed));
+            assertSame(uncompressed, agreed.decoder().decode(uncompressed));
             Frame ping = Frame.ping(ByteBuffer.wrap(new byte[] {1}));
-            assertSame(ping, agreed.encode(ping));
-            assertSame(ping, agreed.decode(ping));
+            assertSame(ping, agreed.encoder().encode(ping));
+            assertSame(ping, agreed.decoder().decode(ping));
             assertEquals(before, NativeContexts.live());
         }
         assertEquals(before, NativeContexts.live());
@@ -78,13 +79,13 @@ class ResourceTest {
     void closingTwiceFreesOnceAndAClosedExtensionMakesNoNewContext() {
         int before = NativeContexts.live();
         Extension agreed = PerMessageZstd.builder().threshold(0).build().accepted(element("permessage-zstd"), CLIENT);
-        agreed.encode(Frame.text("Hello"));
-        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Zstandard.frame(new byte[10]))));
+        agreed.encoder().encode(Frame.text("Hello"));
+        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Zstandard.frame(new byte[10]))));
         assertEquals(before + 2, NativeContexts.live());
         agreed.close();
         agreed.close();
         assertEquals(before, NativeContexts.live());
-        assertThrows(IllegalStateException.class, () -> agreed.encode(Frame.text("Hello")));
+        assertThrows(IllegalStateException.class, () -> agreed.encoder().encode(Frame.text("Hello")));
         assertEquals(before, NativeContexts.live());
     }
 
@@ -92,11 +93,11 @@ class ResourceTest {
     void heldBytesCountEachZstdContextFromItsFirstUseUntilClose() {
         Extension agreed = PerMessageZstd.builder().threshold(0).build().accepted(element("permessage-zstd"), CLIENT);
         assertEquals(0, agreed.heldBytes(), "no context is made before it is needed");
-        agreed.decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Zstandard.frame(new byte[10]))));
+        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Zstandard.frame(new byte[10]))));
         long decompressor = agreed.heldBytes();
         // zstd's estimate for a 128 KiB window: about 96 KiB of context, the window and two blocks.
         assertTrue(decompressor > (128 + 96) * 1024 && decompressor < 640 * 1024, Long.toString(decompressor));
-        agreed.encode(Frame.text("Hello"));
+        agreed.encoder().encode(Frame.text("Hello"));
         long compressor = agreed.heldBytes() - decompressor;
         assertTrue(compressor > 1024 * 1024 && compressor < 3 * 1024 * 1024, Long.toString(compressor));
         Slices.decode(agreed, new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Zstandard.frame(new byte[100_000]))));
@@ -122,7 +123,7 @@ class ResourceTest {
                 .accept(element("permessage-zstd; server_no_context_takeover"),
                         new ExtensionContext(Role.SERVER, 1 << 20, 1 << 20)).orElseThrow();
         assertTrue(agreed.encodesWithoutHistory());
-        try (Extension encoder = agreed.newEncoder()) {
+        try (ExtensionEncoder encoder = agreed.newEncoder()) {
             Frame sent = encoder.encode(Frame.text("x".repeat(1000)));
             assertTrue(sent.rsv1());
             assertEquals(before + 1, NativeContexts.live());

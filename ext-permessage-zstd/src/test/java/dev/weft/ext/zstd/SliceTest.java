@@ -87,14 +87,14 @@ class SliceTest {
             compressed = z.zeros(MIB, EndDirective.FLUSH);
         }
         try (ZstdExtension agreed = server(false, MIB)) {
-            agreed.decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(compressed)));
-            assertTrue(agreed.hasPendingOutput());
+            agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(compressed)));
+            assertTrue(agreed.decoder().hasPendingOutput());
             long pending = agreed.heldBytes();
-            while (agreed.hasPendingOutput()) {
-                agreed.decodePending();
+            while (agreed.decoder().hasPendingOutput()) {
+                agreed.decoder().decodePending();
             }
             assertEquals(pending - Slices.MAX, agreed.heldBytes());
-            assertThrows(IllegalStateException.class, agreed::decodePending);
+            assertThrows(IllegalStateException.class, agreed.decoder()::decodePending);
         }
     }
 

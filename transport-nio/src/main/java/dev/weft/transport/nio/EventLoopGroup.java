@@ -1,5 +1,7 @@
 package dev.weft.transport.nio;
 
+import dev.weft.transport.nio.loop.EventLoop;
+
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;

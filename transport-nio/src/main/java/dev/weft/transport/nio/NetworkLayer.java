@@ -1,11 +1,11 @@
 package dev.weft.transport.nio;
 
 import dev.weft.api.Role;
-import dev.weft.core.session.Scheduler;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * A layer between a connection's socket and its WebSocket protocol, such as TLS: every byte read
@@ -45,8 +45,8 @@ public interface NetworkLayer {
     /** What a layer sees of its connection: the network below and the protocol above. Loop thread only. */
     interface Link {
 
-        /** The connection's event loop: its thread, timers and clock. */
-        Scheduler scheduler();
+        /** Runs a task on the connection's event loop thread, after those already queued. Any thread. */
+        Executor loop();
 
         /** Queues bytes for the network (after those already queued). */
         void writeNetwork(ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written);

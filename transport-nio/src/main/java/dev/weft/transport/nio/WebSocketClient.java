@@ -10,9 +10,15 @@ import dev.weft.core.handshake.ClientHandshake;
 
 import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.SessionOptions;
+import dev.weft.transport.nio.client.ClientUpgrade;
+import dev.weft.transport.nio.loop.Connections;
+import dev.weft.transport.nio.loop.Counters;
+import dev.weft.transport.nio.loop.EventLoop;
+import dev.weft.transport.nio.loop.NioConnection;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -45,6 +51,7 @@ public final class WebSocketClient implements AutoCloseable {
     private final WebSocketConfig config;
     private final TransportConfig transportConfig;
     private final NetworkLayer.Factory secureLayer;
+    private final Counters counters;
     private final TransportStats stats;
     private final SessionOptions sessionOptions;
     private final SecureRandom random = new SecureRandom();
@@ -55,9 +62,10 @@ public final class WebSocketClient implements AutoCloseable {
         this.loops = ownsLoops ? new EventLoopGroup(b.threads, "weft-client") : b.loops;
         this.config = b.config;
         this.transportConfig = b.transportConfig;
-        this.stats = new TransportStats(new MemoryBudget(transportConfig.memoryBudget()));
+        this.counters = new Counters(new MemoryBudget(transportConfig.memoryBudget()));
+        this.stats = new TransportStats(counters);
         this.sessionOptions = SessionOptions.DEFAULT.callbackExecutor(transportConfig.handlerExecutor())
-                .metrics(stats).budget(stats.budget());
+                .metrics(counters).budget(counters.budget);
         this.secureLayer = b.secureLayer;
     }
 
@@ -139,19 +147,6 @@ public final class WebSocketClient implements AutoCloseable {
         shutdown(Duration.ofSeconds(5));
     }
 
-    WebSocketConfig config() {
-        return config;
-    }
-
-    TransportConfig transportConfig() {
-        return transportConfig;
-    }
-
-    /** What each session of this client is given: its callback executor, counters and memory budget. */
-    SessionOptions sessionOptions() {
-        return sessionOptions;
-    }
-
     private void open(EventLoop loop, InetSocketAddress address, NetworkLayer layer, ClientHandshake handshake,
                       WebSocketHandler handler, CompletableFuture<Connection> result) {
         SocketChannel channel;
@@ -161,38 +156,39 @@ public final class WebSocketClient implements AutoCloseable {
             result.completeExceptionally(e);
             return;
         }
-        NioConnection connection = new NioConnection(loop, channel, transportConfig, stats, address, layer);
-        ClientUpgrade upgrade = new ClientUpgrade(this, connection, handshake, handler, result);
-        connection.reader(upgrade);
-        connection.onConnected(upgrade::tcpConnected);
-        connection.onApplicationOpen(upgrade::applicationOpen);
+        ClientUpgrade[] upgrade = new ClientUpgrade[1];
+        NioConnection connection = new NioConnection(loop, channel, transportConfig, counters, address, layer,
+                c -> upgrade[0] = new ClientUpgrade(c, config, sessionOptions, handshake, handler, result),
+                this::closed);
+        counters.connectionOpened(); // before tracking it: a connection refused below is counted closed
         if (!connections.add(connection)) {
-            upgrade.fail(new IllegalStateException("the client is shut down"));
+            upgrade[0].fail(new IllegalStateException("the client is shut down"));
             return;
         }
-        stats.connectionOpened();
-        connection.onClosed(() -> {
-            stats.connectionClosed();
-            connections.remove(connection);
-        });
         try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             boolean connected = channel.connect(address);
             connection.register(connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
             if (connected) {
-                upgrade.tcpConnected();
+                upgrade[0].connected();
                 connection.open();
             } else {
                 loop.schedule(() -> {
                     if (!channel.isConnected()) {
-                        upgrade.connectTimedOut();
+                        upgrade[0].fail(new SocketTimeoutException(
+                                "connect timed out after " + transportConfig.connectTimeout()));
                     }
                 }, transportConfig.connectTimeout().toNanos());
             }
         } catch (IOException e) {
             connection.fail(e);
         }
+    }
+
+    private void closed(NioConnection connection) {
+        counters.connectionClosed();
+        connections.remove(connection);
     }
 
     /** Builds a {@link WebSocketClient}. Not thread-safe. */

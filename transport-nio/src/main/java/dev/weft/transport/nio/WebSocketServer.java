@@ -10,10 +10,18 @@ import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeInterceptor;
 import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.core.handshake.ServerHandshake;
-import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.Broadcast;
-import dev.weft.core.session.Session;
+import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.SessionOptions;
+import dev.weft.transport.nio.loop.Connections;
+import dev.weft.transport.nio.loop.Counters;
+import dev.weft.transport.nio.loop.EventLoop;
+import dev.weft.transport.nio.loop.NioConnection;
+import dev.weft.transport.nio.server.Acceptor;
+import dev.weft.transport.nio.server.ConnectionCaps;
+import dev.weft.transport.nio.server.Endpoint;
+import dev.weft.transport.nio.server.Routes;
+import dev.weft.transport.nio.server.ServerUpgrade;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,9 +81,9 @@ public final class WebSocketServer implements AutoCloseable {
     private final boolean ownsLoops;
     private final WebSocketConfig config;
     private final TransportConfig transportConfig;
-    private final List<Endpoint> endpoints;
-    private final HttpResponder httpResponder;
+    private final Routes routes;
     private final NetworkLayer.Factory networkLayer;
+    private final Counters counters;
     private final TransportStats stats;
     private final SessionOptions sessionOptions;
     private final Rooms rooms;
@@ -91,20 +99,20 @@ public final class WebSocketServer implements AutoCloseable {
         this.loops = ownsLoops ? new EventLoopGroup(b.threads, "weft-server") : b.loops;
         this.config = b.config;
         this.transportConfig = b.transportConfig;
-        this.stats = new TransportStats(new MemoryBudget(transportConfig.memoryBudget()));
+        this.counters = new Counters(new MemoryBudget(transportConfig.memoryBudget()));
+        this.stats = new TransportStats(counters);
         this.sessionOptions = SessionOptions.DEFAULT.callbackExecutor(transportConfig.handlerExecutor())
-                .metrics(stats).budget(stats.budget());
+                .metrics(counters).budget(counters.budget);
         List<Endpoint> built = new ArrayList<>();
         for (Builder.EndpointSpec spec : b.endpoints) {
             List<HandshakeInterceptor> chain = new ArrayList<>(b.interceptors);
             chain.addAll(spec.interceptors());
-            built.add(new Endpoint(spec.pattern(), new ServerHandshake(config, chain), config, spec.handlers()));
+            built.add(Endpoint.of(spec.pattern(), new ServerHandshake(config, chain), config, spec.handlers()));
         }
-        this.endpoints = List.copyOf(built);
-        this.httpResponder = b.httpResponder;
+        this.routes = new Routes(built, b.httpResponder, connections::isClosing);
         this.rooms = b.rooms;
         this.networkLayer = b.networkLayer;
-        this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress, b.maxHandshakes, stats);
+        this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress, b.maxHandshakes, counters);
     }
 
     /** A builder. */
@@ -126,7 +134,7 @@ public final class WebSocketServer implements AutoCloseable {
             channel.configureBlocking(false);
             boundAddress = (InetSocketAddress) channel.getLocalAddress();
             EventLoop loop = loops.next();
-            Acceptor accepting = new Acceptor(channel, loop, caps, stats, this::accepted);
+            Acceptor accepting = new Acceptor(channel, loop, caps, counters, this::accepted);
             acceptor = accepting;
             CompletableFuture<Void> registered = new CompletableFuture<>();
             loop.execute(() -> {
@@ -222,47 +230,6 @@ public final class WebSocketServer implements AutoCloseable {
         shutdown(Duration.ofSeconds(5));
     }
 
-    // ---------------------------------------------------------------- package-private, for ServerUpgrade
-
-    WebSocketConfig config() {
-        return config;
-    }
-
-    TransportConfig transportConfig() {
-        return transportConfig;
-    }
-
-    /** What each session of this server is given: its callback executor, counters and memory budget. */
-    SessionOptions sessionOptions() {
-        return sessionOptions;
-    }
-
-    HttpResponder httpResponder() {
-        return httpResponder;
-    }
-
-    boolean isShuttingDown() {
-        return connections.isClosing();
-    }
-
-    Endpoint endpointFor(String path) {
-        Endpoint best = null;
-        int bestScore = -1;
-        for (Endpoint e : endpoints) {
-            int score = e.match(path);
-            if (score > bestScore) {
-                best = e;
-                bestScore = score;
-            }
-        }
-        return best;
-    }
-
-    void opened(NioConnection connection, Session session, ConnectionCaps.Ticket ticket) {
-        open.add(session.connection());
-        connection.onClosed(() -> closed(connection, session.connection(), ticket));
-    }
-
     // ---------------------------------------------------------------- accepting
 
     private void accepted(SocketChannel client, InetSocketAddress peer, ConnectionCaps.Ticket ticket) {
@@ -275,17 +242,18 @@ public final class WebSocketServer implements AutoCloseable {
         try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            NioConnection connection = new NioConnection(loop, channel, transportConfig, stats, peer,
-                    networkLayer.create(Role.SERVER, peer.getHostString(), peer.getPort()));
-            if (!connections.add(connection)) {
-                ticket.release();
-                channel.close();
+            NetworkLayer layer = networkLayer.create(Role.SERVER, peer.getHostString(), peer.getPort());
+            // Known to the server before the client can see the 101, so a broadcast or a shutdown
+            // that follows the client's open always includes it.
+            tracked = new NioConnection(loop, channel, transportConfig, counters, peer, layer,
+                    c -> new ServerUpgrade(c, routes, config, sessionOptions, ticket, s -> open.add(s.connection())),
+                    c -> closed(c, ticket));
+            counters.connectionOpened(); // from here on, its close counts it closed and releases the ticket
+            if (!connections.add(tracked)) {
+                tracked.abort();
                 return;
             }
-            stats.connectionOpened();
-            connection.onClosed(() -> closed(connection, null, ticket));
-            tracked = connection;
-            connection.reader(new ServerUpgrade(this, connection, ticket));
+            NioConnection connection = tracked;
             connection.register(SelectionKey.OP_READ);
             connection.open();
         } catch (IOException | RuntimeException e) {
@@ -304,9 +272,10 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    private void closed(NioConnection connection, Connection session, ConnectionCaps.Ticket ticket) {
+    private void closed(NioConnection connection, ConnectionCaps.Ticket ticket) {
         ticket.release();
-        stats.connectionClosed();
+        counters.connectionClosed();
+        Connection session = connection.session() == null ? null : connection.session().connection();
         if (session != null) {
             open.remove(session);
             rooms.leaveAll(session);

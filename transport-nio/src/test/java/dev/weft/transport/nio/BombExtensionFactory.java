@@ -6,6 +6,8 @@ import dev.weft.api.Opcode;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
+import dev.weft.api.extension.ExtensionDecoder;
+import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
 
@@ -53,12 +55,11 @@ final class BombExtensionFactory implements ExtensionFactory {
     }
 
     private final class Bomb implements Extension {
-        private final int maxMessageSize;
-        private boolean exploding;
-        private long produced;
+        private final ExtensionEncoder encoder = new Marker();
+        private final ExtensionDecoder decoder;
 
         Bomb(int maxMessageSize) {
-            this.maxMessageSize = maxMessageSize;
+            this.decoder = new Exploder(maxMessageSize);
         }
 
         @Override
@@ -72,9 +73,36 @@ final class BombExtensionFactory implements ExtensionFactory {
         }
 
         @Override
+        public ExtensionEncoder encoder() {
+            return encoder;
+        }
+
+        @Override
+        public ExtensionDecoder decoder() {
+            return decoder;
+        }
+    }
+
+    /** Marks the first frame of each data message. */
+    private static final class Marker implements ExtensionEncoder {
+        @Override
         public Frame encode(Frame frame) {
             return frame.opcode() == Opcode.TEXT || frame.opcode() == Opcode.BINARY
                     ? frame.withRsv(frame.rsv() | Frame.RSV2) : frame;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final class Exploder implements ExtensionDecoder {
+        private final int maxMessageSize;
+        private boolean exploding;
+        private long produced;
+
+        Exploder(int maxMessageSize) {
+            this.maxMessageSize = maxMessageSize;
         }
 
         @Override

@@ -1,6 +1,6 @@
 package dev.weft.transport.nio;
 
-import dev.weft.core.handshake.Interceptors;
+import dev.weft.api.handshake.Interceptors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

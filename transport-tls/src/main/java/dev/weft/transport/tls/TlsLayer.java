@@ -1,7 +1,6 @@
 package dev.weft.transport.tls;
 
 import dev.weft.api.Role;
-import dev.weft.core.session.Scheduler;
 import dev.weft.transport.nio.NetworkLayer;
 
 import javax.net.ssl.SSLEngine;
@@ -16,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -306,7 +306,7 @@ final class TlsLayer implements NetworkLayer {
             tasks.add(task);
         }
         taskRunning = true;
-        Scheduler loop = link.scheduler();
+        Executor loop = link.loop();
         TASKS.execute(() -> {
             try {
                 // A task's failure is kept by the engine and thrown by its next wrap or unwrap.

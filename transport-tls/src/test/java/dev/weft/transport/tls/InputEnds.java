@@ -4,6 +4,7 @@ import dev.weft.api.Role;
 import dev.weft.core.session.Scheduler;
 import dev.weft.transport.nio.NetworkLayer;
 
+import java.util.concurrent.Executor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
@@ -39,8 +40,8 @@ final class InputEnds implements NetworkLayer.Factory {
             public void open(Link link) {
                 layer.open(new Link() {
                     @Override
-                    public Scheduler scheduler() {
-                        return link.scheduler();
+                    public Executor loop() {
+                        return link.loop();
                     }
 
                     @Override

@@ -90,7 +90,7 @@ final class MemoryLink implements NetworkLayer.Link {
     }
 
     @Override
-    public ManualScheduler scheduler() {
+    public ManualScheduler loop() {
         return loop;
     }
 

@@ -4,11 +4,11 @@ import dev.weft.testing.ManualScheduler;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.weft.api.Role;
-import dev.weft.core.session.Scheduler;
 import dev.weft.core.test.FuzzInput;
 import dev.weft.core.test.FuzzSeed;
 import dev.weft.transport.nio.NetworkLayer;
 
+import java.util.concurrent.Executor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -147,7 +147,7 @@ public class TlsLayerFuzzTest {
         }
 
         @Override
-        public Scheduler scheduler() {
+        public Executor loop() {
             return loop;
         }
 

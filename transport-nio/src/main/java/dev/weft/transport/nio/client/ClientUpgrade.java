@@ -1,17 +1,20 @@
-package dev.weft.transport.nio;
+package dev.weft.transport.nio.client;
 
 import dev.weft.api.Connection;
 import dev.weft.api.Role;
+import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeException;
 import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.ClientOpening;
 import dev.weft.core.session.Scheduler;
 import dev.weft.core.session.Session;
+import dev.weft.core.session.SessionOptions;
 import dev.weft.core.session.Transport;
 
+import dev.weft.transport.nio.loop.NioConnection;
+
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,33 +23,41 @@ import java.util.concurrent.CompletableFuture;
  * request once the network layer is open, checks the response, and on success hands the connection
  * to a new session (with any frames that came with the response) and completes the caller's future.
  */
-final class ClientUpgrade implements NioConnection.Reader {
+public final class ClientUpgrade implements NioConnection.Opening {
 
-    private final WebSocketClient client;
     private final NioConnection connection;
+    private final WebSocketConfig config;
+    private final SessionOptions options;
     private final ClientOpening opening;
     private final WebSocketHandler handler;
     private final CompletableFuture<Connection> result;
     private Scheduler.Timer timeout;
 
-    ClientUpgrade(WebSocketClient client, NioConnection connection, ClientHandshake handshake,
-                  WebSocketHandler handler, CompletableFuture<Connection> result) {
-        this.client = client;
+    /**
+     * @param config the client's configuration: head limits and the handshake timeout
+     * @param options what the session is given
+     * @param result completes with the open connection, or with why the handshake failed
+     */
+    public ClientUpgrade(NioConnection connection, WebSocketConfig config, SessionOptions options,
+                         ClientHandshake handshake, WebSocketHandler handler, CompletableFuture<Connection> result) {
         this.connection = connection;
-        this.opening = new ClientOpening(handshake, client.config());
+        this.config = config;
+        this.options = options;
+        this.opening = new ClientOpening(handshake, config);
         this.handler = handler;
         this.result = result;
     }
 
     /** TCP is connected: the handshake timeout starts (it covers a TLS handshake too). */
-    void tcpConnected() {
+    @Override
+    public void connected() {
         timeout = connection.loop().schedule(() -> fail(new HandshakeException(0,
-                "no handshake response within " + client.config().handshakeTimeout())),
-                client.config().handshakeTimeout().toNanos());
+                "no handshake response within " + config.handshakeTimeout())), config.handshakeTimeout().toNanos());
     }
 
     /** The network layer is ready (a TLS handshake, if any, is done): send the upgrade request. */
-    void applicationOpen() {
+    @Override
+    public void applicationOpen() {
         connection.write(Transport.Kind.HANDSHAKE, opening.requestBytes(), null, null);
     }
 
@@ -66,10 +77,9 @@ final class ClientUpgrade implements NioConnection.Reader {
         }
         ClientOpening.Open open = (ClientOpening.Open) step;
         timeout.cancel();
-        Session session = new Session(Role.CLIENT, client.config(), open.agreement(), handler, connection,
-                connection.loop(), client.sessionOptions());
-        connection.session(session);
-        connection.reader(new SessionReader(session));
+        Session session = new Session(Role.CLIENT, config, open.agreement(), handler, connection, connection.loop(),
+                options);
+        connection.upgraded(session);
         session.start();
         result.complete(session.connection());
         if (open.leftover().hasRemaining()) {
@@ -90,17 +100,12 @@ final class ClientUpgrade implements NioConnection.Reader {
     }
 
     /** Fails the connection attempt (before a session exists). */
-    void fail(Throwable cause) {
+    public void fail(Throwable cause) {
         if (timeout != null) {
             timeout.cancel();
         }
         if (result.completeExceptionally(cause)) {
             connection.abort();
         }
-    }
-
-    /** The connect timeout passed before TCP connected. */
-    void connectTimedOut() {
-        fail(new SocketTimeoutException("connect timed out after " + client.transportConfig().connectTimeout()));
     }
 }

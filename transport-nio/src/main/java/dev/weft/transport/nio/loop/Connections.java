@@ -1,4 +1,4 @@
-package dev.weft.transport.nio;
+package dev.weft.transport.nio.loop;
 
 import java.time.Duration;
 import java.util.Set;
@@ -14,7 +14,7 @@ import static java.lang.System.Logger.Level.WARNING;
  * The live connections of a server or client, and the way they are all ended: a close handshake
  * with a going-away code, a bounded wait, then an abort of whatever is left. Thread-safe.
  */
-final class Connections {
+public final class Connections {
 
     private static final System.Logger LOG = System.getLogger(Connections.class.getName());
 
@@ -23,7 +23,7 @@ final class Connections {
     private volatile boolean closing;
 
     /** Tracks a new connection; false (and nothing tracked) once closing has begun. */
-    boolean add(NioConnection connection) {
+    public boolean add(NioConnection connection) {
         live.add(connection);
         if (closing) {
             live.remove(connection);
@@ -32,18 +32,18 @@ final class Connections {
         return true;
     }
 
-    void remove(NioConnection connection) {
+    public void remove(NioConnection connection) {
         live.remove(connection);
         if (closing && live.isEmpty()) {
             drained.complete(null);
         }
     }
 
-    boolean isClosing() {
+    public boolean isClosing() {
         return closing;
     }
 
-    int size() {
+    public int size() {
         return live.size();
     }
 
@@ -51,7 +51,7 @@ final class Connections {
      * Closes every connection with {@code code} (dropping those still in their opening handshake),
      * waits up to {@code grace} for the close handshakes, then aborts what is left.
      */
-    void closeAll(int code, String reason, Duration grace) {
+    public void closeAll(int code, String reason, Duration grace) {
         closing = true;
         // Decided on each connection's own loop, so a handshake completing meanwhile is either
         // refused (it sees closing) or already has a session to close: none slips through.

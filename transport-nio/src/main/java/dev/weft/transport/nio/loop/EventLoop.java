@@ -1,4 +1,4 @@
-package dev.weft.transport.nio;
+package dev.weft.transport.nio.loop;
 
 import dev.weft.core.session.Scheduler;
 
@@ -34,7 +34,7 @@ public final class EventLoop implements Scheduler {
     private static final AtomicBoolean outOfMemoryLogged = new AtomicBoolean();
 
     /** Something registered with the selector: told when its key is ready. */
-    interface Ready {
+    public interface Ready {
         void onReady(SelectionKey key);
     }
 
@@ -48,7 +48,7 @@ public final class EventLoop implements Scheduler {
     private long timerSequence;
     private volatile boolean running = true;
 
-    EventLoop(String name, int readBufferSize) {
+    public EventLoop(String name, int readBufferSize) {
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -58,7 +58,7 @@ public final class EventLoop implements Scheduler {
         this.thread = new Thread(this::run, name);
     }
 
-    void start() {
+    public void start() {
         thread.start();
     }
 
@@ -98,17 +98,17 @@ public final class EventLoop implements Scheduler {
     }
 
     /** Registers a channel on this loop; call on the loop thread. */
-    SelectionKey register(SelectableChannel channel, int ops, Ready ready) throws IOException {
+    public SelectionKey register(SelectableChannel channel, int ops, Ready ready) throws IOException {
         return channel.register(selector, ops, ready);
     }
 
     /** Stops the loop after the tasks already queued; channels still registered are closed. */
-    void shutdown() {
+    public void shutdown() {
         execute(() -> running = false);
     }
 
     /** Waits for the loop thread to end. */
-    boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         thread.join(unit.toMillis(timeout));
         return !thread.isAlive();
     }

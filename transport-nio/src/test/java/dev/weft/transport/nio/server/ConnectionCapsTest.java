@@ -1,6 +1,7 @@
-package dev.weft.transport.nio;
+package dev.weft.transport.nio.server;
 
 import dev.weft.core.session.MemoryBudget;
+import dev.weft.transport.nio.loop.Counters;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The caps' decisions and counts, with no sockets: addresses are made up, so several can be used. */
 class ConnectionCapsTest {
 
-    private final TransportStats stats = new TransportStats(new MemoryBudget(MemoryBudget.UNLIMITED));
+    private final Counters stats = new Counters(new MemoryBudget(MemoryBudget.UNLIMITED));
 
     @Test
     void eachAddressHasItsOwnCap() throws Exception {
@@ -26,7 +27,7 @@ class ConnectionCapsTest {
         assertNotNull(caps.admit(address(1)));
         assertNull(caps.admit(address(1)), "a third from one address is closed at accept");
         assertNotNull(caps.admit(address(2)), "another address is not affected");
-        assertEquals(1, stats.refusedAtAddressCap());
+        assertEquals(1, stats.refusedAtAddressCap.sum());
 
         first.release();
         assertNotNull(caps.admit(address(1)), "a released slot can be taken again");
@@ -39,7 +40,7 @@ class ConnectionCapsTest {
         ConnectionCaps.Ticket first = caps.admit(address(1));
         ConnectionCaps.Ticket second = caps.admit(address(2));
         assertNull(caps.admit(address(3)));
-        assertEquals(1, stats.refusedAtHandshakeCap());
+        assertEquals(1, stats.refusedAtHandshakeCap.sum());
 
         first.handshakeOver();
         first.handshakeOver();
@@ -59,7 +60,7 @@ class ConnectionCapsTest {
         ConnectionCaps.Ticket refused = caps.admit(address(2));
         assertFalse(served.refused());
         assertTrue(refused.refused(), "over the connection cap: answered 503 once its request is read");
-        assertEquals(1, stats.refusedAtConnectionCap());
+        assertEquals(1, stats.refusedAtConnectionCap.sum());
         assertEquals(1, caps.served());
         assertEquals(2, caps.handshakesInProgress());
         assertNull(caps.admit(address(3)), "refusals in progress count against the handshake cap");

@@ -1,8 +1,11 @@
-package dev.weft.transport.nio;
+package dev.weft.transport.nio.loop;
 
 import dev.weft.api.CloseCodes;
 import dev.weft.core.session.Session;
 import dev.weft.core.session.Transport;
+import dev.weft.transport.nio.NetworkLayer;
+import dev.weft.transport.nio.OverflowPolicy;
+import dev.weft.transport.nio.TransportConfig;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -10,17 +13,19 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
 /**
  * One TCP connection on one {@link EventLoop}: reads into the loop's shared buffer and hands the
- * bytes to its {@link Reader} (the opening handshake, then the session); queues writes and sends
- * them with gathering writes, asking for {@code OP_WRITE} only while something is queued. Used on
- * its loop thread only, except for the fields documented as readable from anywhere.
+ * bytes up through its {@link NetworkLayer} to its {@link Opening} (the opening handshake), then,
+ * once {@link #upgraded}, to its session; queues writes in a {@link WriteQueue} and sends them
+ * with gathering writes, asking for {@code OP_WRITE} only while something is queued. Used on its
+ * loop thread only, except for the figures documented as readable from anywhere.
  *
  * <h2>Backpressure</h2>
  * Above the high watermark the connection is not writable and (by default) stops reading, so a peer
@@ -28,13 +33,21 @@ import static java.lang.System.Logger.Level.DEBUG;
  * writable again and the handler is told. Past the maximum, the overflow policy closes or aborts,
  * and further data frames are refused, so memory stays bounded whatever the peer does.
  */
-final class NioConnection implements Transport, EventLoop.Ready {
+public final class NioConnection implements Transport, EventLoop.Ready {
 
     private static final System.Logger LOG = System.getLogger(NioConnection.class.getName());
     private static final int MAX_READS_PER_WAKEUP = 16;
 
-    /** What reads a connection's input: its opening handshake, then its session. */
-    interface Reader {
+    /** What drives a connection through its opening handshake; the session drives it after. */
+    public interface Opening {
+        /** A client's TCP connect completed; the network layer opens next. */
+        default void connected() {
+        }
+
+        /** The network layer is ready for protocol bytes (a TLS handshake, if any, is done). */
+        default void applicationOpen() {
+        }
+
         /** Bytes from the peer, from position to limit; consume them all (the buffer is reused). */
         void onBytes(ByteBuffer bytes);
 
@@ -45,26 +58,20 @@ final class NioConnection implements Transport, EventLoop.Ready {
         void onFailure(IOException cause);
     }
 
-    private record Pending(ByteBuffer bytes, CompletableFuture<Void> written) {
-    }
-
     private final EventLoop loop;
     private final SocketChannel channel;
     private final TransportConfig config;
-    private final TransportStats stats;
+    private final Counters stats;
     private final SocketAddress remote;
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final NetworkLayer layer;
+    private final Opening opening;
+    private final Consumer<NioConnection> onClosed;
+    private final WriteQueue queue;
     private final Network network = new Network();
     private SelectionKey key;
-    private Reader reader;
+    /** Set once the opening handshake made one: input goes to it from then on. */
     private Session session;
-    private Runnable onClosed = () -> { };
-    private Runnable onConnected = () -> { };
-    private Runnable onApplicationOpen = () -> { };
 
-    private volatile long queued;
-    private volatile boolean writable = true;
     private boolean userPaused;
     private boolean backpressurePaused;
     private boolean inputEnded;
@@ -84,63 +91,57 @@ final class NioConnection implements Transport, EventLoop.Ready {
     private boolean closed;
     private boolean overflowing;
 
-    NioConnection(EventLoop loop, SocketChannel channel, TransportConfig config, TransportStats stats,
-                  SocketAddress remote, NetworkLayer layer) {
+    /**
+     * @param opening makes what drives the opening handshake, given this connection
+     * @param onClosed runs once, when the channel closes
+     */
+    public NioConnection(EventLoop loop, SocketChannel channel, TransportConfig config, Counters stats,
+                         SocketAddress remote, NetworkLayer layer, Function<NioConnection, Opening> opening,
+                         Consumer<NioConnection> onClosed) {
         this.loop = loop;
         this.channel = channel;
         this.config = config;
         this.stats = stats;
         this.remote = remote;
         this.layer = layer;
+        this.queue = new WriteQueue(config.highWatermark(), config.lowWatermark());
+        this.onClosed = onClosed;
+        this.opening = opening.apply(this);
     }
 
-    EventLoop loop() {
+    public EventLoop loop() {
         return loop;
     }
 
     /** Registers with the loop's selector for {@code ops}. On the loop thread. */
-    void register(int ops) throws IOException {
+    public void register(int ops) throws IOException {
         key = loop.register(channel, ops, this);
     }
 
-    void reader(Reader reader) {
-        this.reader = reader;
-    }
-
-    /** The session, once the handshake made one: told when the queue drains. */
-    void session(Session session) {
-        this.session = session;
-    }
-
-    /** Runs once the non-blocking connect completes (a client), before the layer opens. */
-    void onConnected(Runnable onConnected) {
-        this.onConnected = onConnected;
-    }
-
-    /** Runs once the layer is ready for protocol bytes (a client then sends its request). */
-    void onApplicationOpen(Runnable onApplicationOpen) {
-        this.onApplicationOpen = onApplicationOpen;
-    }
-
     /** The TCP connection is up: opens the layer. On the loop thread, after {@link #register}. */
-    void open() {
+    public void open() {
         layer.open(network);
     }
 
-    /** Runs once, when the channel closes. */
-    void onClosed(Runnable onClosed) {
-        this.onClosed = onClosed;
+    /** The opening handshake is over: from now on input goes to {@code upgraded}, and the queue's draining is told to it. */
+    public void upgraded(Session upgraded) {
+        this.session = upgraded;
     }
 
-    boolean isClosed() {
+    /** The session, once the opening handshake made one; else null. */
+    public Session session() {
+        return session;
+    }
+
+    public boolean isClosed() {
         return closed;
     }
 
     /**
-     * Ends the connection for a server going away: closes the session with {@code code}, or drops
-     * the connection if its opening handshake is not over. On the loop thread.
+     * Ends the connection for a server or client going away: closes the session with {@code code},
+     * or drops the connection if its opening handshake is not over. On the loop thread.
      */
-    void goAway(int code, String reason) {
+    public void goAway(int code, String reason) {
         if (session == null) {
             closeChannel();
         } else {
@@ -173,7 +174,7 @@ final class NioConnection implements Transport, EventLoop.Ready {
             return;
         }
         updateInterest();
-        onConnected.run();
+        opening.connected();
         open();
     }
 
@@ -196,7 +197,7 @@ final class NioConnection implements Transport, EventLoop.Ready {
             if (n == 0) {
                 return;
             }
-            stats.bytesRead(n);
+            stats.bytesIn.add(n);
             reading = true;
             try {
                 layer.read(buffer.flip());
@@ -225,26 +226,25 @@ final class NioConnection implements Transport, EventLoop.Ready {
             return;
         }
         long n = head.remaining() + (body == null ? 0 : body.remaining());
-        boolean control = kind.isControl();
         // The limit bounds what piles up behind a slow reader; a single frame larger than it still
         // goes when nothing is queued, so memory stays under the limit plus one frame.
-        if (queued > 0 && queued + n > config.maxQueuedBytes()) {
+        if (queue.queuedBytes() > 0 && queue.queuedBytes() + n > config.maxQueuedBytes()) {
             if (!overflowing) {
                 overflowing = true;
                 // Deferred: this call comes from inside the session's own write.
                 loop.execute(this::overflowed);
             }
-            if (!control) {
+            if (!kind.isControl()) {
                 fail(written, new IOException("the write queue is over its limit of " + config.maxQueuedBytes() + " bytes"));
                 return;
             }
         }
         if (kind == Kind.FINAL_DATA) {
-            stats.messageSent();
+            stats.messagesOut.increment();
         }
         // A pong goes out before the next ping of the same read is processed, so every ping is
         // answered while the socket keeps up; the session coalesces pongs only when it does not.
-        urgent = control;
+        urgent = kind.isControl();
         try {
             layer.write(head, body, written);
         } finally {
@@ -258,19 +258,8 @@ final class NioConnection implements Transport, EventLoop.Ready {
             fail(written, new ClosedChannelException());
             return;
         }
-        long n = head.remaining() + (body == null ? 0 : body.remaining());
-        if (body == null) {
-            queue.add(new Pending(head, written));
-        } else {
-            queue.add(new Pending(head, null));
-            queue.add(new Pending(body, written));
-        }
-        queued += n;
-        if (writable && queued > config.highWatermark()) {
-            writable = false;
-            if (config.pauseReadsWhenNotWritable()) {
-                backpressurePaused = true;
-            }
+        if (queue.add(head, body, written) && config.pauseReadsWhenNotWritable()) {
+            backpressurePaused = true;
         }
         if (!flushing && (!reading || urgent)) {
             flush();
@@ -292,37 +281,10 @@ final class NioConnection implements Transport, EventLoop.Ready {
     private void flush() {
         flushing = true;
         try {
-            ByteBuffer[] gather = loop.gatherArray();
-            while (!queue.isEmpty() && !closed) {
-                int k = 0;
-                for (Pending p : queue) {
-                    if (k == gather.length) {
-                        break;
-                    }
-                    gather[k++] = p.bytes();
-                }
-                long n;
-                try {
-                    n = channel.write(gather, 0, k);
-                } catch (IOException e) {
-                    fail(e);
-                    return;
-                } finally {
-                    Arrays.fill(gather, 0, k, null);
-                }
-                stats.bytesWritten(n);
-                queued -= n;
-                // Completing a future may queue more (an automatic pong): the loop picks it up.
-                while (!queue.isEmpty() && !queue.peek().bytes().hasRemaining()) {
-                    Pending done = queue.poll();
-                    if (done.written() != null) {
-                        done.written().complete(null);
-                    }
-                }
-                if (!queue.isEmpty() && queue.peek().bytes().hasRemaining() && n == 0) {
-                    break; // the socket buffer is full: wait for OP_WRITE
-                }
-            }
+            stats.bytesOut.add(queue.writeTo(channel, loop.gatherArray()));
+        } catch (IOException e) {
+            fail(e);
+            return;
         } finally {
             flushing = false;
         }
@@ -336,8 +298,7 @@ final class NioConnection implements Transport, EventLoop.Ready {
         if (session != null) {
             session.accountMemory(); // what left the queue is no longer held
         }
-        if (!writable && queued <= config.lowWatermark()) {
-            writable = true;
+        if (queue.drained()) {
             backpressurePaused = false;
             if (session != null) {
                 session.writable();
@@ -371,12 +332,12 @@ final class NioConnection implements Transport, EventLoop.Ready {
 
     @Override
     public long queuedBytes() {
-        return queued;
+        return queue.queuedBytes();
     }
 
     @Override
     public boolean isWritable() {
-        return writable;
+        return queue.isWritable();
     }
 
     @Override
@@ -392,14 +353,18 @@ final class NioConnection implements Transport, EventLoop.Ready {
 
     // ---------------------------------------------------------------- closing
 
-    /** Closes after an I/O failure and tells the reader. */
-    void fail(IOException cause) {
+    /** Closes after an I/O failure and tells whoever reads the connection. */
+    public void fail(IOException cause) {
         if (closed) {
             return;
         }
         LOG.log(DEBUG, () -> this + " failed: " + cause);
         closeChannel();
-        reader.onFailure(cause);
+        if (session != null) {
+            session.transportFailed(cause);
+        } else {
+            opening.onFailure(cause);
+        }
     }
 
     private void closeChannel() {
@@ -415,12 +380,8 @@ final class NioConnection implements Transport, EventLoop.Ready {
         } catch (IOException e) {
             LOG.log(DEBUG, () -> "closing " + this + ": " + e);
         }
-        ClosedChannelException cause = new ClosedChannelException();
-        for (Pending p; (p = queue.poll()) != null; ) {
-            fail(p.written(), cause);
-        }
-        queued = 0;
-        onClosed.run();
+        queue.failAll(new ClosedChannelException());
+        onClosed.accept(this);
     }
 
     private static void fail(CompletableFuture<Void> written, Throwable cause) {
@@ -456,7 +417,7 @@ final class NioConnection implements Transport, EventLoop.Ready {
         private boolean applicationOpen;
 
         @Override
-        public EventLoop scheduler() {
+        public Executor loop() {
             return loop;
         }
 
@@ -472,20 +433,28 @@ final class NioConnection implements Transport, EventLoop.Ready {
 
         @Override
         public void readApplication(ByteBuffer bytes) {
-            reader.onBytes(bytes);
+            if (session != null) {
+                session.receive(bytes);
+            } else {
+                opening.onBytes(bytes);
+            }
         }
 
         @Override
         public void applicationOpen() {
             if (!applicationOpen) {
                 applicationOpen = true;
-                onApplicationOpen.run();
+                opening.applicationOpen();
             }
         }
 
         @Override
         public void applicationEndOfInput() {
-            reader.onEndOfInput();
+            if (session != null) {
+                session.endOfInput();
+            } else {
+                opening.onEndOfInput();
+            }
         }
 
         @Override

@@ -1,6 +1,8 @@
-package dev.weft.transport.nio;
+package dev.weft.transport.nio.server;
 
 import dev.weft.core.session.PeerFaultLog;
+import dev.weft.transport.nio.loop.Counters;
+import dev.weft.transport.nio.loop.EventLoop;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,10 +25,10 @@ import static java.lang.System.Logger.Level.WARNING;
  * up to 1 s while it keeps failing, logging once per episode at WARNING; the loop serves the
  * connections it has meanwhile. Used on its loop thread only, except {@link #close}.
  */
-final class Acceptor implements EventLoop.Ready {
+public final class Acceptor implements EventLoop.Ready {
 
     /** Takes an accepted connection the caps admitted; on the accepting loop. */
-    interface Admitted {
+    public interface Admitted {
         void accepted(SocketChannel channel, InetSocketAddress peer, ConnectionCaps.Ticket ticket);
     }
 
@@ -37,14 +39,14 @@ final class Acceptor implements EventLoop.Ready {
     private final ServerSocketChannel channel;
     private final EventLoop loop;
     private final ConnectionCaps caps;
-    private final TransportStats stats;
+    private final Counters stats;
     private final Admitted admitted;
     private SelectionKey key;
     /** The current back-off delay; 0 while accepting works. */
     private long backOffNanos;
     private long failuresThisEpisode;
 
-    Acceptor(ServerSocketChannel channel, EventLoop loop, ConnectionCaps caps, TransportStats stats, Admitted admitted) {
+    public Acceptor(ServerSocketChannel channel, EventLoop loop, ConnectionCaps caps, Counters stats, Admitted admitted) {
         this.channel = channel;
         this.loop = loop;
         this.caps = caps;
@@ -53,7 +55,7 @@ final class Acceptor implements EventLoop.Ready {
     }
 
     /** Starts accepting; on the loop thread. */
-    void register() throws IOException {
+    public void register() throws IOException {
         key = loop.register(channel, SelectionKey.OP_ACCEPT, this);
     }
 
@@ -101,7 +103,7 @@ final class Acceptor implements EventLoop.Ready {
     }
 
     private void backOff(IOException cause) {
-        stats.acceptFailed();
+        stats.acceptFailures.increment();
         failuresThisEpisode++;
         if (backOffNanos == 0) {
             backOffNanos = FIRST_BACK_OFF_NANOS;
@@ -139,7 +141,7 @@ final class Acceptor implements EventLoop.Ready {
     }
 
     /** Stops accepting; from any thread. */
-    void close() throws IOException {
+    public void close() throws IOException {
         channel.close();
     }
 

@@ -1,4 +1,6 @@
-package dev.weft.transport.nio;
+package dev.weft.transport.nio.server;
+
+import dev.weft.transport.nio.loop.Counters;
 
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,20 +23,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the count that follows it a single step, as counts only fall elsewhere); tickets are used on
  * their connection's loop.
  */
-final class ConnectionCaps {
+public final class ConnectionCaps {
 
     /** A cap that is not checked. */
-    static final int OFF = 0;
+    public static final int OFF = 0;
 
     private final int maxConnections;
     private final int maxPerAddress;
     private final int maxHandshakes;
-    private final TransportStats stats;
+    private final Counters stats;
     private final AtomicInteger served = new AtomicInteger();
     private final AtomicInteger handshakes = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
-    ConnectionCaps(int maxConnections, int maxPerAddress, int maxHandshakes, TransportStats stats) {
+    public ConnectionCaps(int maxConnections, int maxPerAddress, int maxHandshakes, Counters stats) {
         this.maxConnections = maxConnections;
         this.maxPerAddress = maxPerAddress;
         this.maxHandshakes = maxHandshakes;
@@ -46,18 +48,18 @@ final class ConnectionCaps {
      *
      * @return what it holds, or null if it must be closed now
      */
-    Ticket admit(InetAddress address) {
+    public Ticket admit(InetAddress address) {
         if (maxPerAddress != OFF && perAddress.getOrDefault(address, 0) >= maxPerAddress) {
-            stats.addressCapHit();
+            stats.refusedAtAddressCap.increment();
             return null;
         }
         if (maxHandshakes != OFF && handshakes.get() >= maxHandshakes) {
-            stats.handshakeCapHit();
+            stats.refusedAtHandshakeCap.increment();
             return null;
         }
         boolean full = maxConnections != OFF && served.get() >= maxConnections;
         if (full) {
-            stats.connectionCapHit();
+            stats.refusedAtConnectionCap.increment();
         } else {
             served.incrementAndGet();
         }
@@ -70,17 +72,17 @@ final class ConnectionCaps {
     }
 
     /** Connections in their opening handshake now, those being refused with 503 included. */
-    int handshakesInProgress() {
+    public int handshakesInProgress() {
         return handshakes.get();
     }
 
     /** Connections served now (in their handshake or after it), not counting those refused with 503. */
-    int served() {
+    public int served() {
         return served.get();
     }
 
     /** What one accepted connection holds of the caps. Used on the connection's loop after {@link #admit}. */
-    final class Ticket {
+    public final class Ticket {
         private final InetAddress address;
         private final boolean full;
         private boolean handshaking = true;
@@ -92,12 +94,12 @@ final class ConnectionCaps {
         }
 
         /** Whether the server was at its connection cap: the request is answered with 503. */
-        boolean refused() {
+        public boolean refused() {
             return full;
         }
 
         /** The opening handshake is answered: frees its handshake slot. Idempotent. */
-        void handshakeOver() {
+        public void handshakeOver() {
             if (handshaking) {
                 handshaking = false;
                 handshakes.decrementAndGet();
@@ -105,7 +107,7 @@ final class ConnectionCaps {
         }
 
         /** The connection is closed: frees all it held. Idempotent. */
-        void release() {
+        public void release() {
             if (released) {
                 return;
             }

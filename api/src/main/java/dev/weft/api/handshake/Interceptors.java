@@ -1,4 +1,4 @@
-package dev.weft.core.handshake;
+package dev.weft.api.handshake;
 
 import dev.weft.api.handshake.HandshakeInterceptor;
 import dev.weft.api.handshake.HandshakeRequest;
@@ -25,7 +25,7 @@ import java.util.function.Function;
  * Ready-made {@link HandshakeInterceptor}s: an {@code Origin} allow-list (RFC 6455 §10.2, RFC 6454)
  * and authentication by HTTP Basic (RFC 7617) or bearer token (RFC 6750).
  *
- * <p>Every interceptor returned is immutable and thread-safe, as {@link ServerHandshake} requires.
+ * <p>Every interceptor returned is immutable and thread-safe, as a server's handshake requires.
  * The functions given to the factories are called on the event-loop thread for every request, so
  * they must be thread-safe too and must not block; if one throws, the handshake answers 500.
  */
@@ -203,14 +203,14 @@ public final class Interceptors {
     // What follows auth-scheme in "credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]"
     // (RFC 9110 §11.4), or null if Authorization is absent or names another scheme.
     private static String credentials(HandshakeRequest request, String scheme) {
-        String value = HttpHeads.trimOws(request.header("Authorization").orElse(""));
+        String value = Headers.trimOws(request.header("Authorization").orElse(""));
         int space = value.indexOf(' ');
         // "Note that both scheme and parameter names are matched case-insensitively." (RFC 7617 §2)
         // equalsIgnoreCase folds only ASCII onto ASCII here, as Headers holds Latin-1 alone.
         if (!(space < 0 ? value : value.substring(0, space)).equalsIgnoreCase(scheme)) {
             return null;
         }
-        return space < 0 ? "" : HttpHeads.trimOws(value.substring(space + 1));
+        return space < 0 ? "" : Headers.trimOws(value.substring(space + 1));
     }
 
     // user-pass decoded as charset="UTF-8" promises, or null if it is not base64, not UTF-8, or holds

@@ -1,0 +1,73 @@
+package dev.weft.transport.nio.server;
+
+import dev.weft.api.handshake.HandshakeRequest;
+import dev.weft.api.handshake.Headers;
+import dev.weft.core.handshake.ServerHandshake;
+import dev.weft.core.handshake.ServerOpening;
+import dev.weft.transport.nio.HttpResponder;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Where a server sends each opening request: to the endpoint whose path matches best, to the plain
+ * HTTP responder for a request that asks for no upgrade, or to a refusal (503 over the connection
+ * cap or while shutting down, 404 for a path no endpoint claims). Thread-safe and immutable.
+ */
+public final class Routes {
+
+    /** How long a client refused at the connection cap is asked to wait (RFC 9110 §10.2.3). */
+    private static final int RETRY_AFTER_SECONDS = 5;
+    private static final Headers RETRY_AFTER = Headers.builder()
+            .add("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)).build();
+
+    private final List<Endpoint> endpoints;
+    private final HttpResponder httpResponder;
+    private final BooleanSupplier shuttingDown;
+
+    /**
+     * @param endpoints the server's endpoints
+     * @param httpResponder answers plain HTTP, or null
+     * @param shuttingDown whether the server refuses new connections now
+     */
+    public Routes(List<Endpoint> endpoints, HttpResponder httpResponder, BooleanSupplier shuttingDown) {
+        this.endpoints = List.copyOf(endpoints);
+        this.httpResponder = httpResponder;
+        this.shuttingDown = shuttingDown;
+    }
+
+    /** The route of {@code request}, on a connection that holds {@code ticket}. */
+    ServerOpening.Route route(HandshakeRequest request, ConnectionCaps.Ticket ticket) {
+        if (ticket.refused()) {
+            return new ServerOpening.Answer(ServerHandshake.textResponse(503, RETRY_AFTER,
+                    "the server is at its connection limit", request.method().equals("HEAD")),
+                    503, "over the connection cap", true);
+        }
+        Endpoint endpoint = endpointFor(request.path());
+        // A path no endpoint claims, asked for without a WebSocket upgrade, is plain HTTP.
+        if (endpoint == null && !ServerOpening.asksForWebSocket(request) && httpResponder != null) {
+            return new ServerOpening.Answer(httpResponder.respond(request), 0, "plain HTTP", false);
+        }
+        if (endpoint == null) {
+            return ServerOpening.Answer.error(404, "no WebSocket endpoint at " + request.path());
+        }
+        if (shuttingDown.getAsBoolean()) {
+            return ServerOpening.Answer.error(503, "the server is shutting down");
+        }
+        return endpoint.opening();
+    }
+
+    /** The endpoint that matches {@code path} best: an exact path, else the longest prefix; or null. */
+    Endpoint endpointFor(String path) {
+        Endpoint best = null;
+        int bestScore = -1;
+        for (Endpoint e : endpoints) {
+            int score = e.match(path);
+            if (score > bestScore) {
+                best = e;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+}
