@@ -210,10 +210,10 @@ public final class Session {
         startClosing();
     }
 
-    /** The application sent a close frame of its own making. */
+    /** This end's close frame is written: CLOSING, and the close timeout starts. */
     void startClosing() {
-        if (!state.isClosed()) {
-            state.closing();
+        state.closing();
+        if (!state.isClosed()) { // writing it may have failed the connection already
             timers.startCloseTimer();
         }
     }

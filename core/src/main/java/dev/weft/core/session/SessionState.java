@@ -84,10 +84,12 @@ final class SessionState {
         closeSent = true;
     }
 
-    /** A local close frame was written: CLOSING until the peer answers. */
+    /** A local close frame was written: CLOSING until the peer answers (unless already CLOSED). */
     void closing() {
         closeSent = true;
-        state = ConnectionState.CLOSING;
+        if (state != ConnectionState.CLOSED) {
+            state = ConnectionState.CLOSING;
+        }
     }
 
     /**
