@@ -1,5 +1,6 @@
 package dev.weft.interop;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.transport.nio.WebSocketClient;
@@ -86,9 +87,9 @@ class AutobahnClientTest {
                     // The suite judges a case only once its TCP connection is gone, which may be
                     // after the client has seen the close: wait for the verdict before going on,
                     // so the next case cannot overlap and the reports cannot miss this one.
-                    WeftRecorder status = new WeftRecorder();
-                    problem = exchange(client, suite.uri("getCaseStatus" + query), status, status.closed, "verdict");
-                    if (problem == null && status.messages.isEmpty()) {
+                    Recorder status = Recorder.recording();
+                    problem = exchange(client, suite.uri("getCaseStatus" + query), status, status.closed(), "verdict");
+                    if (problem == null && status.takeMessages().isEmpty()) {
                         problem = "the suite closed without a verdict";
                     }
                 }
@@ -97,8 +98,8 @@ class AutobahnClientTest {
                 }
             }
             // The server writes the reports when this connection opens, then closes it.
-            WeftRecorder update = new WeftRecorder();
-            assertNull(exchange(client, suite.uri("updateReports?agent=" + AutobahnReports.AGENT), update, update.closed,
+            Recorder update = Recorder.recording();
+            assertNull(exchange(client, suite.uri("updateReports?agent=" + AutobahnReports.AGENT), update, update.closed(),
                     "close"), "updating the reports");
         }
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
@@ -110,7 +111,7 @@ class AutobahnClientTest {
 
     /** The number the server sends on {@code /getCaseCount}, as one text message before it closes. */
     private static int caseCount(WebSocketClient client, URI uri) throws Exception {
-        WeftRecorder recorder = new WeftRecorder();
+        Recorder recorder = Recorder.recording();
         client.connect(uri, recorder).get(Inbox.TIMEOUT_SECONDS, TimeUnit.SECONDS);
         int count = Integer.parseInt(recorder.nextText().trim());
         recorder.awaitClose();

@@ -1,5 +1,6 @@
 package dev.weft.interop;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
 import dev.weft.api.ConnectionState;
@@ -32,7 +33,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static dev.weft.interop.Payloads.MIB;
-import static dev.weft.interop.WeftRecorder.TIMEOUT_SECONDS;
+import static dev.weft.interop.Inbox.TIMEOUT_SECONDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -105,9 +106,9 @@ class JettyServerInteropTest {
                 .clientNoContextTakeover(noContextTakeover).serverNoContextTakeover(noContextTakeover).build();
         try (WebSocketClient compressing = WebSocketClient.builder()
                 .config(WebSocketConfig.builder().extensions(List.of(deflate)).build()).build()) {
-            WeftRecorder recorder = new WeftRecorder();
+            Recorder recorder = Recorder.recording();
             Connection c = compressing.connect(URI.create("ws://127.0.0.1:" + port + "/echo"), recorder)
-                    .get(WeftRecorder.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    .get(Inbox.TIMEOUT_SECONDS, TimeUnit.SECONDS);
             assertEquals("permessage-deflate", c.extensions().get(0).name());
             assertEquals(noContextTakeover, c.extensions().get(0).has("server_no_context_takeover"));
             for (int size : new int[] {0, 1, 4096, 65536, MIB}) {
@@ -125,7 +126,7 @@ class JettyServerInteropTest {
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(ints = {0, 125, 126, 65535, 65536, MIB})
     void echoesText(int size) throws Exception {
-        WeftRecorder recorder = new WeftRecorder();
+        Recorder recorder = Recorder.recording();
         Connection c = connect("/echo", recorder);
         String text = Payloads.ascii(size);
         c.sendText(text);
@@ -136,7 +137,7 @@ class JettyServerInteropTest {
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(ints = {0, 125, 126, 65535, 65536, MIB})
     void echoesBinary(int size) throws Exception {
-        WeftRecorder recorder = new WeftRecorder();
+        Recorder recorder = Recorder.recording();
         Connection c = connect("/echo", recorder);
         byte[] data = Payloads.binary(size, size);
         c.sendBinary(ByteBuffer.wrap(data));
@@ -146,7 +147,7 @@ class JettyServerInteropTest {
 
     @Test
     void echoesTextWithCharactersOfEveryUtf8Length() throws Exception {
-        WeftRecorder recorder = new WeftRecorder();
+        Recorder recorder = Recorder.recording();
         Connection c = connect("/echo", recorder);
         c.sendText(Payloads.MIXED);
         String big = Payloads.mixed(MIB);
@@ -158,7 +159,7 @@ class JettyServerInteropTest {
 
     @Test
     void textSentInPartsArrivesAsOneMessageOfThatManyFrames() throws Exception {
-        WeftRecorder recorder = new WeftRecorder();
+        Recorder recorder = Recorder.recording();
         Connection c = connect("/echo", recorder);
         c.sendText("Hello, ", false);
         c.sendText("", false);
@@ -169,7 +170,7 @@ class JettyServerInteropTest {
         assertEquals("after", recorder.nextText());
         closeNormally(c, recorder);
 
-        WeftRecorder counted = new WeftRecorder();
+        Recorder counted = Recorder.recording();
         Connection parts = connect("/parts", counted);
         parts.sendText("one ", false);
         parts.sendText("two ", false);
@@ -180,7 +181,7 @@ class JettyServerInteropTest {
 
     @Test
     void binarySentInPartsArrivesAsOneMessage() throws Exception {
-        WeftRecorder recorder = new WeftRecorder();
+        Recorder recorder = Recorder.recording();
         Connection c = connect("/echo", recorder);
         byte[] data = Payloads.binary(200_000, 7);
         int[] cuts = {0, 1, 125, 126, 65_662, 65_662, 200_000};
@@ -193,7 +194,7 @@ class JettyServerInteropTest {
 
     @Test
     void jettyAnswersWeftPing() throws Exception {
-        WeftRecorder recorder = new WeftRecorder();
+        Recorder recorder = Recorder.recording();
         Connection c = connect("/echo", recorder);
         c.ping(ByteBuffer.wrap("weft ping".getBytes(StandardCharsets.UTF_8)));
         assertEquals("weft ping", recorder.nextPong());
@@ -202,7 +203,7 @@ class JettyServerInteropTest {
 
     @Test
     void weftAnswersJettyPing() throws Exception {
-        WeftRecorder recorder = new WeftRecorder();
+        Recorder recorder = Recorder.recording();
         Connection c = connect("/echo", recorder);
         c.sendText(PING_COMMAND);
         assertEquals("jetty got pong: " + JETTY_PING, recorder.nextText());
@@ -211,18 +212,18 @@ class JettyServerInteropTest {
 
     @Test
     void closeStartedByWeft() throws Exception {
-        WeftRecorder recorder = new WeftRecorder();
+        Recorder recorder = Recorder.recording();
         Connection c = connect("/echo", recorder);
         c.close(CloseCodes.NORMAL_CLOSURE, "weft done").get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertEquals("1000 weft done", jettyCloses.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         assertTrue(recorder.awaitClose().startsWith("1000"), "Jetty answers with 1000");
         assertEquals(ConnectionState.CLOSED, c.state());
-        assertTrue(recorder.error.getNow(null) == null, "no error on a clean close");
+        assertTrue(recorder.errors().isEmpty(), "no error on a clean close");
     }
 
     @Test
     void closeStartedByJetty() throws Exception {
-        WeftRecorder recorder = new WeftRecorder();
+        Recorder recorder = Recorder.recording();
         Connection c = connect("/echo", recorder);
         c.sendText(CLOSE_COMMAND);
         assertEquals(JETTY_CLOSE_CODE + " " + JETTY_CLOSE_REASON, recorder.awaitClose());
@@ -235,7 +236,7 @@ class JettyServerInteropTest {
     @Test
     void unknownPathIsRefusedWith404() {
         ExecutionException e = assertThrows(ExecutionException.class,
-                () -> client.connect(uri("/nowhere"), new WeftRecorder()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                () -> client.connect(uri("/nowhere"), Recorder.recording()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         HandshakeException refused = assertInstanceOf(HandshakeException.class, e.getCause());
         assertEquals(404, refused.status());
     }
@@ -246,13 +247,13 @@ class JettyServerInteropTest {
         return URI.create("ws://127.0.0.1:" + port + path);
     }
 
-    private static Connection connect(String path, WeftRecorder recorder) throws Exception {
+    private static Connection connect(String path, Recorder recorder) throws Exception {
         Connection c = client.connect(uri(path), recorder).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertEquals(List.of(), c.extensions(), "no extension negotiated");
         return c;
     }
 
-    private static void closeNormally(Connection c, WeftRecorder recorder) throws Exception {
+    private static void closeNormally(Connection c, Recorder recorder) throws Exception {
         c.close(CloseCodes.NORMAL_CLOSURE, "");
         assertTrue(recorder.awaitClose().startsWith("1000"));
         assertEquals("1000 ", jettyCloses.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS));

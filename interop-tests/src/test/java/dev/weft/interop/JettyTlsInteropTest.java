@@ -1,5 +1,6 @@
 package dev.weft.interop;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.transport.nio.WebSocketClient;
@@ -89,7 +90,7 @@ class JettyTlsInteropTest {
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(ints = {0, 125, 65536, MIB})
     void echoesTextAndBinaryOverTls(int size) throws Exception {
-        WeftRecorder recorder = new WeftRecorder();
+        Recorder recorder = Recorder.recording();
         Connection c = client.connect(URI.create("wss://127.0.0.1:" + port + "/echo"), recorder)
                 .get(Inbox.TIMEOUT_SECONDS, TimeUnit.SECONDS);
         String text = Payloads.ascii(size);
@@ -104,7 +105,7 @@ class JettyTlsInteropTest {
 
     @Test
     void thousandsOfSmallMessagesArriveInOrder() throws Exception {
-        WeftRecorder recorder = new WeftRecorder();
+        Recorder recorder = Recorder.recording();
         Connection c = client.connect(URI.create("wss://localhost:" + port + "/echo"), recorder)
                 .get(Inbox.TIMEOUT_SECONDS, TimeUnit.SECONDS);
         for (int i = 0; i < 3000; i++) {
@@ -123,7 +124,7 @@ class JettyTlsInteropTest {
                 .config(WebSocketConfig.builder().extensions(List.of()).build())
                 .secureLayer(Tls.client()).build()) {
             ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> strict.connect(URI.create("wss://127.0.0.1:" + port + "/echo"), new WeftRecorder())
+                    () -> strict.connect(URI.create("wss://127.0.0.1:" + port + "/echo"), Recorder.recording())
                             .get(Inbox.TIMEOUT_SECONDS, TimeUnit.SECONDS));
             assertTrue(e.getCause().getMessage().contains("not trusted"), e.getCause().getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.weft.interop;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketConfig;
@@ -143,7 +144,7 @@ class NettyDeflateFrameInteropTest {
                 .noContextTakeover(noContextTakeover).build();
         try (WebSocketClient client = WebSocketClient.builder()
                 .config(WebSocketConfig.builder().extensions(List.of(deflate)).build()).build()) {
-            WeftRecorder recorder = new WeftRecorder();
+            Recorder recorder = Recorder.recording();
             Connection c = client.connect(URI.create("ws://127.0.0.1:" + nettyPort + "/echo"), recorder)
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             assertEquals(List.of(ExtensionParameters.of(name)), c.extensions());
@@ -182,7 +183,7 @@ class NettyDeflateFrameInteropTest {
         DeflateFrame asking = DeflateFrame.builder().requestNoContextTakeover(true).build();
         try (WebSocketClient client = WebSocketClient.builder()
                 .config(WebSocketConfig.builder().extensions(List.of(asking)).build()).build()) {
-            WeftRecorder recorder = new WeftRecorder();
+            Recorder recorder = Recorder.recording();
             Connection c = client.connect(URI.create("ws://127.0.0.1:" + nettyPort + "/echo"), recorder)
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             assertEquals(List.of(), c.extensions());

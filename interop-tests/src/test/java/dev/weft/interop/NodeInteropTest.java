@@ -1,5 +1,6 @@
 package dev.weft.interop;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.ExtensionFactory;
@@ -112,7 +113,7 @@ class NodeInteropTest {
             BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
             String listening = out.readLine();
             assertTrue(listening != null && listening.startsWith("port "), String.valueOf(listening));
-            WeftRecorder recorder = new WeftRecorder();
+            Recorder recorder = Recorder.recording();
             Connection c = client.connect(URI.create("ws://127.0.0.1:" + listening.substring(5) + "/"), recorder)
                     .get(Inbox.TIMEOUT_SECONDS, TimeUnit.SECONDS);
             assertEquals(mode.agreed(), c.extensions().stream().map(Object::toString).collect(Collectors.joining(", ")));
@@ -157,7 +158,7 @@ class NodeInteropTest {
             BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
             String listening = out.readLine();
             assertTrue(listening != null && listening.startsWith("port "), String.valueOf(listening));
-            WeftRecorder recorder = new WeftRecorder();
+            Recorder recorder = Recorder.recording();
             Connection c = client.connect(URI.create("ws://127.0.0.1:" + listening.substring(5) + "/"), recorder)
                     .get(Inbox.TIMEOUT_SECONDS, TimeUnit.SECONDS);
             assertEquals(mode.agreed(), c.extensions().stream().map(Object::toString).collect(Collectors.joining(", ")));

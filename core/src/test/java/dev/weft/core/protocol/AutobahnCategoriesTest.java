@@ -3,8 +3,8 @@ package dev.weft.core.protocol;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.WebSocketConfig;
-import dev.weft.core.memory.ScriptedPeer;
-import dev.weft.core.test.Recorder;
+import dev.weft.testing.ScriptedPeer;
+import dev.weft.testing.Recorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import static dev.weft.core.memory.ScriptedPeer.hex;
+import static dev.weft.testing.ScriptedPeer.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -8,9 +8,9 @@ import dev.weft.api.FrameObserver;
 import dev.weft.api.Opcode;
 import dev.weft.api.PartialMessageHandler;
 import dev.weft.api.WebSocketConfig;
-import dev.weft.core.memory.InMemoryPair;
-import dev.weft.core.memory.ScriptedPeer;
-import dev.weft.core.test.Recorder;
+import dev.weft.testing.InMemoryPair;
+import dev.weft.testing.ScriptedPeer;
+import dev.weft.testing.Recorder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.Deflater;
 
-import static dev.weft.ext.deflateframe.Events.hex;
+import static dev.weft.testing.ScriptedPeer.hex;
 
 /**
  * Fuzz target for deflate-frame (docs/fuzzing.md): the extension's per-frame decoder through the

@@ -1,5 +1,6 @@
 package dev.weft.ext.deflateframe;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.Role;
@@ -11,17 +12,18 @@ import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.extension.ExtensionHeader;
-import dev.weft.core.memory.InMemoryPair;
+import dev.weft.testing.InMemoryPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
-import static dev.weft.ext.deflateframe.Events.hex;
+import static dev.weft.testing.ScriptedPeer.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -158,7 +160,7 @@ class NegotiationTest {
         WebSocketConfig client = WebSocketConfig.builder()
                 .extensions(List.of(DeflateFrame.builder().name(name).build())).build();
         InMemoryPair pair = InMemoryPair.builder().serverConfig(WebSocketConfig.defaults()).clientConfig(client)
-                .connect(Events.recording(), Events.recording());
+                .connect(Recorder.recording(), Recorder.recording());
         assertEquals(List.of(element(name)), pair.client().extensions());
         assertEquals(List.of(element(name)), pair.server().extensions());
         pair.client().close();
@@ -173,7 +175,7 @@ class NegotiationTest {
         WebSocketConfig client = WebSocketConfig.builder()
                 .extensions(List.of(DeflateFrame.builder().name(name).build())).build();
         InMemoryPair pair = InMemoryPair.builder().serverConfig(server).clientConfig(client)
-                .connect(Events.recording(), Events.recording());
+                .connect(Recorder.recording(), Recorder.recording());
         assertEquals(List.of(element(name + "; no_context_takeover")), pair.client().extensions());
         assertEquals(List.of(element(name + "; no_context_takeover")), pair.server().extensions());
         pair.client().close();
@@ -185,7 +187,7 @@ class NegotiationTest {
         WebSocketConfig server = WebSocketConfig.builder()
                 .extensions(DeflateFrame.builder().buildForBothNames()).build();
         InMemoryPair pair = InMemoryPair.builder().serverConfig(server).clientConfig(WebSocketConfig.defaults())
-                .connect(Events.recording(), Events.recording());
+                .connect(Recorder.recording(), Recorder.recording());
         assertEquals(1, pair.client().extensions().size(), pair.client().extensions().toString());
         assertTrue(NAMES.contains(pair.client().extensions().get(0).name()), pair.client().extensions().toString());
         pair.client().close();
@@ -226,11 +228,11 @@ class NegotiationTest {
     /** Compresses "Hello" twice: with context takeover the second refers back to the first. */
     private static void assertCompressesHelloTwice(Extension agreed, boolean resets) {
         assertEquals(resets, agreed.encodesWithoutHistory());
-        assertEquals("f248cdc9c90700", hex(agreed.encoder().encode(Frame.text("Hello")).payload()));
-        assertEquals(resets ? "f248cdc9c90700" : "f200110000", hex(agreed.encoder().encode(Frame.text("Hello")).payload()));
+        assertEquals("f248cdc9c90700", hexOf(agreed.encoder().encode(Frame.text("Hello")).payload()));
+        assertEquals(resets ? "f248cdc9c90700" : "f200110000", hexOf(agreed.encoder().encode(Frame.text("Hello")).payload()));
         if (resets) {
             try (ExtensionEncoder encoder = agreed.newEncoder()) {
-                assertEquals("f248cdc9c90700", hex(encoder.encode(Frame.text("Hello")).payload()));
+                assertEquals("f248cdc9c90700", hexOf(encoder.encode(Frame.text("Hello")).payload()));
             }
         } else {
             assertThrows(UnsupportedOperationException.class, agreed::newEncoder);
@@ -272,5 +274,12 @@ class NegotiationTest {
 
     private static String text(Frame frame) {
         return java.nio.charset.StandardCharsets.UTF_8.decode(frame.payload()).toString();
+    }
+
+    private static String hexOf(ByteBuffer buffer) {
+        ByteBuffer b = buffer.duplicate();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 }

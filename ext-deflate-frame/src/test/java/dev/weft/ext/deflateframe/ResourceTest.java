@@ -1,5 +1,7 @@
 package dev.weft.ext.deflateframe;
 
+import dev.weft.testing.ScriptedPeer;
+import dev.weft.testing.Recorder;
 import dev.weft.core.test.Slices;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Frame;
@@ -11,7 +13,7 @@ import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
-import dev.weft.core.memory.InMemoryPair;
+import dev.weft.testing.InMemoryPair;
 import dev.weft.ext.zlib.Zlib;
 import org.junit.jupiter.api.Test;
 
@@ -40,12 +42,12 @@ class ResourceTest {
         int before = Zlib.live();
         String message = "compressed because it is longer than the default threshold of sixty-four bytes";
         for (int i = 0; i < 2000; i++) {
-            Events client = Events.recording();
+            Recorder client = Recorder.recording();
             InMemoryPair pair = InMemoryPair.builder().serverConfig(config).clientConfig(clients[i % 2])
-                    .connect(Events.echoing(), client);
+                    .connect(Recorder.echoing(), client);
             pair.client().sendText(message);
             pair.flush();
-            assertEquals(List.of("text:" + message), client.take());
+            assertEquals(List.of("open", "text:" + message), client.take());
             if (i < 2) {
                 assertEquals(before + 4, Zlib.live(), "a deflater and an inflater at each end");
             }
@@ -87,7 +89,7 @@ class ResourceTest {
         assertTrue(sent.rsv1());
         assertEquals(Opcode.CONTINUATION, sent.opcode());
         assertTrue(sent.payloadLength() < text.length(), sent.toString());
-        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Events.hex("f2 48 cd c9 c9 07 00"))));
+        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 48 cd c9 c9 07 00"))));
         assertEquals(before + 2, Zlib.live());
         agreed.close();
         assertEquals(before, Zlib.live());
@@ -97,7 +99,7 @@ class ResourceTest {
     void heldBytesCountEachZlibContextFromItsFirstUseUntilClose() {
         Extension agreed = new DeflateFrame().accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20));
         assertEquals(0, agreed.heldBytes(), "no context is made before it is needed");
-        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Events.hex("f2 48 cd c9 c9 07 00"))));
+        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 48 cd c9 c9 07 00"))));
         long inflater = agreed.heldBytes();
         // zlib documents 32 KiB of window "plus about 7 kilobytes" for an inflater.
         assertTrue(inflater > 32 * 1024 && inflater < 48 * 1024, Long.toString(inflater));
@@ -105,7 +107,7 @@ class ResourceTest {
         long deflater = agreed.heldBytes() - inflater;
         // 128 KiB of window and 128 KiB of hash chains "plus a few kilobytes" for a deflater.
         assertTrue(deflater > 256 * 1024 && deflater < 272 * 1024, Long.toString(deflater));
-        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Events.hex("f2 00 11 00 00"))));
+        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 00 11 00 00"))));
         assertEquals(inflater + deflater, agreed.heldBytes(), "no buffer is kept between frames");
         agreed.close();
         assertEquals(0, agreed.heldBytes());

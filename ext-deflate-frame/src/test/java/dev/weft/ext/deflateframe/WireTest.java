@@ -1,7 +1,8 @@
 package dev.weft.ext.deflateframe;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.WebSocketConfig;
-import dev.weft.core.memory.ScriptedPeer;
+import dev.weft.testing.ScriptedPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
 
-import static dev.weft.ext.deflateframe.Events.hex;
+import static dev.weft.testing.ScriptedPeer.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WireTest {
 
-    private final Events server = Events.recording();
+    private final Recorder server = Recorder.recording();
 
     /** A server session with {@code deflate} that has agreed to the scripted client's {@code offer}. */
     private ScriptedPeer connect(String offer, DeflateFrame deflate, WebSocketConfig.Builder config) {
@@ -151,7 +152,7 @@ class WireTest {
         peer.sendRawFrame(0xc1, hex("f2 48 cd c9 c9 07 00"));
         peer.sendRawFrame(0xc1, hex("f2 00 11 00 00"));
         peer.flush();
-        assertEquals(List.of("text:" + text, "text:Hello", "text:Hello"), server.take());
+        server.assertEvents("open", "text:" + text, "text:Hello", "text:Hello");
     }
 
     static Stream<Arguments> violations() {
@@ -174,7 +175,7 @@ class WireTest {
         }
         peer.flush();
         assertEquals(closeCode, peer.closeCode());
-        assertEquals(List.of("close:" + closeCode), server.take());
+        server.assertEvents("open", "error:" + closeCode, "close:" + closeCode + ":*");
     }
 
     @Test
@@ -186,7 +187,8 @@ class WireTest {
         peer.sendRawFrame(0xc2, bomb);
         peer.flush();
         assertEquals(1009, peer.closeCode());
-        assertEquals(List.of("binary:" + "00".repeat(1024), "close:1009"), server.take());
+        server.assertEvents("open", "binary:1024 bytes", "error:1009", "close:1009:*");
+        assertEquals(1, server.takeMessages().stream().filter(m -> Arrays.equals(new byte[1024], (byte[]) m)).count());
     }
 
     @Test
@@ -198,7 +200,7 @@ class WireTest {
         peer.sendRawFrame(0xc0, zeros(2000));
         peer.flush();
         assertEquals(1009, peer.closeCode());
-        assertEquals(List.of("close:1009"), server.take());
+        server.assertEvents("open", "error:1009", "close:1009:*");
     }
 
     @Test
@@ -209,7 +211,7 @@ class WireTest {
                 WebSocketConfig.builder().maxFrameSize(1 << 20).maxMessageSize(1 << 20));
         peer.sendRawFrame(0xc2, bomb).flush();
         assertEquals(1009, peer.closeCode());
-        assertEquals(List.of("close:1009"), server.take());
+        server.assertEvents("open", "error:1009", "close:1009:*");
     }
 
     /** {@code count} zero octets as one deflate-frame payload, made without holding them all. */

@@ -1,5 +1,6 @@
 package dev.weft.ext.deflateframe;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.Extension;
@@ -10,8 +11,8 @@ import dev.weft.api.handshake.HandshakeException;
 import dev.weft.api.handshake.HandshakeResponse;
 import dev.weft.core.extension.ExtensionHeader;
 import dev.weft.core.extension.ExtensionNegotiator;
-import dev.weft.core.memory.InMemoryPair;
-import dev.weft.core.memory.ScriptedPeer;
+import dev.weft.testing.InMemoryPair;
+import dev.weft.testing.ScriptedPeer;
 import dev.weft.ext.permessagedeflate.PerMessageDeflate;
 import dev.weft.ext.zlib.Zlib;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class WithPermessageDeflateTest {
 
     /** The {@code Sec-WebSocket-Extensions} a server with {@code server} answers a raw upgrade offering {@code offer}. */
     private static String answer(String offer, List<ExtensionFactory> server) {
-        Events events = Events.recording();
+        Recorder events = Recorder.recording();
         ScriptedPeer peer = ScriptedPeer.rawClient(events, WebSocketConfig.builder().extensions(server).build());
         peer.sendAscii("GET / HTTP/1.1\r\n"
                 + "Host: 127.0.0.1:8080\r\n"
@@ -103,7 +104,7 @@ class WithPermessageDeflateTest {
             InMemoryPair pair = InMemoryPair.builder()
                     .serverConfig(WebSocketConfig.builder().extensions(factories(serverOrder)).build())
                     .clientConfig(WebSocketConfig.builder().extensions(factories(clientOrder)).build())
-                    .connect(Events.echoing(), Events.recording());
+                    .connect(Recorder.echoing(), Recorder.recording());
             assertEquals(List.of(ExtensionParameters.of(agreed)), pair.client().extensions());
             assertEquals(List.of(ExtensionParameters.of(agreed)), pair.server().extensions());
             pair.client().close();

@@ -1,5 +1,6 @@
 package dev.weft.ext.permessagedeflate;
 
+import dev.weft.testing.Recorder;
 import dev.weft.core.test.Slices;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
@@ -8,7 +9,7 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
-import dev.weft.core.memory.ScriptedPeer;
+import dev.weft.testing.ScriptedPeer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -86,7 +87,7 @@ class FinalBlockTest {
     @ParameterizedTest(name = "server, context takeover={0} trailing 0x00={1}")
     @MethodSource("wireCases")
     void aServerSessionTakesFinishedStreamsFromTheWire(boolean takeover, boolean trailingZero) {
-        Events server = Events.recording();
+        Recorder server = Recorder.recording();
         ScriptedPeer peer = ScriptedPeer.rawClient(server,
                 WebSocketConfig.builder().extensions(List.of(new PerMessageDeflate())).build());
         peer.sendAscii("GET / HTTP/1.1\r\n"
@@ -99,7 +100,7 @@ class FinalBlockTest {
                 + "\r\n\r\n").flush();
         String response = new String(peer.takeReceived(), StandardCharsets.US_ASCII);
         assertTrue(response.startsWith("HTTP/1.1 101"), response);
-        List<String> expected = new ArrayList<>();
+        List<String> expected = new ArrayList<>(List.of("open"));
         for (Message message : messages(trailingZero)) {
             List<byte[]> fragments = message.fragments();
             for (int i = 0; i < fragments.size(); i++) {

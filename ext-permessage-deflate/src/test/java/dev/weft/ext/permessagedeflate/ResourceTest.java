@@ -1,5 +1,7 @@
 package dev.weft.ext.permessagedeflate;
 
+import dev.weft.testing.ScriptedPeer;
+import dev.weft.testing.Recorder;
 import dev.weft.core.test.Slices;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Frame;
@@ -10,7 +12,7 @@ import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
-import dev.weft.core.memory.InMemoryPair;
+import dev.weft.testing.InMemoryPair;
 import dev.weft.core.session.MemoryBudget;
 import dev.weft.ext.zlib.Zlib;
 import org.junit.jupiter.api.Test;
@@ -36,11 +38,11 @@ class ResourceTest {
         int before = Zlib.live();
         String message = "compressed because it is longer than the default threshold of sixty-four bytes";
         for (int i = 0; i < 2000; i++) {
-            Events client = Events.recording();
-            InMemoryPair pair = InMemoryPair.builder().config(config).connect(Events.echoing(), client);
+            Recorder client = Recorder.recording();
+            InMemoryPair pair = InMemoryPair.builder().config(config).connect(Recorder.echoing(), client);
             pair.client().sendText(message);
             pair.flush();
-            assertEquals(List.of("text:" + message), client.take());
+            assertEquals(List.of("open", "text:" + message), client.take());
             if (i == 0) {
                 assertEquals(before + 4, Zlib.live(), "a deflater and an inflater at each end");
             }
@@ -63,13 +65,13 @@ class ResourceTest {
         MemoryBudget budget = new MemoryBudget(limit);
         WebSocketConfig config = WebSocketConfig.builder().extensions(List.of(new PerMessageDeflate())).build();
         String message = "compressed because it is longer than the default threshold of sixty-four bytes";
-        List<Events> clients = new ArrayList<>();
+        List<Recorder> clients = new ArrayList<>();
         List<InMemoryPair> pairs = new ArrayList<>();
         long mostHeld = 0;
         for (int i = 0; i < 100; i++) {
-            Events client = Events.recording();
+            Recorder client = Recorder.recording();
             InMemoryPair pair = InMemoryPair.builder().config(config).serverMemoryBudget(budget)
-                    .connect(Events.echoing(), client);
+                    .connect(Recorder.echoing(), client);
             pair.client().sendText(message);
             clients.add(client);
             pairs.add(pair);
@@ -84,7 +86,7 @@ class ResourceTest {
         assertTrue(mostHeld <= limit + 3 * perConnection, "held at most the budget and a few connections' share: "
                 + mostHeld);
         assertTrue(budget.evictions() >= 60, "100 connections of ~300 KiB in an 8 MiB budget: " + budget.evictions());
-        long closedWith1013 = clients.stream().filter(c -> c.take().contains("close:1013")).count();
+        long closedWith1013 = clients.stream().filter(c -> c.closeCodes().contains(1013)).count();
         assertEquals(budget.evictions(), closedWith1013, "every connection the budget closed was told 1013");
     }
 
@@ -107,7 +109,7 @@ class ResourceTest {
     void heldBytesCountEachZlibContextFromItsFirstUseUntilClose() {
         Extension agreed = new PerMessageDeflate().accepted(AGREED, new ExtensionContext(Role.CLIENT, 1 << 20, 1 << 20));
         assertEquals(0, agreed.heldBytes(), "no context is made before it is needed");
-        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Events.hex("f2 48 cd c9 c9 07 00"))));
+        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 48 cd c9 c9 07 00"))));
         long inflater = agreed.heldBytes();
         // zlib documents 32 KiB of window "plus about 7 kilobytes" for an inflater.
         assertTrue(inflater > 32 * 1024 && inflater < 48 * 1024, Long.toString(inflater));
@@ -115,7 +117,7 @@ class ResourceTest {
         long deflater = agreed.heldBytes() - inflater;
         // 128 KiB of window and 128 KiB of hash chains "plus a few kilobytes" for a deflater.
         assertTrue(deflater > 256 * 1024 && deflater < 272 * 1024, Long.toString(deflater));
-        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(Events.hex("f2 00 11 00 00"))));
+        agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(ScriptedPeer.hex("f2 00 11 00 00"))));
         assertEquals(inflater + deflater, agreed.heldBytes(), "no buffer is kept between messages");
         agreed.close();
         assertEquals(0, agreed.heldBytes());

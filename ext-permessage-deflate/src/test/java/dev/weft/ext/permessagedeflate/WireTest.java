@@ -1,7 +1,8 @@
 package dev.weft.ext.permessagedeflate;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.WebSocketConfig;
-import dev.weft.core.memory.ScriptedPeer;
+import dev.weft.testing.ScriptedPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
 
-import static dev.weft.ext.permessagedeflate.Events.hex;
+import static dev.weft.testing.ScriptedPeer.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +37,7 @@ class WireTest {
             + "Sec-WebSocket-Extensions: permessage-deflate\r\n"
             + "\r\n";
 
-    private final Events server = Events.recording();
+    private final Recorder server = Recorder.recording();
 
     /** A server session with {@code deflate} that has agreed permessage-deflate with the scripted client. */
     private ScriptedPeer connect(PerMessageDeflate deflate, int maxMessageSize) {
@@ -147,7 +148,7 @@ class WireTest {
         peer.sendRawFrame(0xc1, hex("f2 48 cd c9 c9 07 00"));
         peer.sendRawFrame(0xc1, hex("f2 00 11 00 00"));
         peer.flush();
-        assertEquals(List.of("text:Hello", "text:Hello", "text:Hello"), server.take());
+        server.assertEvents("open", "text:Hello", "text:Hello", "text:Hello");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -159,7 +160,7 @@ class WireTest {
         }
         peer.flush();
         assertEquals(closeCode, peer.closeCode());
-        assertEquals(List.of("close:" + closeCode), server.take());
+        server.assertEvents("open", "error:" + closeCode, "close:" + closeCode + ":*");
     }
 
     static Stream<Arguments> violations() {
@@ -181,7 +182,7 @@ class WireTest {
         ScriptedPeer peer = connect(new PerMessageDeflate(), limit);
         peer.sendRawFrame(0xc2, bomb).flush();
         assertEquals(1009, peer.closeCode());
-        assertEquals(List.of("close:1009"), server.take());
+        server.assertEvents("open", "error:1009", "close:1009:*");
     }
 
     /** {@code count} zero octets as a permessage-deflate payload, made without holding them all. */

@@ -1,5 +1,6 @@
 package dev.weft.ext.zstd;
 
+import dev.weft.testing.Recorder;
 import dev.weft.core.test.Slices;
 import com.github.luben.zstd.EndDirective;
 import dev.weft.api.CloseCodes;
@@ -11,7 +12,7 @@ import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionContext;
-import dev.weft.core.memory.InMemoryPair;
+import dev.weft.testing.InMemoryPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

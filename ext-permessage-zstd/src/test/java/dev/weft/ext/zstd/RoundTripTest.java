@@ -1,51 +1,24 @@
 package dev.weft.ext.zstd;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.WebSocketConfig;
-import dev.weft.core.memory.InMemoryPair;
+import dev.weft.testing.InMemoryPair;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Messages through a Weft client and a Weft server that both run the extension, over the in-memory
- * transport: every size class and some random ones, whole and in parts, with and without context
- * takeover each way. The server echoes, so both directions are exercised.
+ * Messages through a Weft client and a Weft server that agreed different windows and levels, over
+ * the in-memory transport, whole and in parts. The server echoes, so both directions are exercised.
+ * Every size class with and without context takeover is in {@link ContractTest}.
  */
 class RoundTripTest {
-
-    private static final int[] SIZES = {0, 1, 63, 64, 125, 126, 127, 65_535, 65_536, 1024 * 1024};
-    private static final int[] RANDOM_SIZES = new Random(7).ints(6, 0, 300_000).toArray();
-
-    static Stream<Arguments> cases() {
-        List<Arguments> cases = new ArrayList<>();
-        for (boolean clientResets : new boolean[] {false, true}) {
-            for (boolean serverResets : new boolean[] {false, true}) {
-                for (int size : IntStream.concat(IntStream.of(SIZES), IntStream.of(RANDOM_SIZES)).toArray()) {
-                    cases.add(Arguments.of(clientResets, serverResets, size));
-                }
-            }
-        }
-        return cases.stream();
-    }
-
-    @ParameterizedTest(name = "client_no_context_takeover={0} server_no_context_takeover={1} size={2}")
-    @MethodSource("cases")
-    void textAndBinaryMessagesComeBackIntact(boolean clientResets, boolean serverResets, int size) {
-        PerMessageZstd zstd = PerMessageZstd.builder()
-                .clientNoContextTakeover(clientResets).serverNoContextTakeover(serverResets).build();
-        roundTrip(WebSocketConfig.builder().extensions(List.of(zstd)).build(), size, new Random(size));
-    }
 
     @ParameterizedTest(name = "client window 2^{0}, server window 2^{1}, level {2}")
     @CsvSource({"10, 10, 1", "12, 27, 3", "27, 12, 19", "17, 17, -5", "20, 20, 0"})
@@ -57,10 +30,6 @@ class RoundTripTest {
         for (int size : new int[] {0, 100, 5000, 300_000}) {
             roundTrip(client, server, size, new Random(size));
         }
-    }
-
-    private static void roundTrip(WebSocketConfig config, int size, Random random) {
-        roundTrip(config, config, size, random);
     }
 
     private static void roundTrip(WebSocketConfig clientConfig, WebSocketConfig serverConfig, int size, Random random) {

@@ -1,9 +1,10 @@
 package dev.weft.ext.zstd;
 
+import dev.weft.testing.Recorder;
 import com.github.luben.zstd.EndDirective;
 import dev.weft.api.Frame;
 import dev.weft.api.WebSocketConfig;
-import dev.weft.core.memory.ScriptedPeer;
+import dev.weft.testing.ScriptedPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -129,7 +129,7 @@ class AcceptBackOffTest {
 
         /** Asks until {@code condition} holds, with a bound: the child's loop moves on its own. */
         Counters await(Predicate<Counters> condition) throws IOException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Events.WAIT_SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             Counters c = counters();
             while (!condition.test(c)) {
                 assertTrue(System.nanoTime() < deadline, "the child's counters stayed at " + c);

@@ -1,5 +1,7 @@
 package dev.weft.transport.nio;
 
+import java.util.Optional;
+import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
@@ -140,7 +142,7 @@ class BackpressureTest {
     @Test
     void pausedReadingStopsMessagesUntilResumed() throws Exception {
         // Paused from onOpen, on the loop thread, before any frame is read: deterministic.
-        Events events = new Events() {
+        Recorder events = new Recorder(false) {
             @Override
             public void onOpen(Connection c) {
                 c.pauseReading();
@@ -152,12 +154,12 @@ class BackpressureTest {
              WebSocketClient client = Echo.client()) {
             Connection c = client.connect(java.net.URI.create("ws://127.0.0.1:" + server.port() + "/echo"),
                     new WebSocketHandler() { }).get(20, TimeUnit.SECONDS);
-            Connection serverSide = events.opened.get(20, TimeUnit.SECONDS);
+            Connection serverSide = events.awaitOpen();
             events.expect("open");
             c.sendText("one");
             c.sendText("two");
             c.sendText("three").get(20, TimeUnit.SECONDS);
-            assertEquals(null, events.queue.poll(), "nothing delivered while paused");
+            assertEquals(Optional.empty(), events.poll(Duration.ZERO), "nothing delivered while paused");
             serverSide.resumeReading();
             events.expect("text:one", "text:two", "text:three");
             c.close();
@@ -167,7 +169,7 @@ class BackpressureTest {
     @Test
     void sendsFailOnceTheConnectionIsClosed() throws Exception {
         try (WebSocketServer server = Echo.server(); WebSocketClient client = Echo.client()) {
-            Events events = new Events();
+            Recorder events = Recorder.recording();
             Connection c = client.connect(java.net.URI.create("ws://127.0.0.1:" + server.port() + "/echo"), events)
                     .get(20, TimeUnit.SECONDS);
             c.close();

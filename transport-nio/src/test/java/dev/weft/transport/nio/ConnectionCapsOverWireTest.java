@@ -93,7 +93,7 @@ class ConnectionCapsOverWireTest {
 
     /** Waits, with a bound, for a counter that another thread moves (a close is seen on the server's loop). */
     private static void awaitValue(long expected, LongSupplier counter) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Events.WAIT_SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (counter.getAsLong() != expected) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("still " + counter.getAsLong() + ", not " + expected);

@@ -1,5 +1,6 @@
 package dev.weft.transport.nio;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
@@ -85,7 +86,7 @@ class EchoTest {
 
     @Test
     void aMessageStreamedInPartsArrivesWhole() throws Exception {
-        Events events = new Events();
+        Recorder events = Recorder.recording();
         Connection c = client.connect(echo, events).get(20, TimeUnit.SECONDS);
         for (int i = 0; i < 100; i++) {
             c.sendText("part" + i + ",", false);

@@ -1,5 +1,6 @@
 package dev.weft.transport.nio;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
 import dev.weft.api.Frame;
@@ -137,8 +138,8 @@ class HostileLoadTest {
                 .endpoint("/echo", () -> handler).build().start();
              WebSocketClient client = WebSocketClient.builder().threads(1).config(config).build()) {
             URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/echo");
-            Events bombEvents = new Events();
-            Events neighbourEvents = new Events();
+            Recorder bombEvents = Recorder.recording();
+            Recorder neighbourEvents = Recorder.recording();
             Connection bomb = client.connect(uri, bombEvents).get(20, TimeUnit.SECONDS);
             Connection neighbour = client.connect(uri, neighbourEvents).get(20, TimeUnit.SECONDS);
 
@@ -161,10 +162,10 @@ class HostileLoadTest {
                 .endpoint("/echo", () -> new WebSocketHandler() { }).build().start();
              WebSocketClient client = Echo.client()) {
             URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/echo");
-            List<Events> readers = new ArrayList<>();
+            List<Recorder> readers = new ArrayList<>();
             List<Connection> members = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                Events e = new Events();
+                Recorder e = Recorder.recording();
                 client.connect(uri, e).get(20, TimeUnit.SECONDS);
                 e.expect("open");
                 readers.add(e);
@@ -185,8 +186,8 @@ class HostileLoadTest {
             while (slowMember.isOpen() && sent < 2000) {
                 server.rooms().broadcast("room", Message.binary(payload.duplicate()));
                 sent++;
-                for (Events e : readers) {
-                    assertEquals("binary:" + payload.capacity(), e.next());
+                for (Recorder e : readers) {
+                    assertEquals("binary:" + payload.capacity() + " bytes", e.next());
                 }
                 assertTrue(server.stats().heldBytes() <= 4 * (maxQueued + 64 * 1024),
                         "queues stay bounded: " + server.stats().heldBytes());
@@ -195,7 +196,7 @@ class HostileLoadTest {
             awaitTrue(() -> server.rooms().members("room").size() == 3, "the slow reader left the room");
             for (int i = 0; i < 3; i++) {
                 server.rooms().broadcast("room", Message.text("after " + i));
-                for (Events e : readers) {
+                for (Recorder e : readers) {
                     assertEquals("text:after " + i, e.next());
                 }
             }
@@ -253,7 +254,7 @@ class HostileLoadTest {
 
             for (int i = 0; i < 200; i++) {
                 if (i % 2 == 0) {
-                    Events e = new Events();
+                    Recorder e = Recorder.recording();
                     Connection c = client.connect(uri, e).get(20, TimeUnit.SECONDS);
                     c.sendText("churn " + i);
                     e.expect("open", "text:churn " + i);
@@ -273,7 +274,7 @@ class HostileLoadTest {
 
     private static void assertEchoes(WebSocketServer server, String text) throws Exception {
         try (WebSocketClient client = Echo.client()) {
-            Events events = new Events();
+            Recorder events = Recorder.recording();
             Connection c = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), events)
                     .get(20, TimeUnit.SECONDS);
             c.sendText(text);

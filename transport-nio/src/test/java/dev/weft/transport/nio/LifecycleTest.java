@@ -1,5 +1,6 @@
 package dev.weft.transport.nio;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeException;
@@ -75,7 +76,7 @@ class LifecycleTest {
 
     @Test
     void aSilentPeerIsClosedAtTheIdleTimeout() throws Exception {
-        Events events = new Events();
+        Recorder events = Recorder.recording();
         try (WebSocketServer server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1)
                 .config(Echo.CONFIG.toBuilder().idleTimeout(Duration.ofMillis(300)).build())
                 .endpoint("/echo", () -> events).build().start();
@@ -87,8 +88,8 @@ class LifecycleTest {
 
     @Test
     void keepAlivePingsReachTheClientAndAreAnswered() throws Exception {
-        Events client = new Events();
-        Events serverSide = new Events();
+        Recorder client = Recorder.recording();
+        Recorder serverSide = Recorder.recording();
         try (WebSocketServer server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1)
                 .config(Echo.CONFIG.toBuilder().keepAliveInterval(Duration.ofMillis(100)).build())
                 .endpoint("/echo", () -> serverSide).build().start();
@@ -112,15 +113,15 @@ class LifecycleTest {
     @Test
     void gracefulShutdownClosesEveryConnectionWith1001() throws Exception {
         WebSocketServer server = Echo.server();
-        List<Events> clients = new ArrayList<>();
+        List<Recorder> clients = new ArrayList<>();
         try (WebSocketClient weft = Echo.client()) {
             for (int i = 0; i < 10; i++) {
-                Events e = new Events();
+                Recorder e = Recorder.recording();
                 weft.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), e).get(20, TimeUnit.SECONDS);
                 clients.add(e);
             }
             server.shutdown(Duration.ofSeconds(10));
-            for (Events e : clients) {
+            for (Recorder e : clients) {
                 assertEquals(1001, e.closeCode());
             }
             assertEquals(0, server.stats().connectionsOpen());
@@ -131,8 +132,8 @@ class LifecycleTest {
 
     @Test
     void closingAClientClosesItsConnectionsWith1001() throws Exception {
-        Events serverSide = new Events();
-        Events clientSide = new Events();
+        Recorder serverSide = Recorder.recording();
+        Recorder clientSide = Recorder.recording();
         try (WebSocketServer server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).config(Echo.CONFIG)
                 .endpoint("/echo", () -> serverSide).build().start()) {
             WebSocketClient weft = Echo.client();
@@ -141,14 +142,14 @@ class LifecycleTest {
             clientSide.expect("open", "close:1001:");
             serverSide.expect("open", "close:1001:client going away");
             ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> weft.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), new Events()).get(20, TimeUnit.SECONDS));
+                    () -> weft.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), Recorder.recording()).get(20, TimeUnit.SECONDS));
             assertInstanceOf(IllegalStateException.class, e.getCause());
         }
     }
 
     @Test
     void stoppingASharedLoopGroupTellsEveryOpenConnection() throws Exception {
-        Events clientSide = new Events();
+        Recorder clientSide = Recorder.recording();
         EventLoopGroup group = new EventLoopGroup(1, "shared");
         try (WebSocketServer server = Echo.server()) {
             WebSocketClient weft = WebSocketClient.builder().eventLoops(group).config(Echo.CONFIG).build();
@@ -167,7 +168,7 @@ class LifecycleTest {
         }
         try (WebSocketClient weft = Echo.client()) {
             ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> weft.connect(URI.create("ws://127.0.0.1:" + port + "/echo"), new Events()).get(20, TimeUnit.SECONDS));
+                    () -> weft.connect(URI.create("ws://127.0.0.1:" + port + "/echo"), Recorder.recording()).get(20, TimeUnit.SECONDS));
             assertInstanceOf(ConnectException.class, e.getCause());
             assertEquals(0, weft.stats().connectionsOpen());
         }
@@ -177,7 +178,7 @@ class LifecycleTest {
     void aRefusedHandshakeFailsTheFutureWithTheStatus() throws Exception {
         try (WebSocketServer server = Echo.server(); WebSocketClient weft = Echo.client()) {
             ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> weft.connect(URI.create("ws://127.0.0.1:" + server.port() + "/nowhere"), new Events())
+                    () -> weft.connect(URI.create("ws://127.0.0.1:" + server.port() + "/nowhere"), Recorder.recording())
                             .get(20, TimeUnit.SECONDS));
             HandshakeException h = assertInstanceOf(HandshakeException.class, e.getCause());
             assertEquals(404, h.status());
@@ -189,7 +190,7 @@ class LifecycleTest {
     void wssNeedsTheTlsTransport() {
         try (WebSocketClient weft = Echo.client()) {
             ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> weft.connect(URI.create("wss://127.0.0.1:1/echo"), new Events()).get());
+                    () -> weft.connect(URI.create("wss://127.0.0.1:1/echo"), Recorder.recording()).get());
             assertInstanceOf(IllegalArgumentException.class, e.getCause());
         }
     }
@@ -211,7 +212,7 @@ class LifecycleTest {
                     }
                 }).build().start();
              WebSocketClient weft = Echo.client()) {
-            Events events = new Events();
+            Recorder events = Recorder.recording();
             Connection c = weft.connect(URI.create("ws://127.0.0.1:" + server.port() + "/where"), events).get(20, TimeUnit.SECONDS);
             c.sendText("hi");
             events.expect("open", "text:hi");

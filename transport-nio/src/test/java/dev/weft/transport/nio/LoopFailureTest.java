@@ -1,5 +1,6 @@
 package dev.weft.transport.nio;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.Opcode;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class LoopFailureTest {
 
     @Test
     void anErrorOnTheLoopFailsOnlyItsConnectionAndIsReportedOnce() throws Exception {
-        Events serverSide = new Events();
+        Recorder serverSide = Recorder.recording();
         try (WebSocketServer server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).config(Echo.CONFIG)
                 .networkLayer(FRAGILE).endpoint("/echo", () -> serverSide).build().start();
              WebSocketClient client = Echo.client()) {
@@ -70,7 +71,7 @@ class LoopFailureTest {
             assertEquals(0, server.stats().connectionsOpen());
             assertEquals(0, server.stats().heldBytes());
 
-            Events neighbour = new Events();
+            Recorder neighbour = Recorder.recording();
             Connection c = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), neighbour)
                     .get(20, TimeUnit.SECONDS);
             serverSide.expect("open");
@@ -78,7 +79,7 @@ class LoopFailureTest {
             serverSide.expect("text:still here");
             c.close().get(20, TimeUnit.SECONDS);
             serverSide.await("close:1000");
-            assertTrue(serverSide.queue.isEmpty(), "no event twice: " + serverSide.queue);
+            assertTrue(serverSide.events().isEmpty(), "no event twice: " + serverSide.events());
         }
     }
 }

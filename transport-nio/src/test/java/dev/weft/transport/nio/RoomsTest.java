@@ -1,5 +1,7 @@
 package dev.weft.transport.nio;
 
+import java.time.Duration;
+import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.Message;
 import dev.weft.api.WebSocketHandler;
@@ -13,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Rooms and broadcast, with one encoded frame shared by every recipient. */
 class RoomsTest {
@@ -38,35 +40,35 @@ class RoomsTest {
         try (WebSocketServer server = Echo.builder().endpoint("/room/*", member).build().start();
              WebSocketClient client = Echo.client()) {
             holder[0] = server;
-            List<Events> a = new ArrayList<>();
-            List<Events> b = new ArrayList<>();
+            List<Recorder> a = new ArrayList<>();
+            List<Recorder> b = new ArrayList<>();
             List<Connection> aConnections = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                Events e = new Events();
+                Recorder e = Recorder.recording();
                 aConnections.add(client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/room/a"), e).get(20, TimeUnit.SECONDS));
                 a.add(e);
             }
             for (int i = 0; i < 2; i++) {
-                Events e = new Events();
+                Recorder e = Recorder.recording();
                 client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/room/b"), e).get(20, TimeUnit.SECONDS);
                 b.add(e);
             }
             // Joining happens in onOpen on the server; wait until the rooms are full.
-            for (Events e : a) {
+            for (Recorder e : a) {
                 e.expect("open");
             }
-            for (Events e : b) {
+            for (Recorder e : b) {
                 e.expect("open");
             }
             awaitMembers(server, "a", 3);
             awaitMembers(server, "b", 2);
 
             aConnections.get(0).sendText("to a");
-            for (Events e : a) {
+            for (Recorder e : a) {
                 e.expect("text:to a");
             }
-            for (Events e : b) {
-                assertNull(e.queue.poll(200, TimeUnit.MILLISECONDS), "room b hears nothing");
+            for (Recorder e : b) {
+                assertTrue(e.poll(Duration.ofMillis(200)).isEmpty(), "room b hears nothing");
             }
 
             aConnections.get(1).close();
@@ -75,10 +77,10 @@ class RoomsTest {
 
             assertEquals(5 - 1, server.broadcast(Message.binary(ByteBuffer.wrap(new byte[] {1, 2}))));
             for (int i : new int[] {0, 2}) {
-                a.get(i).expect("binary:2");
+                a.get(i).expect("binary:0102");
             }
-            for (Events e : b) {
-                e.expect("binary:2");
+            for (Recorder e : b) {
+                e.expect("binary:0102");
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.weft.transport.tls;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.transport.nio.NetworkLayer;
 import dev.weft.transport.nio.WebSocketClient;
@@ -24,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * make it do. The server's certificate names {@code localhost} only, not 127.0.0.1.
  */
 class CertificateCheckTest {
+
+    private static final long WAIT_SECONDS = 30;
 
     private static SelfSignedCertificate localhostOnly;
     private static WebSocketServer server;
@@ -78,17 +81,17 @@ class CertificateCheckTest {
     private static IOException connectFails(NetworkLayer.Factory layer, String host) {
         try (WebSocketClient client = WebSocketClient.builder().secureLayer(layer).build()) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> client.connect(
-                    URI.create("wss://" + host + ":" + server.port() + "/echo"), new Recorder())
-                    .get(Recorder.WAIT_SECONDS, TimeUnit.SECONDS));
+                    URI.create("wss://" + host + ":" + server.port() + "/echo"), Recorder.recording())
+                    .get(WAIT_SECONDS, TimeUnit.SECONDS));
             return assertInstanceOf(IOException.class, e.getCause());
         }
     }
 
     private static void echoOnce(NetworkLayer.Factory layer, String host) throws Exception {
         try (WebSocketClient client = WebSocketClient.builder().secureLayer(layer).build()) {
-            Recorder r = new Recorder();
+            Recorder r = Recorder.recording();
             Connection c = client.connect(URI.create("wss://" + host + ":" + server.port() + "/echo"), r)
-                    .get(Recorder.WAIT_SECONDS, TimeUnit.SECONDS);
+                    .get(WAIT_SECONDS, TimeUnit.SECONDS);
             c.sendText("trusted");
             assertEquals("trusted", r.nextText());
             c.close();

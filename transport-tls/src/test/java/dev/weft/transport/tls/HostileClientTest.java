@@ -1,5 +1,6 @@
 package dev.weft.transport.tls;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.Opcode;
 import dev.weft.transport.nio.WebSocketClient;
@@ -26,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class HostileClientTest {
 
+    private static final long WAIT_SECONDS = 30;
+
     private static SelfSignedCertificate cert;
     private static WebSocketServer server;
     private static WebSocketClient client;
@@ -39,9 +42,9 @@ class HostileClientTest {
         server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).config(Echo.CONFIG)
                 .networkLayer(Tls.server(cert.serverContext())).endpoint("/echo", Echo::new).build().start();
         client = WebSocketClient.builder().secureLayer(Tls.client(cert.clientContext())).build();
-        wellBehavedEvents = new Recorder();
+        wellBehavedEvents = Recorder.recording();
         wellBehaved = client.connect(URI.create("wss://localhost:" + server.port() + "/echo"), wellBehavedEvents)
-                .get(Recorder.WAIT_SECONDS, TimeUnit.SECONDS);
+                .get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package dev.weft.transport.tls;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.transport.nio.WebSocketClient;
 import dev.weft.transport.nio.WebSocketServer;
@@ -27,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A server that chooses its certificate by the host name the client asks for (SNI). */
 class SniTest {
+
+    private static final long WAIT_SECONDS = 30;
 
     private static SelfSignedCertificate a;
     private static SelfSignedCertificate b;
@@ -85,9 +88,9 @@ class SniTest {
         asked.clear();
         try (WebSocketClient client = WebSocketClient.builder().secureLayer(Tls.client(fallback.clientContext())).build()) {
             for (String host : List.of("localhost", "127.0.0.1")) {
-                Recorder r = new Recorder();
+                Recorder r = Recorder.recording();
                 Connection c = client.connect(URI.create("wss://" + host + ":" + server.port() + "/echo"), r)
-                        .get(Recorder.WAIT_SECONDS, TimeUnit.SECONDS);
+                        .get(WAIT_SECONDS, TimeUnit.SECONDS);
                 c.sendText(host);
                 assertEquals(host, r.nextText());
                 c.close();

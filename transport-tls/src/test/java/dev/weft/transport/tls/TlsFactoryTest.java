@@ -1,5 +1,6 @@
 package dev.weft.transport.tls;
 
+import dev.weft.testing.ManualScheduler;
 import dev.weft.api.Role;
 import dev.weft.transport.nio.NetworkLayer;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,10 +111,10 @@ class TlsFactoryTest {
             jks.store(out, cert.password());
         }
 
-        ManualLoop loop = new ManualLoop();
-        MemoryEnd client = new MemoryEnd(Tls.client(cert.clientContext()).create(Role.CLIENT, "localhost", 443), loop, 1 << 20);
-        MemoryEnd server = new MemoryEnd(Tls.server(file, cert.password()).create(Role.SERVER, "127.0.0.1", 50000), loop, 1 << 20);
-        MemoryEnd.connect(client, server);
+        ManualScheduler loop = new ManualScheduler();
+        MemoryLink client = new MemoryLink(Tls.client(cert.clientContext()).create(Role.CLIENT, "localhost", 443), loop, 1 << 20);
+        MemoryLink server = new MemoryLink(Tls.server(file, cert.password()).create(Role.SERVER, "127.0.0.1", 50000), loop, 1 << 20);
+        MemoryLink.connect(client, server);
         loop.runUntil(() -> client.opens == 1 && server.opens == 1);
     }
 

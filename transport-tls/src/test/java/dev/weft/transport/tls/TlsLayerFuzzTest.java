@@ -1,9 +1,9 @@
 package dev.weft.transport.tls;
 
+import dev.weft.testing.ManualScheduler;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.weft.api.Role;
-import dev.weft.core.session.Scheduler;
 import dev.weft.core.test.FuzzInput;
 import dev.weft.core.test.FuzzSeed;
 import dev.weft.transport.nio.NetworkLayer;
@@ -44,7 +44,7 @@ public class TlsLayerFuzzTest {
     @FuzzTest
     void layerFailsCleanlyOnGarbage(FuzzedDataProvider data) throws InterruptedException {
         boolean server = data.consumeBoolean();
-        ManualLoop loop = new ManualLoop();
+        ManualScheduler loop = new ManualScheduler();
         TlsLayer layer = server ? (TlsLayer) Tls.server(CERT.serverContext()).create(Role.SERVER, "127.0.0.1", 50000)
                 : clientLayer();
         CountingLink link = new CountingLink(loop);
@@ -100,11 +100,11 @@ public class TlsLayerFuzzTest {
 
     /** What {@code role} sends first in a real handshake: the ClientHello, or the server's answering flight. */
     private static byte[] firstFlight(Role role) throws InterruptedException {
-        ManualLoop loop = new ManualLoop();
-        MemoryEnd client = new MemoryEnd(clientLayer(), loop, 1 << 20);
-        MemoryEnd server = new MemoryEnd(Tls.server(CERT.serverContext()).create(Role.SERVER, "127.0.0.1", 50000),
+        ManualScheduler loop = new ManualScheduler();
+        MemoryLink client = new MemoryLink(clientLayer(), loop, 1 << 20);
+        MemoryLink server = new MemoryLink(Tls.server(CERT.serverContext()).create(Role.SERVER, "127.0.0.1", 50000),
                 loop, 1 << 20);
-        MemoryEnd.connect(client, server);
+        MemoryLink.connect(client, server);
         loop.runUntil(() -> client.opens == 1 && server.opens == 1);
         return (role == Role.CLIENT ? client : server).sent.get(0);
     }
@@ -135,14 +135,14 @@ public class TlsLayerFuzzTest {
     /** The network end of the layer under test: counts what the layer does to it. */
     private static final class CountingLink implements NetworkLayer.Link {
 
-        private final ManualLoop loop;
+        private final ManualScheduler loop;
         int opens;
         long plaintext;
         int failures;
         boolean closed;
         int writesAfterClose;
 
-        CountingLink(ManualLoop loop) {
+        CountingLink(ManualScheduler loop) {
             this.loop = loop;
         }
 

@@ -1,5 +1,6 @@
 package dev.weft.transport.tls;
 
+import dev.weft.testing.ManualScheduler;
 import dev.weft.api.Role;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,10 +51,10 @@ class TlsLayerTest {
 
     /** A client layer (on an engine the test can reach) and a server layer, on one manual loop. */
     private static final class Pair {
-        final ManualLoop loop = new ManualLoop();
+        final ManualScheduler loop = new ManualScheduler();
         final SSLEngine clientEngine;
-        final MemoryEnd client;
-        final MemoryEnd server;
+        final MemoryLink client;
+        final MemoryLink server;
 
         Pair(String protocol, int chunk) {
             this(protocol, chunk, cert.clientContext(), "localhost");
@@ -62,12 +63,12 @@ class TlsLayerTest {
         Pair(String protocol, int chunk, SSLContext trust, String host) {
             clientEngine = TlsFactory.clientEngine(trust, host, 443, true);
             clientEngine.setEnabledProtocols(new String[] {protocol});
-            client = new MemoryEnd(new TlsLayer(Role.CLIENT, host, 443, serverName -> clientEngine), loop, chunk);
-            server = new MemoryEnd(Tls.server(cert.serverContext()).create(Role.SERVER, "127.0.0.1", 50000), loop, chunk);
+            client = new MemoryLink(new TlsLayer(Role.CLIENT, host, 443, serverName -> clientEngine), loop, chunk);
+            server = new MemoryLink(Tls.server(cert.serverContext()).create(Role.SERVER, "127.0.0.1", 50000), loop, chunk);
         }
 
         void connect() {
-            MemoryEnd.connect(client, server);
+            MemoryLink.connect(client, server);
         }
 
         void open() throws InterruptedException {
@@ -227,8 +228,8 @@ class TlsLayerTest {
         for (byte[] garbage : List.of("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
                 new byte[] {22, 3, 1, 0, 8, 1, 0, 0, 4, 3, 3, 0, 0},
                 new byte[] {22, 3, 3, 0, 4, 9, 0, 0, 0})) {
-            ManualLoop loop = new ManualLoop();
-            MemoryEnd server = new MemoryEnd(Tls.server(cert.serverContext()).create(Role.SERVER, "127.0.0.1", 50000),
+            ManualScheduler loop = new ManualScheduler();
+            MemoryLink server = new MemoryLink(Tls.server(cert.serverContext()).create(Role.SERVER, "127.0.0.1", 50000),
                     loop, COALESCED);
             server.layer.open(server);
             server.layer.read(ByteBuffer.wrap(garbage));

@@ -1,5 +1,6 @@
 package dev.weft.transport.tls;
 
+import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.transport.nio.WebSocketClient;
 import dev.weft.transport.nio.WebSocketServer;
@@ -26,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A Weft client and a Weft server over {@code wss://} on 127.0.0.1. */
 class WssEchoTest {
 
+    private static final long WAIT_SECONDS = 30;
+
     private static SelfSignedCertificate cert;
     private static WebSocketServer server;
     private static WebSocketClient client;
@@ -43,7 +46,7 @@ class WssEchoTest {
                 .networkLayer(Tls.server(cert.serverContext()))
                 .endpoint("/echo", Echo::new)
                 .endpoint("/record", () -> {
-                    Recorder r = new Recorder();
+                    Recorder r = Recorder.recording();
                     recorded.add(r);
                     return r;
                 })
@@ -66,7 +69,7 @@ class WssEchoTest {
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "localhost"})
     void textAndBinaryEcho(String host) throws Exception {
-        Recorder r = new Recorder();
+        Recorder r = Recorder.recording();
         Connection c = connect(client, "wss://" + host + ":" + server.port() + "/echo", r);
         c.sendText("hello, wss");
         assertEquals("hello, wss", r.nextText());
@@ -81,7 +84,7 @@ class WssEchoTest {
     void binaryMessagesEchoByteExact(int size) throws Exception {
         byte[] payload = new byte[size];
         new Random(size).nextBytes(payload);
-        Recorder r = new Recorder();
+        Recorder r = Recorder.recording();
         Connection c = connect(client, echo(), r);
         c.sendBinary(ByteBuffer.wrap(payload));
         assertArrayEquals(payload, r.nextBinary());
@@ -101,7 +104,7 @@ class WssEchoTest {
             utf8Length += i + 1;
         }
         String text = sb.toString();
-        Recorder r = new Recorder();
+        Recorder r = Recorder.recording();
         Connection c = connect(client, echo(), r);
         c.sendText(text);
         assertEquals(text, r.nextText());
@@ -111,7 +114,7 @@ class WssEchoTest {
 
     @Test
     void fiveThousandSmallMessagesArriveInOrder() throws Exception {
-        Recorder r = new Recorder();
+        Recorder r = Recorder.recording();
         Connection c = connect(client, echo(), r);
         for (int i = 0; i < 5000; i++) {
             c.sendText("message " + i);
@@ -136,7 +139,7 @@ class WssEchoTest {
                 .networkLayer(Tls.server(serverContext)).endpoint("/echo", Echo::new).build().start();
              WebSocketClient pinnedClient = WebSocketClient.builder().config(Echo.CONFIG)
                      .secureLayer(Tls.client(clientContext)).build()) {
-            Recorder r = new Recorder();
+            Recorder r = Recorder.recording();
             Connection c = connect(pinnedClient, "wss://localhost:" + pinned.port() + "/echo", r);
             c.sendText("pinned");
             assertEquals("pinned", r.nextText());
@@ -151,9 +154,9 @@ class WssEchoTest {
     void theCloseHandshakeEndsWithCloseNotify() throws Exception {
         recorded.clear();
         clientInputEnds.ends.clear();
-        Recorder r = new Recorder();
+        Recorder r = Recorder.recording();
         Connection c = connect(client, "wss://127.0.0.1:" + server.port() + "/record", r);
-        Recorder onServer = recorded.poll(Recorder.WAIT_SECONDS, TimeUnit.SECONDS);
+        Recorder onServer = recorded.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         assertNotNull(onServer);
         c.sendText("before closing");
         assertEquals("before closing", onServer.nextText());
@@ -163,9 +166,9 @@ class WssEchoTest {
         assertEquals("1000 done", onServer.awaitClose());
         // The server closes TCP first (RFC 6455 §7.1.1), after its close_notify: the client's
         // input ends by TLS, not by a bare TCP end.
-        assertEquals("close_notify", clientInputEnds.ends.poll(Recorder.WAIT_SECONDS, TimeUnit.SECONDS));
-        assertTrue(r.errors.isEmpty(), r.errors.toString());
-        assertTrue(onServer.errors.isEmpty(), onServer.errors.toString());
+        assertEquals("close_notify", clientInputEnds.ends.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertTrue(r.errors().isEmpty(), r.errors().toString());
+        assertTrue(onServer.errors().isEmpty(), onServer.errors().toString());
     }
 
     private static URI echo() {
@@ -177,6 +180,6 @@ class WssEchoTest {
     }
 
     private static Connection connect(WebSocketClient client, URI uri, Recorder handler) throws Exception {
-        return client.connect(uri, handler).get(Recorder.WAIT_SECONDS, TimeUnit.SECONDS);
+        return client.connect(uri, handler).get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 }

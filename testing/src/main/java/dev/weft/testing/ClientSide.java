@@ -1,4 +1,4 @@
-package dev.weft.core.memory;
+package dev.weft.testing;
 
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;

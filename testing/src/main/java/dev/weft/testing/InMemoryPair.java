@@ -1,4 +1,4 @@
-package dev.weft.core.memory;
+package dev.weft.testing;
 
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketConfig;

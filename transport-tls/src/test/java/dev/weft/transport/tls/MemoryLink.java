@@ -1,5 +1,6 @@
 package dev.weft.transport.tls;
 
+import dev.weft.testing.ManualScheduler;
 import dev.weft.transport.nio.NetworkLayer;
 
 import java.io.ByteArrayOutputStream;
@@ -23,14 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * Writes made before a delivery runs are delivered together, so records coalesce. Records what the
  * layer does for the test to assert. Loop thread only.
  */
-final class MemoryEnd implements NetworkLayer.Link {
+final class MemoryLink implements NetworkLayer.Link {
 
     final NetworkLayer layer;
-    final ManualLoop loop;
+    final ManualScheduler loop;
     private final int chunk;
     private ByteBuffer readBuffer = ByteBuffer.allocate(0);
     private final ByteArrayOutputStream undelivered = new ByteArrayOutputStream();
-    private MemoryEnd peer;
+    private MemoryLink peer;
     private boolean deliveryScheduled;
     private boolean finPending;
 
@@ -50,16 +51,16 @@ final class MemoryEnd implements NetworkLayer.Link {
     /** Whether writes reach the peer; off, they are only recorded. */
     boolean connected = true;
     /** Runs when the layer opens the application, after the count. */
-    Consumer<MemoryEnd> onOpen = end -> { };
+    Consumer<MemoryLink> onOpen = end -> { };
 
-    MemoryEnd(NetworkLayer layer, ManualLoop loop, int chunk) {
+    MemoryLink(NetworkLayer layer, ManualScheduler loop, int chunk) {
         this.layer = layer;
         this.loop = loop;
         this.chunk = chunk;
     }
 
     /** Wires two ends and opens both layers, the server's first, as a server's TCP accept comes first. */
-    static void connect(MemoryEnd client, MemoryEnd server) {
+    static void connect(MemoryLink client, MemoryLink server) {
         client.peer = server;
         server.peer = client;
         server.layer.open(server);
@@ -89,7 +90,7 @@ final class MemoryEnd implements NetworkLayer.Link {
     }
 
     @Override
-    public ManualLoop loop() {
+    public ManualScheduler loop() {
         return loop;
     }
 

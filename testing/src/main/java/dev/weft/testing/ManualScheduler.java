@@ -1,10 +1,13 @@
-package dev.weft.core.memory;
+package dev.weft.testing;
 
 import dev.weft.core.session.Scheduler;
 
 import java.time.Duration;
 import java.util.PriorityQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A {@link Scheduler} driven by hand, for tests: its clock moves only when {@link #advance} is called,
@@ -12,12 +15,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * can so be tested in microseconds, with no sleep and no flakiness.
  *
  * <p>The thread that creates it is its loop thread. Other threads may {@link #execute} tasks; they
- * wait until the loop thread runs them.
+ * wait until the loop thread runs them, and {@link #runUntil} waits for them to come.
  */
 public final class ManualScheduler implements Scheduler {
 
     private final Thread owner = Thread.currentThread();
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     private final PriorityQueue<ManualTimer> timers = new PriorityQueue<>();
     private long now;
     private long sequence;
@@ -60,6 +63,31 @@ public final class ManualScheduler implements Scheduler {
             ran = true;
         }
         return ran;
+    }
+
+    /**
+     * Runs tasks until {@code done} holds, waiting for the tasks that other threads submit (such as
+     * an SSL engine's delegated tasks, run on a pool) up to 30 seconds for each.
+     *
+     * @throws AssertionError if no task comes in time while {@code done} does not hold
+     */
+    public void runUntil(BooleanSupplier done) throws InterruptedException {
+        runUntil(done, Duration.ofSeconds(30));
+    }
+
+    /**
+     * Runs tasks until {@code done} holds, waiting up to {@code patience} for each next task.
+     *
+     * @throws AssertionError if no task comes within {@code patience} while {@code done} does not hold
+     */
+    public void runUntil(BooleanSupplier done, Duration patience) throws InterruptedException {
+        while (!done.getAsBoolean()) {
+            Runnable task = tasks.poll(patience.toNanos(), TimeUnit.NANOSECONDS);
+            if (task == null) {
+                throw new AssertionError("nothing happened for " + patience);
+            }
+            task.run();
+        }
     }
 
     /**
