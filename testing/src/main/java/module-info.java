@@ -5,7 +5,7 @@
  */
 module dev.weft.testing {
     requires transitive dev.weft.api;
-    requires transitive dev.weft.core;
+    requires dev.weft.core;
 
     exports dev.weft.testing;
 }

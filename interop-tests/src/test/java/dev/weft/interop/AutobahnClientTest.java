@@ -1,8 +1,8 @@
 package dev.weft.interop;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketHandler;
+import dev.weft.testing.Recorder;
 import dev.weft.transport.nio.WebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

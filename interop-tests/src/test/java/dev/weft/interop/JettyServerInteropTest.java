@@ -1,12 +1,12 @@
 package dev.weft.interop;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
 import dev.weft.api.ConnectionState;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.handshake.HandshakeException;
 import dev.weft.ext.permessagedeflate.PerMessageDeflate;
+import dev.weft.testing.Recorder;
 import dev.weft.transport.nio.WebSocketClient;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;

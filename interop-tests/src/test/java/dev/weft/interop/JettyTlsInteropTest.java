@@ -1,8 +1,8 @@
 package dev.weft.interop;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketConfig;
+import dev.weft.testing.Recorder;
 import dev.weft.transport.nio.WebSocketClient;
 import dev.weft.transport.tls.SelfSignedCertificate;
 import dev.weft.transport.tls.Tls;

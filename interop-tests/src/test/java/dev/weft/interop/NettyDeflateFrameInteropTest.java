@@ -1,12 +1,12 @@
 package dev.weft.interop;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.ext.deflateframe.DeflateFrame;
+import dev.weft.testing.Recorder;
 import dev.weft.transport.nio.WebSocketClient;
 import dev.weft.transport.nio.WebSocketServer;
 import io.netty.bootstrap.Bootstrap;

@@ -1,10 +1,10 @@
 package dev.weft.interop;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.ext.permessagedeflate.PerMessageDeflate;
+import dev.weft.testing.Recorder;
 import dev.weft.transport.nio.WebSocketClient;
 import dev.weft.transport.nio.WebSocketServer;
 import org.junit.jupiter.api.Assertions;

@@ -4,13 +4,12 @@ import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeException;
-import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.ClientOpening;
-import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.Session;
 import dev.weft.core.session.SessionOptions;
 import dev.weft.core.session.Transport;
+import dev.weft.testing.loop.ManualScheduler;
 
 import java.nio.ByteBuffer;
 
@@ -25,20 +24,18 @@ final class ClientSide implements MemoryEnd.Reader {
     private final WebSocketConfig config;
     private final ClientOpening opening;
     private final WebSocketHandler handler;
-    private final MaskKeySource maskKeys;
     private Session session;
-    /** What the session's memory is charged to, or null for no budget. */
-    MemoryBudget budget;
+    /** What the session is given: a memory budget, say. */
+    SessionOptions options = SessionOptions.DEFAULT;
     private HandshakeException failure;
 
     ClientSide(MemoryEnd end, ManualScheduler scheduler, WebSocketConfig config, ClientHandshake handshake,
-               WebSocketHandler handler, MaskKeySource maskKeys) {
+               WebSocketHandler handler) {
         this.end = end;
         this.scheduler = scheduler;
         this.config = config;
         this.opening = new ClientOpening(handshake, config);
         this.handler = handler;
-        this.maskKeys = maskKeys;
         end.reader(this);
         end.write(Transport.Kind.HANDSHAKE, opening.requestBytes(), null, null);
     }
@@ -79,7 +76,7 @@ final class ClientSide implements MemoryEnd.Reader {
             end.close();
         } else if (step instanceof ClientOpening.Open open) {
             session = new Session(Role.CLIENT, config, open.agreement(), handler, end, scheduler,
-                    SessionOptions.DEFAULT.budget(budget).maskKeys(maskKeys));
+                    options);
             session.start();
             if (open.leftover().hasRemaining()) {
                 session.receive(open.leftover());

@@ -5,12 +5,11 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeInterceptor;
 import dev.weft.api.handshake.Headers;
-import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.ServerHandshake;
 
-import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.SessionOptions;
+import dev.weft.testing.loop.ManualScheduler;
 
 import java.net.URI;
 import java.security.SecureRandom;
@@ -51,9 +50,9 @@ public final class InMemoryPair {
         this.serverSide = new ServerSide(serverEnd, scheduler, b.serverConfig,
                 new ServerHandshake(b.serverConfig, b.interceptors), server);
         this.clientSide = new ClientSide(clientEnd, scheduler, b.clientConfig,
-                new ClientHandshake(b.uri, b.clientHeaders, b.clientConfig, new SecureRandom()), client, b.maskKeys);
-        this.serverSide.options = SessionOptions.DEFAULT.budget(b.serverBudget);
-        this.clientSide.budget = b.clientBudget;
+                new ClientHandshake(b.uri, b.clientHeaders, b.clientConfig, new SecureRandom()), client);
+        this.serverSide.options = SessionOptions.DEFAULT.budget(b.serverBudget == null ? null : b.serverBudget.budget());
+        this.clientSide.options = SessionOptions.DEFAULT.budget(b.clientBudget == null ? null : b.clientBudget.budget());
     }
 
     /** Connects two handlers with default settings and completes the opening handshake. */
@@ -98,9 +97,9 @@ public final class InMemoryPair {
         return Optional.ofNullable(clientSide.failure()).map(Throwable::getMessage);
     }
 
-    /** The clock and loop both ends run on. */
-    public ManualScheduler scheduler() {
-        return scheduler;
+    /** How many timers are set and not yet fired or cancelled: none once both ends have closed. */
+    public int activeTimers() {
+        return scheduler.activeTimers();
     }
 
     /** Runs pending tasks and delivers bytes both ways until nothing is left in flight. */
@@ -132,9 +131,8 @@ public final class InMemoryPair {
         private List<HandshakeInterceptor> interceptors = List.of();
         private URI uri = URI.create("ws://127.0.0.1:8080/");
         private Headers clientHeaders = Headers.empty();
-        private MaskKeySource maskKeys = MaskKeySource.secure();
-        private MemoryBudget serverBudget;
-        private MemoryBudget clientBudget;
+        private MemoryLimit serverBudget;
+        private MemoryLimit clientBudget;
 
         private Builder() {
         }
@@ -174,21 +172,15 @@ public final class InMemoryPair {
             return this;
         }
 
-        /** What the server's connection holds is charged to {@code budget} (default: no budget). */
-        public Builder serverMemoryBudget(MemoryBudget budget) {
-            this.serverBudget = Objects.requireNonNull(budget);
+        /** What the server's connection holds counts against {@code limit} (default: no limit). */
+        public Builder serverMemoryBudget(MemoryLimit limit) {
+            this.serverBudget = Objects.requireNonNull(limit);
             return this;
         }
 
-        /** What the client's connection holds is charged to {@code budget} (default: no budget). */
-        public Builder clientMemoryBudget(MemoryBudget budget) {
-            this.clientBudget = Objects.requireNonNull(budget);
-            return this;
-        }
-
-        /** The client's masking keys (fixed keys give byte-exact output). */
-        public Builder maskKeys(MaskKeySource keys) {
-            this.maskKeys = Objects.requireNonNull(keys);
+        /** What the client's connection holds counts against {@code limit} (default: no limit). */
+        public Builder clientMemoryBudget(MemoryLimit limit) {
+            this.clientBudget = Objects.requireNonNull(limit);
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.weft.testing;
 
 import dev.weft.core.session.Transport;
+import dev.weft.testing.loop.ManualScheduler;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -16,10 +16,10 @@ import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.HttpHeadParser;
 import dev.weft.core.handshake.ServerHandshake;
-import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.Session;
 import dev.weft.core.session.SessionOptions;
 import dev.weft.core.session.Transport;
+import dev.weft.testing.loop.ManualScheduler;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.Random;
 
 /**
@@ -86,17 +87,22 @@ public final class ScriptedPeer {
 
     /**
      * Like {@link #client(WebSocketHandler, WebSocketConfig)}, with the server session's memory
-     * charged to {@code budget}, as a server's connections are.
+     * counting against {@code budget}, as a server's connections do.
      */
-    public static ScriptedPeer client(WebSocketHandler handler, WebSocketConfig config, MemoryBudget budget) {
-        return client(handler, config, SessionOptions.DEFAULT.budget(budget));
+    public static ScriptedPeer client(WebSocketHandler handler, WebSocketConfig config, MemoryLimit budget) {
+        return client(handler, config, SessionOptions.DEFAULT.budget(budget.budget()));
     }
 
     /**
-     * Like {@link #client(WebSocketHandler, WebSocketConfig)}, with the server session given
-     * {@code options} (a callback executor, say), as a transport gives its sessions.
+     * Like {@link #client(WebSocketHandler, WebSocketConfig)}, with the handler called on
+     * {@code callbacks}, one call at a time and in order, as a transport configured with a handler
+     * executor does.
      */
-    public static ScriptedPeer client(WebSocketHandler handler, WebSocketConfig config, SessionOptions options) {
+    public static ScriptedPeer client(WebSocketHandler handler, WebSocketConfig config, Executor callbacks) {
+        return client(handler, config, SessionOptions.DEFAULT.callbackExecutor(callbacks));
+    }
+
+    private static ScriptedPeer client(WebSocketHandler handler, WebSocketConfig config, SessionOptions options) {
         ScriptedPeer peer = rawClient(handler, config);
         peer.serverSide.options = options;
         WebSocketConfig plain = WebSocketConfig.builder().extensions(List.of()).build();
@@ -134,8 +140,8 @@ public final class ScriptedPeer {
         ScriptedPeer peer = new ScriptedPeer(Role.SERVER);
         ClientHandshake handshake = new ClientHandshake(URI.create("ws://127.0.0.1:8080/"), Headers.empty(), config,
                 new Random(1));
-        peer.clientSide = new ClientSide(peer.sessionEnd, peer.scheduler, config, handshake, handler,
-                () -> FIXED_MASK_KEY);
+        peer.clientSide = new ClientSide(peer.sessionEnd, peer.scheduler, config, handshake, handler);
+        peer.clientSide.options = SessionOptions.DEFAULT.maskKeys(() -> FIXED_MASK_KEY);
         peer.flush();
         ByteBuffer in = ByteBuffer.wrap(peer.takeReceived());
         HttpHeadParser parser = HttpHeadParser.forRequest(64 * 1024, 100);
@@ -159,11 +165,6 @@ public final class ScriptedPeer {
             throw new IllegalStateException("no session: the opening handshake did not complete");
         }
         return s.connection();
-    }
-
-    /** The clock and loop the session runs on. */
-    public ManualScheduler scheduler() {
-        return scheduler;
     }
 
     /** Queues raw bytes for the session. */

@@ -8,6 +8,7 @@ import dev.weft.core.handshake.ServerOpening;
 import dev.weft.core.session.Session;
 import dev.weft.core.session.SessionOptions;
 import dev.weft.core.session.Transport;
+import dev.weft.testing.loop.ManualScheduler;
 
 import java.nio.ByteBuffer;
 

@@ -78,13 +78,13 @@ final class Traffic {
         final TrackingFactory serverFactory = new TrackingFactory(server);
         final Recorder clientEvents = Recorder.recording();
         final Recorder serverEvents = Recorder.recording();
-        final MemoryBudget clientBudget;
-        final MemoryBudget serverBudget;
+        final MemoryLimit clientBudget;
+        final MemoryLimit serverBudget;
         final InMemoryPair pair;
 
         Link(int serverMaxMessage, int clientMaxMessage, long serverBudgetLimit, long clientBudgetLimit) {
-            serverBudget = new MemoryBudget(serverBudgetLimit);
-            clientBudget = new MemoryBudget(clientBudgetLimit);
+            serverBudget = new MemoryLimit(serverBudgetLimit);
+            clientBudget = new MemoryLimit(clientBudgetLimit);
             pair = InMemoryPair.builder()
                     .clientConfig(config(clientFactory, clientMaxMessage))
                     .serverConfig(config(serverFactory, serverMaxMessage))
@@ -232,7 +232,7 @@ final class Traffic {
             throw new AssertionError("a message of " + BOMB + " zero bytes sent to a limit of " + LIMIT
                     + " bytes and a memory budget of " + BUDGET + " bytes was not refused with 1009: " + link.events());
         }
-        MemoryBudget budget = fromClient ? link.serverBudget : link.clientBudget;
+        MemoryLimit budget = fromClient ? link.serverBudget : link.clientBudget;
         if (budget.heldBytes() != 0) {
             throw new AssertionError(budget.heldBytes() + " bytes still charged to the receiver after the close");
         }

@@ -1,7 +1,7 @@
 package dev.weft.core.extension;
 
-import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.api.extension.ExtensionParameters.Parameter;
+import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.api.handshake.Headers;
 
 import java.util.ArrayList;

@@ -6,10 +6,10 @@ import dev.weft.api.FrameObserver;
 import dev.weft.api.Opcode;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.ExtensionParameters;
-import dev.weft.testing.InMemoryPair;
-import dev.weft.testing.ScriptedPeer;
 import dev.weft.core.session.Broadcast;
+import dev.weft.testing.InMemoryPair;
 import dev.weft.testing.Recorder;
+import dev.weft.testing.ScriptedPeer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

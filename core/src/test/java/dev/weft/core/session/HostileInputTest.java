@@ -5,8 +5,9 @@ import dev.weft.api.Opcode;
 import dev.weft.api.PartialMessageHandler;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.testing.InMemoryPair;
-import dev.weft.testing.ScriptedPeer;
+import dev.weft.testing.MemoryLimit;
 import dev.weft.testing.Recorder;
+import dev.weft.testing.ScriptedPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +36,7 @@ class HostileInputTest {
     @ValueSource(booleans = {false, true})
     void aDeclaredLengthReservesNothingAndHoldingsFollowTheBytesThatArrived(boolean withExtension) {
         Recorder handler = Recorder.recording();
-        MemoryBudget budget = new MemoryBudget(MemoryBudget.UNLIMITED);
+        MemoryLimit budget = MemoryLimit.unlimited();
         Connection server;
         ScriptedPeer peer = null;
         InMemoryPair pair = null;
@@ -132,7 +133,7 @@ class HostileInputTest {
     void anErrorWhileDecodingFailsOnlyThatConnectionWith1011AndIsReportedOnce() {
         Recorder server = Recorder.recording();
         Recorder client = Recorder.recording();
-        MemoryBudget budget = new MemoryBudget(MemoryBudget.UNLIMITED);
+        MemoryLimit budget = MemoryLimit.unlimited();
         WebSocketConfig config = WebSocketConfig.builder().extensions(List.of(new RepeatExtensionFactory(2, 100))).build();
         InMemoryPair pair = InMemoryPair.builder().config(config).serverMemoryBudget(budget).connect(server, client);
         server.take();
@@ -205,7 +206,7 @@ class HostileInputTest {
 
     @Test
     void overTheBudgetTheLargestHolderIsPausedThenClosedWith1013() {
-        MemoryBudget budget = new MemoryBudget(MIB);
+        MemoryLimit budget = new MemoryLimit(MIB);
         ScriptedPeer big = ScriptedPeer.client(Recorder.recording(), LARGE, budget);
         ScriptedPeer small = ScriptedPeer.client(Recorder.recording(), LARGE, budget);
         big.sendRaw(declaredHeader(0x82, 10 * MIB)).flush();

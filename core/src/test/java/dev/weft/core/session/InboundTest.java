@@ -18,7 +18,7 @@ import dev.weft.core.frame.FrameEncoder;
 import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.frame.ProtocolViolation;
 import dev.weft.core.frame.ProtocolViolationException;
-import dev.weft.testing.ManualScheduler;
+import dev.weft.testing.loop.ManualScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

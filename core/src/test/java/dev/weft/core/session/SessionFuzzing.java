@@ -12,7 +12,7 @@ import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.api.handshake.HandshakeResponse;
 import dev.weft.api.handshake.Headers;
 import dev.weft.core.handshake.Agreement;
-import dev.weft.testing.ManualScheduler;
+import dev.weft.testing.loop.ManualScheduler;
 import dev.weft.core.test.FuzzInput;
 import dev.weft.core.test.FuzzSeed;
 

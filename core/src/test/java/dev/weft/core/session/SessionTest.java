@@ -9,8 +9,8 @@ import dev.weft.api.Opcode;
 import dev.weft.api.PartialMessageHandler;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.testing.InMemoryPair;
-import dev.weft.testing.ScriptedPeer;
 import dev.weft.testing.Recorder;
+import dev.weft.testing.ScriptedPeer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -84,7 +84,7 @@ class SessionTest {
         assertEquals(ConnectionState.CLOSED, pair.client().state());
         assertTrue(pair.serverTransportClosed());
         assertTrue(pair.clientTransportClosed(), "the client closes once the server has");
-        assertEquals(0, pair.scheduler().activeTimers(), "no timer left behind");
+        assertEquals(0, pair.activeTimers(), "no timer left behind");
     }
 
     @Test
@@ -435,7 +435,7 @@ class SessionTest {
                     done.countDown();
                 }
             };
-            ScriptedPeer peer = ScriptedPeer.client(handler, PLAIN, SessionOptions.DEFAULT.callbackExecutor(pool));
+            ScriptedPeer peer = ScriptedPeer.client(handler, PLAIN, pool);
             Thread loop = Thread.currentThread();
             for (int i = 0; i < 50; i++) {
                 peer.sendFrame(true, 0, Opcode.TEXT, ascii("m" + i));

@@ -1,8 +1,5 @@
 package dev.weft.ext.deflateframe;
 
-import dev.weft.testing.ScriptedPeer;
-import dev.weft.testing.Recorder;
-import dev.weft.core.test.Slices;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
@@ -10,11 +7,14 @@ import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
-import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionContext;
+import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionParameters;
-import dev.weft.testing.InMemoryPair;
+import dev.weft.core.test.Slices;
 import dev.weft.ext.zlib.Zlib;
+import dev.weft.testing.InMemoryPair;
+import dev.weft.testing.Recorder;
+import dev.weft.testing.ScriptedPeer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

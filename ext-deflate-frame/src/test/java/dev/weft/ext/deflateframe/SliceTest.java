@@ -1,6 +1,5 @@
 package dev.weft.ext.deflateframe;
 
-import dev.weft.core.test.Slices;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
@@ -9,6 +8,7 @@ import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
+import dev.weft.core.test.Slices;
 import dev.weft.ext.zlib.Zlib;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

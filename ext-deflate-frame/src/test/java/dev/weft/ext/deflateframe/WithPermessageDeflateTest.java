@@ -1,6 +1,5 @@
 package dev.weft.ext.deflateframe;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.Extension;
@@ -11,10 +10,11 @@ import dev.weft.api.handshake.HandshakeException;
 import dev.weft.api.handshake.HandshakeResponse;
 import dev.weft.core.extension.ExtensionHeader;
 import dev.weft.core.extension.ExtensionNegotiator;
-import dev.weft.testing.InMemoryPair;
-import dev.weft.testing.ScriptedPeer;
 import dev.weft.ext.permessagedeflate.PerMessageDeflate;
 import dev.weft.ext.zlib.Zlib;
+import dev.weft.testing.InMemoryPair;
+import dev.weft.testing.Recorder;
+import dev.weft.testing.ScriptedPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,7 +1,5 @@
 package dev.weft.ext.permessagedeflate;
 
-import dev.weft.testing.Recorder;
-import dev.weft.core.test.Slices;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.Role;
@@ -9,6 +7,8 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
+import dev.weft.core.test.Slices;
+import dev.weft.testing.Recorder;
 import dev.weft.testing.ScriptedPeer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,6 +1,5 @@
 package dev.weft.ext.permessagedeflate;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.Frame;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketException;
@@ -11,6 +10,7 @@ import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.extension.ExtensionHeader;
 import dev.weft.core.extension.ExtensionNegotiator;
 import dev.weft.testing.InMemoryPair;
+import dev.weft.testing.Recorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

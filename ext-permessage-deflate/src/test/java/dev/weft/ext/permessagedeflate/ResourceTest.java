@@ -1,8 +1,5 @@
 package dev.weft.ext.permessagedeflate;
 
-import dev.weft.testing.ScriptedPeer;
-import dev.weft.testing.Recorder;
-import dev.weft.core.test.Slices;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
@@ -12,9 +9,12 @@ import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
-import dev.weft.testing.InMemoryPair;
-import dev.weft.core.session.MemoryBudget;
+import dev.weft.core.test.Slices;
 import dev.weft.ext.zlib.Zlib;
+import dev.weft.testing.InMemoryPair;
+import dev.weft.testing.MemoryLimit;
+import dev.weft.testing.Recorder;
+import dev.weft.testing.ScriptedPeer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -62,7 +62,7 @@ class ResourceTest {
         // Each server connection that inflates a message and compresses its echo holds a zlib
         // inflater and deflater: about 300 KiB of native memory that no Java heap limit sees.
         long limit = 8 << 20;
-        MemoryBudget budget = new MemoryBudget(limit);
+        MemoryLimit budget = new MemoryLimit(limit);
         WebSocketConfig config = WebSocketConfig.builder().extensions(List.of(new PerMessageDeflate())).build();
         String message = "compressed because it is longer than the default threshold of sixty-four bytes";
         List<Recorder> clients = new ArrayList<>();

@@ -1,7 +1,7 @@
 package dev.weft.ext.permessagedeflate;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.WebSocketConfig;
+import dev.weft.testing.Recorder;
 import dev.weft.testing.ScriptedPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

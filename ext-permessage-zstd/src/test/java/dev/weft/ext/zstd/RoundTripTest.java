@@ -1,8 +1,8 @@
 package dev.weft.ext.zstd;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.testing.InMemoryPair;
+import dev.weft.testing.Recorder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -1,10 +1,10 @@
 package dev.weft.transport.nio;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.WebSocketHandler;
+import dev.weft.testing.Recorder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

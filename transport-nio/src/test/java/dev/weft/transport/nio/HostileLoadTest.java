@@ -1,6 +1,5 @@
 package dev.weft.transport.nio;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
 import dev.weft.api.Frame;
@@ -8,6 +7,7 @@ import dev.weft.api.Message;
 import dev.weft.api.Opcode;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
+import dev.weft.testing.Recorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

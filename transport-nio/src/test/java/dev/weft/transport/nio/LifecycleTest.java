@@ -1,9 +1,9 @@
 package dev.weft.transport.nio;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeException;
+import dev.weft.testing.Recorder;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;

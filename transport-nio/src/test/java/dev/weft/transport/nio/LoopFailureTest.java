@@ -1,8 +1,8 @@
 package dev.weft.transport.nio;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.Opcode;
+import dev.weft.testing.Recorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

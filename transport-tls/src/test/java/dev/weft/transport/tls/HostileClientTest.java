@@ -1,8 +1,8 @@
 package dev.weft.transport.tls;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
 import dev.weft.api.Opcode;
+import dev.weft.testing.Recorder;
 import dev.weft.transport.nio.WebSocketClient;
 import dev.weft.transport.nio.WebSocketServer;
 import org.junit.jupiter.api.AfterAll;

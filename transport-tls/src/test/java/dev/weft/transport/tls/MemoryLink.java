@@ -1,6 +1,6 @@
 package dev.weft.transport.tls;
 
-import dev.weft.testing.ManualScheduler;
+import dev.weft.testing.loop.ManualScheduler;
 import dev.weft.transport.nio.NetworkLayer;
 
 import java.io.ByteArrayOutputStream;

@@ -1,6 +1,6 @@
 package dev.weft.transport.tls;
 
-import dev.weft.testing.ManualScheduler;
+import dev.weft.testing.loop.ManualScheduler;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.weft.api.Role;

@@ -1,7 +1,7 @@
 package dev.weft.transport.tls;
 
-import dev.weft.testing.ManualScheduler;
 import dev.weft.api.Role;
+import dev.weft.testing.loop.ManualScheduler;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

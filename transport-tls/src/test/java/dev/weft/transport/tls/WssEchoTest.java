@@ -1,7 +1,7 @@
 package dev.weft.transport.tls;
 
-import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
+import dev.weft.testing.Recorder;
 import dev.weft.transport.nio.WebSocketClient;
 import dev.weft.transport.nio.WebSocketServer;
 import org.junit.jupiter.api.AfterAll;

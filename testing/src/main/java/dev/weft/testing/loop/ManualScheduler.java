@@ -1,4 +1,4 @@
-package dev.weft.testing;
+package dev.weft.testing.loop;
 
 import dev.weft.core.session.Scheduler;
 
