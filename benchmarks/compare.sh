@@ -4,10 +4,13 @@
 # holding the same number of idle connections for a resident-memory reading.
 #
 #   benchmarks/compare.sh [--runs N] [--duration S] [--warmup S] [--idle N] [--out FILE] [--baseline JAR]
+#                         [--peers "weft netty jetty"] [--scenarios PATTERN]
 #
 # Builds what it needs (cli/target/weft.jar, benchmarks/target/benchmarks.jar) unless
 # --no-build; WEFT_JAR names another Weft jar to serve. --baseline JAR adds a fourth server, an
 # earlier Weft build served from JAR, measured in the same runs, for before-and-after figures.
+# --peers picks the servers (and their order in each run); --scenarios keeps the scenarios whose
+# name matches the extended regular expression PATTERN.
 # Each scenario is warmed up by a bench run of its own; the measured run follows on fresh
 # connections, and the server's CPU time over it (user + system, from /proc/PID/stat) divided by
 # the messages echoed gives the server CPU per message. Prints a Markdown table per run and the medians over the runs; every figure also
@@ -24,6 +27,8 @@ IDLE=10000
 BUILD=1
 OUT=benchmarks/target/compare.tsv
 BASELINE_JAR=
+PEER_LIST="weft netty jetty"
+SCENARIO_PATTERN=.
 SERVER_THREADS=2
 # The same for every server: a fixed heap, so memory readings compare like with like.
 JVM_FLAGS=${JVM_FLAGS:--Xms1g -Xmx1g -XX:+UseParallelGC}
@@ -36,6 +41,8 @@ while [[ $# -gt 0 ]]; do
     --idle) IDLE=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --baseline) BASELINE_JAR=$(realpath "$2"); shift 2 ;;
+    --peers) PEER_LIST=$2; shift 2 ;;
+    --scenarios) SCENARIO_PATTERN=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
@@ -67,7 +74,7 @@ SCENARIOS=(
   "echo 64 KiB x10|--connections 10 --size 65536 --binary"
   "deflate 4 KiB JSON x100|--connections 100 --size 4096 --extensions permessage-deflate"
 )
-PEERS=(weft netty jetty)
+read -r -a PEERS <<<"$PEER_LIST"
 [[ -n $BASELINE_JAR ]] && PEERS=(baseline "${PEERS[@]}")
 
 # Starts server $1 on an ephemeral port; sets SERVER_PID and URL.
@@ -115,6 +122,7 @@ for run in $(seq 1 "$RUNS"); do
     for scenario in "${SCENARIOS[@]}"; do
       name=${scenario%%|*}
       opts=${scenario#*|}
+      [[ $name =~ $SCENARIO_PATTERN ]] || continue
       # shellcheck disable=SC2086 # the options are meant to split
       java $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$WARMUP" --warmup 0 --json >/dev/null 2>&1 || true
       ticks_before=$(cpu_ticks "$SERVER_PID")
@@ -148,7 +156,7 @@ heap_kb() {
 printf '\nidle\tpeer\tconnections\theap_bytes_each\toff_heap_bytes_each\tbytes_each\n' >>"$OUT"
 BASE_FLAGS=$JVM_FLAGS
 JVM_FLAGS="$BASE_FLAGS -XX:+AlwaysPreTouch"
-for peer in "${PEERS[@]}"; do
+(( IDLE > 0 )) && for peer in "${PEERS[@]}"; do
   start_server "$peer"
   jcmd "$SERVER_PID" GC.run >/dev/null
   heap_before=$(heap_kb "$SERVER_PID")

@@ -18,6 +18,8 @@ import java.util.List;
 public final class ExtensionChain implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ExtensionChain.class.getName());
+    private static final ExtensionEncoder[] NO_ENCODERS = {};
+    private static final ExtensionDecoder[] NO_DECODERS = {};
 
     private final List<Extension> extensions;
     /** Each extension's halves, taken once, in response order. */
@@ -43,9 +45,16 @@ public final class ExtensionChain implements AutoCloseable {
             bits |= e.rsv();
         }
         this.rsv = bits;
+        this.encodesWithoutHistory = this.extensions.stream().allMatch(Extension::encodesWithoutHistory);
+        if (this.extensions.isEmpty()) {
+            // Most connections agree none: they share these rather than hold empty ones each.
+            this.encoders = NO_ENCODERS;
+            this.decoders = NO_DECODERS;
+            this.parameters = List.of();
+            return;
+        }
         this.encoders = this.extensions.stream().map(Extension::encoder).toArray(ExtensionEncoder[]::new);
         this.decoders = this.extensions.stream().map(Extension::decoder).toArray(ExtensionDecoder[]::new);
-        this.encodesWithoutHistory = this.extensions.stream().allMatch(Extension::encodesWithoutHistory);
         // Fixed at agreement; a broadcast groups recipients by it, so it is built once.
         this.parameters = this.extensions.stream().map(Extension::parameters).toList();
     }

@@ -4,7 +4,6 @@ import dev.weft.api.Connection;
 
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -16,13 +15,19 @@ import static java.lang.System.Logger.Level.WARNING;
  */
 final class Callbacks {
 
+    /** What the session does when a handler callback throws. */
+    interface HandlerFailure {
+        /** Fails the connection with 1011; called on the loop thread. */
+        void handlerFailed(Throwable t);
+    }
+
     private static final System.Logger LOG = System.getLogger(Callbacks.class.getName());
 
     private final Connection connection;
     private final Scheduler scheduler;
     /** Null when callbacks run on the loop thread. */
     private final Executor executor;
-    private final Consumer<Throwable> handlerFailed;
+    private final HandlerFailure handlerFailed;
     private boolean errorReported;
 
     /**
@@ -31,7 +36,7 @@ final class Callbacks {
      * @param executor where callbacks run instead of the loop thread, or null
      * @param handlerFailed fails the connection; called on the loop thread
      */
-    Callbacks(Connection connection, Scheduler scheduler, Executor executor, Consumer<Throwable> handlerFailed) {
+    Callbacks(Connection connection, Scheduler scheduler, Executor executor, HandlerFailure handlerFailed) {
         this.connection = connection;
         this.scheduler = scheduler;
         this.executor = executor == null ? null : new SerialExecutor(executor);
@@ -54,14 +59,14 @@ final class Callbacks {
             try {
                 callback.run();
             } catch (Throwable t) {
-                handlerFailed.accept(t);
+                handlerFailed.handlerFailed(t);
             }
         } else {
             executor.execute(() -> {
                 try {
                     callback.run();
                 } catch (Throwable t) {
-                    onLoop(() -> handlerFailed.accept(t));
+                    onLoop(() -> handlerFailed.handlerFailed(t));
                 }
             });
         }
@@ -77,7 +82,7 @@ final class Callbacks {
             try {
                 callback.accept(connection, argument);
             } catch (Throwable t) {
-                handlerFailed.accept(t);
+                handlerFailed.handlerFailed(t);
             }
         } else {
             invoke(() -> callback.accept(connection, argument));

@@ -15,7 +15,6 @@ import dev.weft.core.message.MessageAssembler;
 
 import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * Routes decoded frames inside a {@link Session}: pings and pongs to the handler (a ping answered
@@ -33,6 +32,11 @@ import java.util.function.Consumer;
  */
 final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
 
+    /** Where a close frame from the peer goes: the session's close dance. */
+    interface CloseFrames {
+        void closeFrame(CloseFrame close);
+    }
+
     /** A frame buffer up to this size is kept for the next frame; a larger one is let go. */
     private static final int RETAINED_BUFFER = 64 * 1024;
 
@@ -42,7 +46,7 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     private final Connection connection;
     private final SessionMetrics metrics;
     private final Outbound outbound;
-    private final Consumer<CloseFrame> closeFrames;
+    private final CloseFrames closeFrames;
     private final WebSocketHandler handler;
     private final PartialMessageHandler partialHandler;
     private final FrameObserver observer;
@@ -81,7 +85,7 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
      * @param closeFrames takes a close frame from the peer
      */
     Inbound(WebSocketHandler handler, ExtensionChain extensions, WebSocketConfig config, SessionState state,
-            Callbacks callbacks, SessionMetrics metrics, Outbound outbound, Consumer<CloseFrame> closeFrames) {
+            Callbacks callbacks, SessionMetrics metrics, Outbound outbound, CloseFrames closeFrames) {
         this.config = config;
         this.state = state;
         this.callbacks = callbacks;
@@ -275,7 +279,7 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
                 ByteBuffer data = Outbound.copy(payload);
                 callbacks.invoke(() -> handler.onPong(connection, data));
             }
-            case CLOSE -> closeFrames.accept(CloseFrame.parse(payload));
+            case CLOSE -> closeFrames.closeFrame(CloseFrame.parse(payload));
             default -> throw new IllegalArgumentException(opcode + " is not a control opcode");
         }
     }

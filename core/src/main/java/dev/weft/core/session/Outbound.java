@@ -9,7 +9,6 @@ import dev.weft.core.frame.MaskKeySource;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -20,6 +19,15 @@ import static java.lang.System.Logger.Level.WARNING;
  */
 final class Outbound {
 
+    /** What the session does around writing. */
+    interface Owner {
+        /** An extension failed to encode: fails the connection. */
+        void encodeFailed(RuntimeException e);
+
+        /** A frame was queued (the session accounts its memory). */
+        void wrote();
+    }
+
     private static final System.Logger LOG = System.getLogger(Outbound.class.getName());
 
     private final Role role;
@@ -27,27 +35,21 @@ final class Outbound {
     private final ExtensionChain extensions;
     private final FrameEncoder encoder;
     private final SessionState state;
-    private final Consumer<RuntimeException> encodeFailed;
-    private final Runnable afterWrite;
+    private final Owner owner;
     /** The opcode of an outgoing message being sent in parts, or null. */
     private Opcode streaming;
     /** At most one automatic pong is queued at a time; the latest ping waits here meanwhile. */
     private boolean pongInFlight;
     private ByteBuffer pendingPong;
 
-    /**
-     * @param encodeFailed an extension failed to encode: fails the connection
-     * @param afterWrite runs after each frame is queued (the session accounts its memory)
-     */
     Outbound(Role role, MaskKeySource maskKeys, Transport transport, ExtensionChain extensions, SessionState state,
-             Consumer<RuntimeException> encodeFailed, Runnable afterWrite) {
+             Owner owner) {
         this.role = role;
         this.transport = transport;
         this.extensions = extensions;
         this.encoder = new FrameEncoder(role, maskKeys);
         this.state = state;
-        this.encodeFailed = encodeFailed;
-        this.afterWrite = afterWrite;
+        this.owner = owner;
     }
 
     /** A whole data message, or a part of one when {@code streamed}. */
@@ -179,7 +181,7 @@ final class Outbound {
                     written.completeExceptionally(e);
                 }
                 LOG.log(WARNING, "an extension failed to encode on " + transport.remoteAddress() + "; closing with 1011", e);
-                encodeFailed.accept(e);
+                owner.encodeFailed(e);
                 return;
             }
             fin = frame.fin();
@@ -189,7 +191,7 @@ final class Outbound {
         }
         ByteBuffer head = encoder.encode(FrameEncoder.firstByte(fin, rsv, opcode.code()), payload);
         transport.write(kind(fin, opcode), head, encoder.masks() || !payload.hasRemaining() ? null : payload, written);
-        afterWrite.run();
+        owner.wrote();
     }
 
     private static Transport.Kind kind(boolean fin, Opcode opcode) {

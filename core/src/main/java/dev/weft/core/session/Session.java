@@ -73,16 +73,17 @@ public final class Session {
         this.metrics = options.metrics();
         this.extensions = new ExtensionChain(agreement.extensions());
         this.connection = new SessionConnection(this, agreement, extensions, transport, scheduler, state);
-        this.callbacks = new Callbacks(connection, scheduler, options.callbackExecutor(), this::handlerFailed);
+        Events events = new Events();
+        this.callbacks = new Callbacks(connection, scheduler, options.callbackExecutor(), events);
         MaskKeySource keys = role == Role.SERVER ? NO_MASKING
                 : options.maskKeys() != null ? options.maskKeys() : MaskKeySource.secure();
-        this.outbound = new Outbound(role, keys, transport, extensions, state, this::encodeFailed, this::afterWrite);
-        this.inbound = new Inbound(handler, extensions, config, state, callbacks, metrics, outbound, this::onCloseFrame);
+        this.outbound = new Outbound(role, keys, transport, extensions, state, events);
+        this.inbound = new Inbound(handler, extensions, config, state, callbacks, metrics, outbound, events);
         FrameDecoder decoder = new FrameDecoder(role, config.maxFrameSize());
         decoder.allowRsv(extensions.rsv());
-        this.reading = new Reading(decoder, inbound, state, scheduler, transport, metrics, new ReadingOwner());
-        this.timers = new SessionTimers(scheduler, config, inbound, new TimerOwner());
-        this.memory = new MemoryAccount(options.budget(), scheduler, reading, this::evicted);
+        this.reading = new Reading(decoder, inbound, state, scheduler, transport, metrics, events);
+        this.timers = new SessionTimers(scheduler, config, inbound, events);
+        this.memory = new MemoryAccount(options.budget(), scheduler, reading, events);
     }
 
     /** What the application holds: safe from any thread. */
@@ -247,22 +248,7 @@ public final class Session {
         accountMemory();
     }
 
-    private void afterWrite() {
-        if (!reading.receiving()) {
-            accountMemory(); // within a read, the read accounts once at its end
-        }
-    }
-
     // ---------------------------------------------------------------- failures and closing
-
-    private void handlerFailed(Throwable t) {
-        LOG.log(WARNING, "handler failed on " + this + "; closing with 1011", t);
-        fail(CloseCodes.INTERNAL_ERROR, "internal error", t);
-    }
-
-    private void encodeFailed(RuntimeException e) {
-        fail(CloseCodes.INTERNAL_ERROR, "internal error", e);
-    }
 
     /** Fails the connection (RFC 6455 §7.1.7): a close frame with {@code code}, then CLOSED. */
     private void fail(int code, String reason, Throwable cause) {
@@ -304,14 +290,12 @@ public final class Session {
         callbacks.notify("onClose", () -> handler.onClose(connection, code, reason));
     }
 
-    /** The memory budget closes this session: it holds the most when the budget ran short. */
-    private void evicted(int code, String reason) {
-        PeerFaultLog.closed(transport.remoteAddress(), code, reason);
-        fail(code, reason, new WebSocketException(code, reason));
-    }
-
-    /** What the reading half asks of the session. */
-    private final class ReadingOwner implements Reading.Owner {
+    /**
+     * What the parts of the engine ask of the session, each through its own narrow interface. One
+     * object answers them all, so that a connection holds one, not one per part.
+     */
+    private final class Events implements Reading.Owner, SessionTimers.Owner, Outbound.Owner, Inbound.CloseFrames,
+            Callbacks.HandlerFailure, MemoryAccount.Eviction {
         @Override
         public void fail(int code, String reason, Throwable cause) {
             Session.this.fail(code, reason, cause);
@@ -326,9 +310,37 @@ public final class Session {
         public void endOfInput() {
             Session.this.endOfInput();
         }
-    }
 
-    private final class TimerOwner implements SessionTimers.Owner {
+        @Override
+        public void closeFrame(CloseFrame close) {
+            onCloseFrame(close);
+        }
+
+        @Override
+        public void wrote() {
+            if (!reading.receiving()) {
+                accountMemory(); // within a read, the read accounts once at its end
+            }
+        }
+
+        @Override
+        public void encodeFailed(RuntimeException e) {
+            Session.this.fail(CloseCodes.INTERNAL_ERROR, "internal error", e);
+        }
+
+        @Override
+        public void handlerFailed(Throwable t) {
+            LOG.log(WARNING, "handler failed on " + Session.this + "; closing with 1011", t);
+            Session.this.fail(CloseCodes.INTERNAL_ERROR, "internal error", t);
+        }
+
+        /** The memory budget closes this session: it holds the most when the budget ran short. */
+        @Override
+        public void evict(int code, String reason) {
+            PeerFaultLog.closed(transport.remoteAddress(), code, reason);
+            Session.this.fail(code, reason, new WebSocketException(code, reason));
+        }
+
         @Override
         public void idleTimedOut() {
             enterClosed(CloseCodes.ABNORMAL_CLOSURE, "idle timeout", true);

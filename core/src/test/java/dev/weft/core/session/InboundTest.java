@@ -407,7 +407,7 @@ class InboundTest {
         ExtensionChain extensions = extended ? passThrough(config) : empty();
         state.open();
         inbound = new Inbound(handler, extensions, config, state, callbacks(executor), counting(),
-                outbound(extensions), closeFrames);
+                outbound(extensions), closeFrames::accept);
         decoder = new FrameDecoder(Role.SERVER, config.maxFrameSize());
         decoder.allowRsv(extensions.rsv());
     }
@@ -428,8 +428,16 @@ class InboundTest {
     }
 
     private Outbound outbound(ExtensionChain extensions) {
-        return new Outbound(Role.SERVER, MaskKeySource.secure(), wire, extensions, state,
-                e -> violations.add("encoding failed: " + e), () -> { });
+        return new Outbound(Role.SERVER, MaskKeySource.secure(), wire, extensions, state, new Outbound.Owner() {
+            @Override
+            public void encodeFailed(RuntimeException e) {
+                violations.add("encoding failed: " + e);
+            }
+
+            @Override
+            public void wrote() {
+            }
+        });
     }
 
     private SessionMetrics counting() {

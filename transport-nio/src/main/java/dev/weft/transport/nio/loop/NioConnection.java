@@ -64,7 +64,8 @@ public final class NioConnection implements Transport, EventLoop.Ready {
     private final Counters stats;
     private final SocketAddress remote;
     private final NetworkLayer layer;
-    private final Opening opening;
+    /** What drives the opening handshake; let go of once it is over. */
+    private Opening opening;
     private final Consumer<NioConnection> onClosed;
     private final WriteQueue queue;
     private final Network network = new Network();
@@ -126,6 +127,7 @@ public final class NioConnection implements Transport, EventLoop.Ready {
     /** The opening handshake is over: from now on input goes to {@code upgraded}, and the queue's draining is told to it. */
     public void upgraded(Session upgraded) {
         this.session = upgraded;
+        this.opening = null; // its parser and buffers are not needed for the connection's life
     }
 
     /** The session, once the opening handshake made one; else null. */
@@ -444,7 +446,9 @@ public final class NioConnection implements Transport, EventLoop.Ready {
         public void applicationOpen() {
             if (!applicationOpen) {
                 applicationOpen = true;
-                opening.applicationOpen();
+                if (opening != null) {
+                    opening.applicationOpen();
+                }
             }
         }
 
