@@ -222,8 +222,10 @@ awk -F'\t' '
         printf "| %s | %.0f | %.0f | %.2f | %.2f | %.2f |\n", s, median(mps[s SUBSEP "baseline"]), median(mps[s SUBSEP "weft"]), b, w, (b > 0 ? w / b : 0)
       }
     }
-    printf "\n| bytes per idle connection (%d connections) | Weft | Netty | Jetty |\n|---|---:|---:|---:|\n", iconn["weft"]
-    printf "| heap, live after a full GC | %d | %d | %d |\n", heap["weft"], heap["netty"], heap["jetty"]
-    printf "| off the heap (resident, heap pre-touched) | %d | %d | %d |\n", off["weft"], off["netty"], off["jetty"]
-    printf "| total | %d | %d | %d |\n", idle["weft"], idle["netty"], idle["jetty"]
+    if (iconn["weft"] + iconn["netty"] + iconn["jetty"] > 0) {
+      printf "\n| bytes per idle connection (%d connections) | Weft | Netty | Jetty |\n|---|---:|---:|---:|\n", iconn["weft"]
+      printf "| heap, live after a full GC | %d | %d | %d |\n", heap["weft"], heap["netty"], heap["jetty"]
+      printf "| off the heap (resident, heap pre-touched) | %d | %d | %d |\n", off["weft"], off["netty"], off["jetty"]
+      printf "| total | %d | %d | %d |\n", idle["weft"], idle["netty"], idle["jetty"]
+    }
   }' "$OUT"
