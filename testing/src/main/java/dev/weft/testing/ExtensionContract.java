@@ -23,6 +23,13 @@ import java.util.function.IntSupplier;
  *     client to server and from server to client, each sent twice so the second meets whatever
  *     state the first left, for every {@linkplain Builder#variant variant} (with and without context
  *     takeover, say);</li>
+ * <li><b>slicing</b>: a message of several MiB encoded by one end's extension and decoded by the
+ *     other's, each way, comes back as {@link dev.weft.api.extension.ExtensionDecoder} says a decoder
+ *     may hand back its output: the first slice from {@code decode}, the rest from
+ *     {@code decodePending} while {@code hasPendingOutput}, later slices continuations, only the last
+ *     carrying the frame's fin, none over 64 KiB if the output is sliced (or at all, with
+ *     {@link Builder#slicesOutput}), and a message in two frames after it still decodes, so the
+ *     context (kept or reset as agreed) is right once the last slice is out;</li>
  * <li><b>reserved bits</b>: the extension claims only RSV bits, and a frame carrying a bit it did not
  *     claim is refused with close code 1002, either way;</li>
  * <li><b>limits</b>: a message that decodes past the receiver's {@code maxMessageSize} is refused with
@@ -98,13 +105,17 @@ public final class ExtensionContract {
         return new Builder(factory);
     }
 
-    /** Every check, in order: negotiation, round trips, reserved bits, limits, resources. */
+    /**
+     * Every check, in order: negotiation, then for each variant round trips, reserved bits, limits,
+     * resources and slicing.
+     */
     public List<Check> checks() {
         List<Check> checks = new ArrayList<>(new Negotiation(b.factory).checks(b.accepted, b.declined,
                 b.acceptedAnswers, b.refusedAnswers));
         for (Map.Entry<String, ExtensionFactory[]> v : b.variants.entrySet()) {
             Traffic traffic = new Traffic(v.getKey(), v.getValue()[0], v.getValue()[1], b.liveResources);
             checks.addAll(traffic.checks(b.sizes));
+            checks.addAll(new Slicing(v.getKey(), v.getValue()[0], v.getValue()[1], b.slicesOutput).checks());
         }
         return List.copyOf(checks);
     }
@@ -149,6 +160,7 @@ public final class ExtensionContract {
         private final Map<String, ExtensionFactory[]> variants = new LinkedHashMap<>();
         private int[] sizes = DEFAULT_SIZES;
         private IntSupplier liveResources = () -> 0;
+        private boolean slicesOutput;
 
         private Builder(ExtensionFactory factory) {
             this.factory = Objects.requireNonNull(factory);
@@ -192,9 +204,9 @@ public final class ExtensionContract {
         }
 
         /**
-         * Also runs the round-trip, reserved-bit, limit and resource checks with these factories on
-         * the client and on the server: other settings of the same extension, such as context
-         * takeover turned off, or a different window each way. The factory given to
+         * Also runs the round-trip, reserved-bit, limit, resource and slicing checks with these
+         * factories on the client and on the server: other settings of the same extension, such as
+         * context takeover turned off, or a different window each way. The factory given to
          * {@link ExtensionContract#of} is always run on both ends, as the variant "as given".
          */
         public Builder variant(String name, ExtensionFactory client, ExtensionFactory server) {
@@ -215,6 +227,16 @@ public final class ExtensionContract {
          */
         public Builder liveResources(IntSupplier count) {
             this.liveResources = Objects.requireNonNull(count);
+            return this;
+        }
+
+        /**
+         * The extension's decoders hand back any output over 64 KiB in slices of at most 64 KiB, as
+         * Weft's own do: the slicing checks then fail a large output returned whole. By default a
+         * decoder may return its output whole, as the extension SPI allows.
+         */
+        public Builder slicesOutput() {
+            slicesOutput = true;
             return this;
         }
 

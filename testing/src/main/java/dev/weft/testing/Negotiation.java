@@ -58,17 +58,41 @@ final class Negotiation {
                 throw new AssertionError("an offer of " + factory.name() + " is named " + offer.name());
             }
         }
-        for (ExtensionParameters offer : offers) {
-            Optional<Extension> server = factory.accept(offer, SERVER);
-            if (server.isPresent()) {
-                try (Extension s = server.get(); Extension c = factory.accepted(s.parameters(), CLIENT)) {
-                    claimsOnlyReservedBits(s);
-                    claimsOnlyReservedBits(c);
+        try (Agreement agreed = Agreement.of(factory, factory)) {
+            claimsOnlyReservedBits(agreed.server());
+            claimsOnlyReservedBits(agreed.client());
+        }
+    }
+
+    /** The two halves of an extension agreed by a client and a server, which closing closes. */
+    record Agreement(Extension client, Extension server) implements AutoCloseable {
+
+        /**
+         * What a client running {@code client} and a server running {@code server} agree on: the
+         * client's first offer the server accepts, and the client's half made from the server's answer.
+         */
+        static Agreement of(ExtensionFactory client, ExtensionFactory server) {
+            List<ExtensionParameters> offers = client.offers(CLIENT);
+            for (ExtensionParameters offer : offers) {
+                Optional<Extension> accepted = server.accept(offer, SERVER);
+                if (accepted.isPresent()) {
+                    try {
+                        return new Agreement(client.accepted(accepted.get().parameters(), CLIENT), accepted.get());
+                    } catch (RuntimeException | Error e) {
+                        accepted.get().close();
+                        throw e;
+                    }
                 }
-                return;
+            }
+            throw new AssertionError("the server declines every offer of the client: " + offers);
+        }
+
+        @Override
+        public void close() {
+            try (Extension s = server; Extension c = client) {
+                // both closed, the client's first
             }
         }
-        throw new AssertionError("the server declines every offer of its own client: " + offers);
     }
 
     private void accepts(String offer, String answer) {

@@ -1,6 +1,7 @@
 package dev.weft.testing;
 
 import dev.weft.api.Frame;
+import dev.weft.api.Opcode;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -107,6 +109,92 @@ class ExtensionContractTest {
         }
     }
 
+    /**
+     * {@link Identity} whose decoder hands back what it gets in slices of {@code slice} bytes; with
+     * {@code finOnEach}, every slice carries the frame's fin, breaking the rule that only the last does.
+     */
+    private record Sliced(int slice, boolean finOnEach) implements ExtensionFactory {
+
+        @Override
+        public String name() {
+            return new Identity().name();
+        }
+
+        @Override
+        public List<ExtensionParameters> offers(ExtensionContext context) {
+            return new Identity().offers(context);
+        }
+
+        @Override
+        public Optional<Extension> accept(ExtensionParameters offer, ExtensionContext context) {
+            return new Identity().accept(offer, context).map(this::sliced);
+        }
+
+        @Override
+        public Extension accepted(ExtensionParameters response, ExtensionContext context) {
+            return sliced(new Identity().accepted(response, context));
+        }
+
+        private Extension sliced(Extension identity) {
+            ExtensionDecoder decoder = new ExtensionDecoder() {
+                private Frame frame;
+                private byte[] output;
+                private int at;
+
+                @Override
+                public Frame decode(Frame frame) {
+                    this.frame = frame;
+                    output = new byte[frame.payloadLength()];
+                    frame.payload().get(output);
+                    at = 0;
+                    return next(frame.opcode());
+                }
+
+                @Override
+                public boolean hasPendingOutput() {
+                    return at < output.length;
+                }
+
+                @Override
+                public Frame decodePending() {
+                    return next(Opcode.CONTINUATION);
+                }
+
+                private Frame next(Opcode opcode) {
+                    int n = Math.min(slice, output.length - at);
+                    at += n;
+                    boolean fin = frame.fin() && (finOnEach || !hasPendingOutput());
+                    return new Frame(fin, frame.rsv(), opcode, ByteBuffer.wrap(output, at - n, n));
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            return new Extension() {
+                @Override
+                public ExtensionParameters parameters() {
+                    return identity.parameters();
+                }
+
+                @Override
+                public int rsv() {
+                    return identity.rsv();
+                }
+
+                @Override
+                public ExtensionEncoder encoder() {
+                    return identity.encoder();
+                }
+
+                @Override
+                public ExtensionDecoder decoder() {
+                    return decoder;
+                }
+            };
+        }
+    }
+
     @TestFactory
     Stream<DynamicTest> anExtensionThatKeepsTheContractPassesEveryCheck() {
         return ExtensionContract.of(new Identity())
@@ -121,6 +209,42 @@ class ExtensionContractTest {
                 .map(check -> DynamicTest.dynamicTest(check.name(), check::run));
     }
 
+    @TestFactory
+    Stream<DynamicTest> anExtensionThatSlicesItsOutputPassesEveryCheck() {
+        return ExtensionContract.of(new Sliced(Slicing.MAX_SLICE, false))
+                .slicesOutput()
+                .sizes(0, 1, 65_536, 200_000)
+                .checks().stream()
+                .map(check -> DynamicTest.dynamicTest(check.name(), check::run));
+    }
+
+    @Test
+    void aSliceOver64KiBFailsTheSlicingChecks() {
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> ExtensionContract.of(new Sliced(100 * 1024, false)).sizes().verify());
+        assertEquals(2, e.getMessage().lines().filter(l -> l.contains("slicing: ")
+                && l.contains("the message, slice 1: 102400 bytes, over the 65536 a slice may hold")).count(),
+                e.getMessage());
+    }
+
+    @Test
+    void finOnASliceBeforeTheLastFailsTheSlicingChecks() {
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> ExtensionContract.of(new Sliced(Slicing.MAX_SLICE, true)).sizes().verify());
+        assertEquals(2, e.getMessage().lines().filter(l -> l.contains("slicing: ")
+                && l.contains("the message, slice 1: fin true, but only the last slice carries the frame's fin")).count(),
+                e.getMessage());
+    }
+
+    @Test
+    void anOutputReturnedWholeFailsTheSlicingChecksOfAnExtensionThatSaysItSlices() {
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> ExtensionContract.of(new Identity()).slicesOutput().sizes().verify());
+        assertEquals(2, e.getMessage().lines().filter(l -> l.contains("slicing: ")
+                && l.contains("the message, slice 1 (the last): 4194304 bytes, over the 65536")).count(),
+                e.getMessage());
+    }
+
     @Test
     void checksAreNamedAfterWhatTheyCheck() {
         List<String> names = ExtensionContract.of(new Identity()).sizes(5).checks().stream()
@@ -129,6 +253,8 @@ class ExtensionContractTest {
                 names.toString());
         assertTrue(names.stream().anyMatch(n -> n.startsWith("limits: ")), names.toString());
         assertTrue(names.stream().anyMatch(n -> n.startsWith("resources: released after an abort")), names.toString());
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("slicing: ") && n.endsWith("server to client [as given]")),
+                names.toString());
     }
 
     @Test
