@@ -8,6 +8,7 @@ import dev.weft.api.Role;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionDecoder;
+import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
@@ -15,6 +16,7 @@ import dev.weft.core.test.FuzzSeed;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -202,6 +204,32 @@ public final class ExtensionFuzzing {
                     .choice(f.payload().length, 0, 0xFFFF).bytes(f.payload());
         }
         return seed;
+    }
+
+    /**
+     * Seed frames as {@code sender}'s encoder writes them: a text message in one frame, a binary one
+     * in three fragments with a ping between them, then the same text again (which context takeover
+     * shrinks).
+     */
+    public static List<SeedFrame> encoded(Extension sender) {
+        String text = "{\"event\":\"price\",\"symbol\":\"WEFT\",\"bid\":101.25,\"ask\":101.5}".repeat(8);
+        byte[] binary = new byte[3000];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) (i % 251);
+        }
+        ExtensionEncoder encoder = sender.encoder();
+        List<SeedFrame> frames = new ArrayList<>();
+        frames.add(SeedFrame.of(encoder.encode(Frame.text(text)), Opcode.TEXT));
+        frames.add(SeedFrame.of(encoder.encode(new Frame(false, 0, Opcode.BINARY,
+                ByteBuffer.wrap(Arrays.copyOfRange(binary, 0, 1000)))), Opcode.BINARY));
+        frames.add(SeedFrame.of(encoder.encode(new Frame(true, 0, Opcode.PING, ByteBuffer.wrap(new byte[] {1, 2}))),
+                Opcode.PING));
+        frames.add(SeedFrame.of(encoder.encode(new Frame(false, 0, Opcode.CONTINUATION,
+                ByteBuffer.wrap(Arrays.copyOfRange(binary, 1000, 2000)))), Opcode.BINARY));
+        frames.add(SeedFrame.of(encoder.encode(new Frame(true, 0, Opcode.CONTINUATION,
+                ByteBuffer.wrap(Arrays.copyOfRange(binary, 2000, 3000)))), Opcode.BINARY));
+        frames.add(SeedFrame.of(encoder.encode(Frame.text(text)), Opcode.TEXT));
+        return frames;
     }
 
     /** One frame of a seed; a data frame's opcode is that of its message. */

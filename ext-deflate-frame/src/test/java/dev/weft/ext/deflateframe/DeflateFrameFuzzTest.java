@@ -2,7 +2,6 @@ package dev.weft.ext.deflateframe;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.Role;
 import dev.weft.api.extension.Extension;
@@ -14,16 +13,13 @@ import dev.weft.core.extension.ExtensionFuzzing.SeedFrame;
 import dev.weft.core.test.FuzzSeed;
 import dev.weft.ext.zlib.Zlib;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.Deflater;
 
+import static dev.weft.core.test.RawDeflate.finished;
+import static dev.weft.core.test.RawDeflate.flushed;
 import static dev.weft.testing.ScriptedPeer.hex;
 
 /**
@@ -55,16 +51,16 @@ public class DeflateFrameFuzzTest {
         seeds.put("webkit-name-offered", seed(Role.SERVER, DeflateFrame.WEBKIT_NAME + ", " + NAME,
                 encoded(Role.CLIENT, false)));
         seeds.put("hello-fragments-each-compressed", seed(Role.CLIENT, NAME,
-                List.of(new SeedFrame(Opcode.TEXT, false, true, deflate("Hel".getBytes(StandardCharsets.UTF_8), false)),
-                        new SeedFrame(Opcode.TEXT, true, true, deflate("lo".getBytes(StandardCharsets.UTF_8), false)))));
+                List.of(new SeedFrame(Opcode.TEXT, false, true, flushed("Hel")),
+                        new SeedFrame(Opcode.TEXT, true, true, flushed("lo")))));
         seeds.put("bfinal-then-frame", seed(Role.SERVER, NAME,
-                List.of(new SeedFrame(Opcode.TEXT, true, true, deflate("Hello".getBytes(StandardCharsets.UTF_8), true)),
-                        new SeedFrame(Opcode.TEXT, true, true, deflate("again".getBytes(StandardCharsets.UTF_8), true)))));
+                List.of(new SeedFrame(Opcode.TEXT, true, true, finished("Hello")),
+                        new SeedFrame(Opcode.TEXT, true, true, finished("again")))));
         seeds.put("bomb-over-frame-limit-1009", seed(Role.SERVER, NAME,
-                List.of(new SeedFrame(Opcode.BINARY, true, true, deflate(new byte[100_000], false)))));
+                List.of(new SeedFrame(Opcode.BINARY, true, true, flushed(new byte[100_000])))));
         seeds.put("bomb-over-message-limit-1009", ExtensionFuzzing.seed(Role.CLIENT, 1000, NAME,
-                List.of(new SeedFrame(Opcode.BINARY, false, true, deflate(new byte[600], false)),
-                        new SeedFrame(Opcode.BINARY, true, true, deflate(new byte[600], false)))));
+                List.of(new SeedFrame(Opcode.BINARY, false, true, flushed(new byte[600])),
+                        new SeedFrame(Opcode.BINARY, true, true, flushed(new byte[600])))));
         seeds.put("rsv1-on-ping-1002", seed(Role.SERVER, NAME, List.of(new SeedFrame(Opcode.PING, true, true, new byte[0]))));
         seeds.put("not-deflate-1007", seed(Role.SERVER, NAME, List.of(new SeedFrame(Opcode.TEXT, true, true, hex("ff ff ff")))));
         seeds.put("window-bits-declined", seed(Role.SERVER, NAME + "; max_window_bits=10",
@@ -88,39 +84,7 @@ public class DeflateFrameFuzzTest {
         ExtensionContext context = new ExtensionContext(sender, 1 << 16, 1 << 20);
         try (Extension ext = sender == Role.SERVER ? factory.accept(parameters, context).orElseThrow()
                 : factory.accepted(parameters, context)) {
-            String text = "{\"event\":\"price\",\"symbol\":\"WEFT\",\"bid\":101.25,\"ask\":101.5}".repeat(8);
-            byte[] binary = new byte[3000];
-            for (int i = 0; i < binary.length; i++) {
-                binary[i] = (byte) (i % 251);
-            }
-            List<SeedFrame> frames = new ArrayList<>();
-            frames.add(SeedFrame.of(ext.encoder().encode(Frame.text(text)), Opcode.TEXT));
-            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(false, 0, Opcode.BINARY,
-                    ByteBuffer.wrap(Arrays.copyOfRange(binary, 0, 1000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(true, 0, Opcode.PING, ByteBuffer.wrap(hex("01 02")))),
-                    Opcode.PING));
-            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(false, 0, Opcode.CONTINUATION,
-                    ByteBuffer.wrap(Arrays.copyOfRange(binary, 1000, 2000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(true, 0, Opcode.CONTINUATION,
-                    ByteBuffer.wrap(Arrays.copyOfRange(binary, 2000, 3000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encoder().encode(Frame.text(text)), Opcode.TEXT));
-            return frames;
-        }
-    }
-
-    /** Raw DEFLATE: sync-flushed with its 00 00 ff ff removed, or finished with a BFINAL block. */
-    private static byte[] deflate(byte[] input, boolean finish) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        try {
-            deflater.setInput(input);
-            if (finish) {
-                deflater.finish();
-            }
-            byte[] out = new byte[input.length + 64];
-            int n = deflater.deflate(out, 0, out.length, finish ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH);
-            return Arrays.copyOf(out, finish ? n : n - 4);
-        } finally {
-            deflater.end();
+            return ExtensionFuzzing.encoded(ext);
         }
     }
 }

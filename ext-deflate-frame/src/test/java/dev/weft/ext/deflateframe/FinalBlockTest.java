@@ -18,11 +18,12 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.Deflater;
 
+import static dev.weft.core.test.RawDeflate.finished;
+import static dev.weft.core.test.RawDeflate.flushed;
+import static dev.weft.core.test.RawDeflate.joined;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,19 +48,19 @@ class FinalBlockTest {
     static List<Part> frames(boolean trailingZero) {
         byte[] zero = trailingZero ? new byte[] {0} : new byte[0];
         return List.of(
-                new Part(concat(finished("Hello"), zero), true, "Hello"),
+                new Part(joined(finished("Hello"), zero), true, "Hello"),
                 // One stream per frame, in a message of three frames.
-                new Part(concat(finished("Hello"), zero), true, null),
-                new Part(concat(finished(", "), zero), true, null),
-                new Part(concat(finished("world"), zero), true, "Hello, world"),
+                new Part(joined(finished("Hello"), zero), true, null),
+                new Part(joined(finished(", "), zero), true, null),
+                new Part(joined(finished("world"), zero), true, "Hello, world"),
                 // Two streams in one frame: the second starts where the first ends.
-                new Part(concat(finished("Hello"), finished(" again"), zero), true, "Hello again"),
+                new Part(joined(finished("Hello"), finished(" again"), zero), true, "Hello again"),
                 // An ordinary frame, flushed and not finished, after the finished ones.
                 new Part(flushed("Hello"), true, "Hello"),
-                new Part(concat(finished(""), zero), true, ""),
-                new Part(concat(finished(LONG_TEXT), zero), true, LONG_TEXT),
+                new Part(joined(finished(""), zero), true, ""),
+                new Part(joined(finished(LONG_TEXT), zero), true, LONG_TEXT),
                 // A finished stream, then an uncompressed frame of the same message.
-                new Part(concat(finished("Hello"), zero), true, null),
+                new Part(joined(finished("Hello"), zero), true, null),
                 new Part("Hello".getBytes(StandardCharsets.US_ASCII), false, "HelloHello"));
     }
 
@@ -140,43 +141,5 @@ class FinalBlockTest {
     private static String shortly(String event) {
         return event.length() <= 80 ? event
                 : event.substring(0, 40) + "... (" + event.length() + " chars, hash " + event.hashCode() + ")";
-    }
-
-    /** {@code text} as one whole raw DEFLATE stream, its last block with BFINAL set. */
-    static byte[] finished(String text) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        try {
-            deflater.setInput(text.getBytes(StandardCharsets.UTF_8));
-            deflater.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[4096];
-            while (!deflater.finished()) {
-                out.write(buffer, 0, deflater.deflate(buffer));
-            }
-            return out.toByteArray();
-        } finally {
-            deflater.end();
-        }
-    }
-
-    /** {@code text} flushed, the last 4 octets removed, as deflate-frame sends a frame. */
-    private static byte[] flushed(String text) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        try {
-            deflater.setInput(text.getBytes(StandardCharsets.UTF_8));
-            byte[] buffer = new byte[4096];
-            int n = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-            return Arrays.copyOf(buffer, n - 4);
-        } finally {
-            deflater.end();
-        }
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
     }
 }

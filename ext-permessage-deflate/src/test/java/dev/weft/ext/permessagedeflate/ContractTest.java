@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 /**
  * The extension contract of weft-testing: negotiation (a default server's answers to offers, RFC 7692
  * §7.1), messages of every size class both ways, whole and in parts, with and without context
- * takeover each way, reserved bits, inflation bombs and resources released however a connection ends.
+ * takeover each way, reserved bits, inflation bombs, resources released however a connection ends,
+ * and large messages inflated in slices of at most 64 KiB.
  */
 class ContractTest {
 
@@ -18,7 +19,7 @@ class ContractTest {
 
     @TestFactory
     Stream<DynamicTest> keepsTheExtensionContract() {
-        ExtensionContract.Builder contract = ExtensionContract.of(new PerMessageDeflate()).sizes(SIZES)
+        ExtensionContract.Builder contract = ExtensionContract.of(new PerMessageDeflate()).slicesOutput().sizes(SIZES)
                 .liveResources(Zlib::live)
                 .accepts("permessage-deflate",
                         "permessage-deflate")

@@ -21,8 +21,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.Deflater;
 
+import static dev.weft.core.test.RawDeflate.finished;
+import static dev.weft.core.test.RawDeflate.flushed;
+import static dev.weft.core.test.RawDeflate.joined;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,17 +46,17 @@ class FinalBlockTest {
     /** The messages each test sends, in order, and what each must inflate to. */
     static List<Message> messages(boolean trailingZero) {
         byte[] zero = trailingZero ? new byte[] {0} : new byte[0];
-        byte[] hello = concat(finished("Hello"), zero);
-        byte[] longText = concat(finished(LONG_TEXT), zero);
+        byte[] hello = joined(finished("Hello"), zero);
+        byte[] longText = joined(finished(LONG_TEXT), zero);
         int middle = longText.length / 2;
         return List.of(
                 new Message("Hello", List.of(hello)),
                 new Message("Hello", List.of(hello)),
                 // The stream ends in the middle of the message, and a second one follows it.
-                new Message("Hello, world", List.of(concat(finished("Hello"), finished(", world"), zero))),
+                new Message("Hello, world", List.of(joined(finished("Hello"), finished(", world"), zero))),
                 // The stream ends with the first fragment; the tail comes with an empty last one.
                 new Message("Hello", List.of(finished("Hello"), zero)),
-                new Message("", List.of(concat(finished(""), zero))),
+                new Message("", List.of(joined(finished(""), zero))),
                 // An ordinary message, flushed and not finished, after the finished ones.
                 new Message("Hello again", List.of(flushed("Hello again"))),
                 new Message(LONG_TEXT, List.of(Arrays.copyOf(longText, middle),
@@ -148,44 +150,6 @@ class FinalBlockTest {
                     ? new Frame(fin, Frame.RSV1, Opcode.TEXT, ByteBuffer.wrap(fragments.get(i)))
                     : new Frame(fin, 0, Opcode.CONTINUATION, ByteBuffer.wrap(fragments.get(i)));
             out.writeBytes(Slices.joined(agreed, frame));
-        }
-        return out.toByteArray();
-    }
-
-    /** {@code text} as one whole raw DEFLATE stream, its last block with BFINAL set. */
-    static byte[] finished(String text) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        try {
-            deflater.setInput(text.getBytes(StandardCharsets.UTF_8));
-            deflater.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[4096];
-            while (!deflater.finished()) {
-                out.write(buffer, 0, deflater.deflate(buffer));
-            }
-            return out.toByteArray();
-        } finally {
-            deflater.end();
-        }
-    }
-
-    /** {@code text} flushed as RFC 7692 §7.2.1 asks, the last 4 octets removed. */
-    private static byte[] flushed(String text) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        try {
-            deflater.setInput(text.getBytes(StandardCharsets.UTF_8));
-            byte[] buffer = new byte[4096];
-            int n = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-            return Arrays.copyOf(buffer, n - 4);
-        } finally {
-            deflater.end();
-        }
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
         }
         return out.toByteArray();
     }

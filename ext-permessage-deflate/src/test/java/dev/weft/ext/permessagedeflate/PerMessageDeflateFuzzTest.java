@@ -17,16 +17,14 @@ import dev.weft.core.session.SessionFuzzing;
 import dev.weft.core.test.FuzzSeed;
 import dev.weft.ext.zlib.Zlib;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.Deflater;
 
+import static dev.weft.core.test.RawDeflate.finished;
+import static dev.weft.core.test.RawDeflate.flushed;
 import static dev.weft.testing.ScriptedPeer.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -115,7 +113,7 @@ public class PerMessageDeflateFuzzTest {
                 NAME + "; client_max_window_bits", encoded(Role.CLIENT, false, false)));
         seeds.put("server-messages-no-context-takeover", inflater(Role.CLIENT,
                 NAME + "; server_no_context_takeover; client_no_context_takeover", encoded(Role.SERVER, true, true)));
-        byte[] bomb = deflate(new byte[64 * 1024], false);
+        byte[] bomb = flushed(new byte[64 * 1024]);
         seeds.put("bomb-over-limit-1009", ExtensionFuzzing.seed(Role.SERVER, 1000, NAME,
                 List.of(new SeedFrame(Opcode.BINARY, true, true, bomb))));
         seeds.put("rsv1-on-continuation-1002", inflater(Role.SERVER, NAME,
@@ -158,7 +156,7 @@ public class PerMessageDeflateFuzzTest {
                 SessionFuzzTest.frame(peer, 0xC1, hex("f2 48 cd c9 c9 07 00")),
                 SessionFuzzTest.frame(peer, 0xC1, hex("f2 00 11 00 00"))), 255));
         seeds.put("bomb-over-limit-1009", session(false, 65536, 1000, 0,
-                SessionFuzzTest.frame(peer, 0xC2, deflate(new byte[64 * 1024], false)), 255));
+                SessionFuzzTest.frame(peer, 0xC2, flushed(new byte[64 * 1024])), 255));
         seeds.put("bfinal-then-message", session(false, 65536, 65536, 0, SessionFuzzTest.join(
                 SessionFuzzTest.frame(peer, 0xC1, finished("Hello")),
                 SessionFuzzTest.frame(peer, 0xC1, finished("Hello again"))), 255));
@@ -198,44 +196,7 @@ public class PerMessageDeflateFuzzTest {
         try (Extension server = agreed(Role.SERVER, clientResets, serverResets, context);
              Extension client = agreed(Role.CLIENT, clientResets, serverResets, context)) {
             Extension ext = sender == Role.SERVER ? server : client;
-            String text = "{\"event\":\"price\",\"symbol\":\"WEFT\",\"bid\":101.25,\"ask\":101.5}".repeat(8);
-            byte[] binary = new byte[3000];
-            for (int i = 0; i < binary.length; i++) {
-                binary[i] = (byte) (i % 251);
-            }
-            List<SeedFrame> frames = new ArrayList<>();
-            frames.add(SeedFrame.of(ext.encoder().encode(Frame.text(text)), Opcode.TEXT));
-            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(false, 0, Opcode.BINARY,
-                    ByteBuffer.wrap(Arrays.copyOfRange(binary, 0, 1000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(true, 0, Opcode.PING, ByteBuffer.wrap(hex("01 02")))),
-                    Opcode.PING));
-            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(false, 0, Opcode.CONTINUATION,
-                    ByteBuffer.wrap(Arrays.copyOfRange(binary, 1000, 2000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(true, 0, Opcode.CONTINUATION,
-                    ByteBuffer.wrap(Arrays.copyOfRange(binary, 2000, 3000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encoder().encode(Frame.text(text)), Opcode.TEXT));
-            return frames;
-        }
-    }
-
-    /** {@code text} as raw DEFLATE ending in a BFINAL block, the way zlib's deflateRawSync writes it. */
-    private static byte[] finished(String text) {
-        return deflate(text.getBytes(StandardCharsets.UTF_8), true);
-    }
-
-    private static byte[] deflate(byte[] input, boolean finish) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        try {
-            deflater.setInput(input);
-            if (finish) {
-                deflater.finish();
-            }
-            byte[] out = new byte[input.length + 64];
-            int n = deflater.deflate(out, 0, out.length, finish ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH);
-            // A sync flush ends with 00 00 ff ff, which RFC 7692 §7.2.1 has the sender remove.
-            return Arrays.copyOf(out, finish ? n : n - 4);
-        } finally {
-            deflater.end();
+            return ExtensionFuzzing.encoded(ext);
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.weft.ext.zstd;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.github.luben.zstd.EndDirective;
-import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.Role;
 import dev.weft.api.extension.Extension;
@@ -14,11 +13,8 @@ import dev.weft.core.extension.ExtensionFuzzing.Compression;
 import dev.weft.core.extension.ExtensionFuzzing.SeedFrame;
 import dev.weft.core.test.FuzzSeed;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,23 +89,7 @@ public class PerMessageZstdFuzzTest {
         ExtensionContext context = new ExtensionContext(sender, 1 << 16, 1 << 20);
         try (Extension ext = sender == Role.SERVER ? factory.accept(parameters, context).orElseThrow()
                 : factory.accepted(parameters, context)) {
-            String text = "{\"event\":\"price\",\"symbol\":\"WEFT\",\"bid\":101.25,\"ask\":101.5}".repeat(8);
-            byte[] binary = new byte[3000];
-            for (int i = 0; i < binary.length; i++) {
-                binary[i] = (byte) (i % 251);
-            }
-            List<SeedFrame> frames = new ArrayList<>();
-            frames.add(SeedFrame.of(ext.encoder().encode(Frame.text(text)), Opcode.TEXT));
-            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(false, 0, Opcode.BINARY,
-                    ByteBuffer.wrap(Arrays.copyOfRange(binary, 0, 1000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(true, 0, Opcode.PING, ByteBuffer.wrap(new byte[] {1, 2}))),
-                    Opcode.PING));
-            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(false, 0, Opcode.CONTINUATION,
-                    ByteBuffer.wrap(Arrays.copyOfRange(binary, 1000, 2000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encoder().encode(new Frame(true, 0, Opcode.CONTINUATION,
-                    ByteBuffer.wrap(Arrays.copyOfRange(binary, 2000, 3000)))), Opcode.BINARY));
-            frames.add(SeedFrame.of(ext.encoder().encode(Frame.text(text)), Opcode.TEXT));
-            return frames;
+            return ExtensionFuzzing.encoded(ext);
         }
     }
 }
