@@ -11,6 +11,7 @@ import dev.weft.testing.Negotiation.Agreement;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -27,9 +28,9 @@ final class Slicing {
 
     /** The most output a slice may hold: what Weft's own extensions hand back at once. */
     static final int MAX_SLICE = 64 * 1024;
-    /** The large message: compressible, and big enough to come back in many slices. */
+    /** The large message, in characters: text a compressor finds repeats in, big enough for many slices. */
     private static final int MESSAGE = 4 * 1024 * 1024;
-    /** The message after it, in two frames each over one slice. */
+    /** The message after it, in characters: two frames, each over one slice. */
     private static final int NEXT = 300_000;
 
     private final String variant;
@@ -50,17 +51,19 @@ final class Slicing {
 
     List<Check> checks() {
         String rule = required ? "slices of at most 64 KiB" : "slices, if sliced of at most 64 KiB";
-        return List.of(
-                new Check("slicing: " + MESSAGE + " bytes come back in " + rule + ", the next message after them, "
-                        + "client to server [" + variant + "]", () -> sliced(true)),
-                new Check("slicing: " + MESSAGE + " bytes come back in " + rule + ", the next message after them, "
-                        + "server to client [" + variant + "]", () -> sliced(false)));
+        List<Check> checks = new ArrayList<>();
+        for (boolean fromClient : new boolean[] {true, false}) {
+            checks.add(new Check("slicing: " + MESSAGE / (1024 * 1024) + " MiB of text come back in " + rule
+                    + ", the next message after them, " + (fromClient ? "client to server" : "server to client")
+                    + " [" + variant + "]", () -> sliced(fromClient)));
+        }
+        return checks;
     }
 
     private void sliced(boolean fromClient) {
-        byte[] message = words(MESSAGE, 1);
-        byte[] next = words(NEXT, 2);
-        int split = 2 * NEXT / 3;
+        byte[] message = Traffic.text(new Random(1), MESSAGE).getBytes(StandardCharsets.UTF_8);
+        byte[] next = Traffic.text(new Random(2), NEXT).getBytes(StandardCharsets.UTF_8);
+        int split = 2 * next.length / 3;
         try (Agreement agreed = Agreement.of(client, server)) {
             Extension sender = fromClient ? agreed.client() : agreed.server();
             Extension receiver = fromClient ? agreed.server() : agreed.client();
@@ -69,7 +72,7 @@ final class Slicing {
             same(message, decoded(receiver, whole, claimed, "the message"), "the message");
             Frame first = encoded(sender, new Frame(false, 0, Opcode.BINARY, ByteBuffer.wrap(next, 0, split)));
             Frame last = encoded(sender, new Frame(true, 0, Opcode.CONTINUATION,
-                    ByteBuffer.wrap(next, split, NEXT - split)));
+                    ByteBuffer.wrap(next, split, next.length - split)));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes(decoded(receiver, first, claimed, "the next message's first frame"));
             out.writeBytes(decoded(receiver, last, claimed, "the next message's last frame"));
@@ -126,16 +129,5 @@ final class Slicing {
             throw new AssertionError(what + " of " + expected.length + " bytes decoded to " + actual.length
                     + " bytes, differing from byte " + Arrays.mismatch(expected, actual));
         }
-    }
-
-    /** {@code size} bytes of words picked at random: compressible, but not to nothing. */
-    private static byte[] words(int size, long seed) {
-        String[] words = {"weft ", "warp ", "loom ", "shuttle ", "heddle ", "bobbin ", "reed ", "{\"id\":"};
-        Random random = new Random(seed);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size + 16);
-        while (out.size() < size) {
-            out.writeBytes(words[random.nextInt(words.length)].getBytes(StandardCharsets.US_ASCII));
-        }
-        return Arrays.copyOf(out.toByteArray(), size);
     }
 }

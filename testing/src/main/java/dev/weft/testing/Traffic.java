@@ -294,7 +294,7 @@ final class Traffic {
     }
 
     /** Text from a small vocabulary, so a compressor finds repeats; two- and three-byte characters included. */
-    private static String text(Random random, int size) {
+    static String text(Random random, int size) {
         String[] words = {"weft ", "warp ", "loom ", "shuttle ", "héddle ", "€ ", "{\"id\":", "}, "};
         StringBuilder sb = new StringBuilder(size);
         while (sb.length() < size) {

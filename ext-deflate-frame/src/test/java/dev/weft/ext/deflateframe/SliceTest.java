@@ -1,6 +1,5 @@
 package dev.weft.ext.deflateframe;
 
-import dev.weft.api.CloseCodes;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.Role;
@@ -17,14 +16,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Random;
 import java.util.zip.Deflater;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,8 +37,8 @@ class SliceTest {
 
     @Test
     void aFrameBeforeTheLastEndsItsSlicesWithFinClear() {
-        byte[] first = words(300_000, 3);
-        byte[] second = words(200_000, 4);
+        byte[] first = Slices.words(300_000, 3);
+        byte[] second = Slices.words(200_000, 4);
         byte[] compressedFirst;
         byte[] compressedSecond;
         Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
@@ -66,14 +62,10 @@ class SliceTest {
     void aSliceBufferIsHeldOnlyWhileOutputIsPending() {
         byte[] compressed = WireTest.zeros(MIB);
         try (Extension agreed = server(false, MIB)) {
-            agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(compressed)));
-            assertTrue(agreed.decoder().hasPendingOutput());
-            assertEquals(Zlib.INFLATER_BYTES + Slices.MAX, agreed.heldBytes());
-            while (agreed.decoder().hasPendingOutput()) {
-                agreed.decoder().decodePending();
-            }
-            assertEquals(Zlib.INFLATER_BYTES, agreed.heldBytes());
-            assertThrows(IllegalStateException.class, agreed.decoder()::decodePending);
+            Slices.Held held = Slices.held(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY,
+                    ByteBuffer.wrap(compressed)));
+            assertEquals(Zlib.INFLATER_BYTES + Slices.MAX, held.whilePending());
+            assertEquals(Zlib.INFLATER_BYTES, held.after());
         }
     }
 
@@ -86,17 +78,10 @@ class SliceTest {
                 : new ExtensionContext(Role.SERVER, 1 << 30, limit);
         try (DeflateFrameExtension agreed = (DeflateFrameExtension) new DeflateFrame()
                 .accept(ExtensionParameters.of(DeflateFrame.NAME), context).orElseThrow()) {
-            long[] handedBack = new long[2];
-            WebSocketException e = assertThrows(WebSocketException.class, () -> Slices.decode(agreed,
-                    new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb)), slice -> {
-                        handedBack[0] += slice.length;
-                        handedBack[1]++;
-                    }));
-            assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
+            WebSocketException e = Slices.refusedPastLimit(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY,
+                    ByteBuffer.wrap(bomb)), limit);
             assertTrue(e.getMessage().contains(limited), e.getMessage());
             assertEquals(limit + 1, agreed.inflatedMessageSize());
-            assertEquals(limit, handedBack[0], "every byte up to the limit, in slices");
-            assertEquals(limit / Slices.MAX, handedBack[1]);
         }
     }
 
@@ -104,17 +89,6 @@ class SliceTest {
         return DeflateFrame.builder().requestNoContextTakeover(peerResets).build().accept(
                 ExtensionParameters.of(DeflateFrame.NAME), new ExtensionContext(Role.SERVER, maxMessageSize,
                         maxMessageSize)).orElseThrow();
-    }
-
-    /** {@code size} bytes of words picked at random: compressible, but not to nothing. */
-    static byte[] words(int size, long seed) {
-        String[] words = {"weft ", "warp ", "loom ", "shuttle ", "deflate ", "heddle ", "bobbin ", "reed "};
-        Random random = new Random(seed);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size + 16);
-        while (out.size() < size) {
-            out.writeBytes(words[random.nextInt(words.length)].getBytes(StandardCharsets.US_ASCII));
-        }
-        return Arrays.copyOf(out.toByteArray(), size);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -1,10 +1,8 @@
 package dev.weft.ext.permessagedeflate;
 
-import dev.weft.api.CloseCodes;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.Role;
-import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
@@ -15,15 +13,11 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Random;
 import java.util.zip.Deflater;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A large message's output comes back in slices of at most 64 KiB, as the extension SPI allows, so
@@ -39,7 +33,7 @@ class SliceTest {
 
     @Test
     void aFrameBeforeTheLastEndsItsSlicesWithFinClear() {
-        byte[] message = words(300_000, 3);
+        byte[] message = Slices.words(300_000, 3);
         byte[] compressed;
         Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         try {
@@ -63,14 +57,10 @@ class SliceTest {
     void aSliceBufferIsHeldOnlyWhileOutputIsPending() {
         byte[] compressed = WireTest.zeros(MIB);
         try (Extension agreed = server(false, MIB)) {
-            agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(compressed)));
-            assertTrue(agreed.decoder().hasPendingOutput());
-            assertEquals(Zlib.INFLATER_BYTES + Slices.MAX, agreed.heldBytes());
-            while (agreed.decoder().hasPendingOutput()) {
-                agreed.decoder().decodePending();
-            }
-            assertEquals(Zlib.INFLATER_BYTES, agreed.heldBytes());
-            assertThrows(IllegalStateException.class, agreed.decoder()::decodePending);
+            Slices.Held held = Slices.held(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY,
+                    ByteBuffer.wrap(compressed)));
+            assertEquals(Zlib.INFLATER_BYTES + Slices.MAX, held.whilePending());
+            assertEquals(Zlib.INFLATER_BYTES, held.after());
         }
     }
 
@@ -79,16 +69,8 @@ class SliceTest {
         int limit = MIB;
         byte[] bomb = WireTest.zeros(64 * MIB);
         try (DeflateExtension agreed = (DeflateExtension) server(false, limit)) {
-            long[] handedBack = new long[2];
-            WebSocketException e = assertThrows(WebSocketException.class, () -> Slices.decode(agreed,
-                    new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb)), slice -> {
-                        handedBack[0] += slice.length;
-                        handedBack[1]++;
-                    }));
-            assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
+            Slices.refusedPastLimit(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb)), limit);
             assertEquals(limit + 1, agreed.inflatedMessageSize());
-            assertEquals(limit, handedBack[0], "every byte up to the limit, in slices");
-            assertEquals(limit / Slices.MAX, handedBack[1]);
         }
     }
 
@@ -96,16 +78,5 @@ class SliceTest {
         ExtensionParameters offer = ExtensionParameters.of(PerMessageDeflate.NAME);
         return new PerMessageDeflate().accept(peerResets ? offer.with("client_no_context_takeover") : offer,
                 new ExtensionContext(Role.SERVER, maxMessageSize, maxMessageSize)).orElseThrow();
-    }
-
-    /** {@code size} bytes of words picked at random: compressible, but not to nothing. */
-    static byte[] words(int size, long seed) {
-        String[] words = {"weft ", "warp ", "loom ", "shuttle ", "deflate ", "heddle ", "bobbin ", "reed "};
-        Random random = new Random(seed);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size + 16);
-        while (out.size() < size) {
-            out.writeBytes(words[random.nextInt(words.length)].getBytes(StandardCharsets.US_ASCII));
-        }
-        return Arrays.copyOf(out.toByteArray(), size);
     }
 }

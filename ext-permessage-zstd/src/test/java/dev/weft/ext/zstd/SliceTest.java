@@ -2,25 +2,19 @@ package dev.weft.ext.zstd;
 
 import dev.weft.core.test.Slices;
 import com.github.luben.zstd.EndDirective;
-import dev.weft.api.CloseCodes;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.Role;
-import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.ExtensionContext;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Random;
 
 import static dev.weft.ext.zstd.NegotiationTest.element;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A large message's output comes back in slices of at most 64 KiB, as the extension SPI allows, so
@@ -36,7 +30,7 @@ class SliceTest {
 
     @Test
     void aFrameBeforeTheLastEndsItsSlicesWithFinClear() {
-        byte[] message = words(300_000, 3);
+        byte[] message = Slices.words(300_000, 3);
         byte[] compressed;
         try (Zstandard z = Zstandard.stream(17)) {
             compressed = z.compress(message, EndDirective.END);
@@ -59,14 +53,9 @@ class SliceTest {
             compressed = z.zeros(MIB, EndDirective.FLUSH);
         }
         try (ZstdExtension agreed = server(false, MIB)) {
-            agreed.decoder().decode(new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(compressed)));
-            assertTrue(agreed.decoder().hasPendingOutput());
-            long pending = agreed.heldBytes();
-            while (agreed.decoder().hasPendingOutput()) {
-                agreed.decoder().decodePending();
-            }
-            assertEquals(pending - Slices.MAX, agreed.heldBytes());
-            assertThrows(IllegalStateException.class, agreed.decoder()::decodePending);
+            Slices.Held held = Slices.held(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY,
+                    ByteBuffer.wrap(compressed)));
+            assertEquals(held.whilePending() - Slices.MAX, held.after());
         }
     }
 
@@ -78,16 +67,8 @@ class SliceTest {
             bomb = z.zeros(256L * MIB, EndDirective.FLUSH);
         }
         try (ZstdExtension agreed = server(false, limit)) {
-            long[] handedBack = new long[2];
-            WebSocketException e = assertThrows(WebSocketException.class, () -> Slices.decode(agreed,
-                    new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb)), slice -> {
-                        handedBack[0] += slice.length;
-                        handedBack[1]++;
-                    }));
-            assertEquals(CloseCodes.MESSAGE_TOO_BIG, e.closeCode());
+            Slices.refusedPastLimit(agreed, new Frame(true, Frame.RSV1, Opcode.BINARY, ByteBuffer.wrap(bomb)), limit);
             assertEquals(limit + 1, agreed.decompressedMessageSize());
-            assertEquals(limit, handedBack[0], "every byte up to the limit, in slices");
-            assertEquals(limit / Slices.MAX, handedBack[1]);
         }
     }
 
@@ -95,16 +76,5 @@ class SliceTest {
         return (ZstdExtension) new PerMessageZstd().accept(
                 element(peerResets ? "permessage-zstd; client_no_context_takeover" : "permessage-zstd"),
                 new ExtensionContext(Role.SERVER, maxMessageSize, maxMessageSize)).orElseThrow();
-    }
-
-    /** {@code size} bytes of words picked at random: compressible, but not to nothing. */
-    private static byte[] words(int size, long seed) {
-        String[] words = {"weft ", "warp ", "loom ", "shuttle ", "zstd ", "heddle ", "bobbin ", "reed "};
-        Random random = new Random(seed);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size + 16);
-        while (out.size() < size) {
-            out.writeBytes(words[random.nextInt(words.length)].getBytes(StandardCharsets.US_ASCII));
-        }
-        return Arrays.copyOf(out.toByteArray(), size);
     }
 }
