@@ -11,6 +11,7 @@ import dev.weft.core.extension.ExtensionChain;
 import dev.weft.core.frame.FrameDecoder;
 import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.Agreement;
+import dev.weft.core.log.PeerFaultLog;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
