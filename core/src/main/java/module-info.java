@@ -12,6 +12,7 @@ module dev.weft.core {
     exports dev.weft.core.message to dev.weft.transport.nio, dev.weft.transport.tls;
     exports dev.weft.core.extension to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.testing;
     exports dev.weft.core.session to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.testing;
+    exports dev.weft.core.log to dev.weft.transport.nio;
 
     uses dev.weft.api.extension.ExtensionFactory;
 }

@@ -5,7 +5,7 @@ import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeException;
 import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.core.extension.ExtensionNegotiator;
-import dev.weft.core.session.PeerFaultLog;
+import dev.weft.core.log.PeerFaultLog;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;

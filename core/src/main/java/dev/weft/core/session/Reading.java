@@ -3,6 +3,7 @@ package dev.weft.core.session;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.WebSocketException;
 import dev.weft.core.frame.FrameDecoder;
+import dev.weft.core.log.PeerFaultLog;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -11,6 +11,7 @@ import dev.weft.core.extension.ExtensionChain;
 import dev.weft.core.frame.FrameDecoder;
 import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.Agreement;
+import dev.weft.core.log.PeerFaultLog;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -265,6 +266,12 @@ public final class Session {
         enterClosed(code, reason, false);
     }
 
+    /** Fails the connection for what the peer did (or made happen), in the rate-limited peer log. */
+    private void failLogged(int code, String reason) {
+        PeerFaultLog.closed(transport.remoteAddress(), code, reason);
+        fail(code, reason, new WebSocketException(code, reason));
+    }
+
     private void enterClosed(int code, String reason, boolean abortTransport) {
         if (!state.close()) {
             return;
@@ -337,8 +344,7 @@ public final class Session {
         /** The memory budget closes this session: it holds the most when the budget ran short. */
         @Override
         public void evict(int code, String reason) {
-            PeerFaultLog.closed(transport.remoteAddress(), code, reason);
-            Session.this.fail(code, reason, new WebSocketException(code, reason));
+            failLogged(code, reason);
         }
 
         @Override
@@ -360,8 +366,7 @@ public final class Session {
                 return;
             }
             String reason = "a message took longer than the message timeout of " + config.messageTimeout().toSeconds() + " s";
-            PeerFaultLog.closed(transport.remoteAddress(), CloseCodes.POLICY_VIOLATION, reason);
-            fail(CloseCodes.POLICY_VIOLATION, reason, new WebSocketException(CloseCodes.POLICY_VIOLATION, reason));
+            failLogged(CloseCodes.POLICY_VIOLATION, reason);
         }
 
         @Override

@@ -1,6 +1,6 @@
 package dev.weft.transport.nio.server;
 
-import dev.weft.core.session.PeerFaultLog;
+import dev.weft.core.log.PeerFaultLog;
 import dev.weft.transport.nio.loop.Counters;
 import dev.weft.transport.nio.loop.EventLoop;
 

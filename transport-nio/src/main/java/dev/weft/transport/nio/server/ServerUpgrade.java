@@ -3,7 +3,7 @@ package dev.weft.transport.nio.server;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.core.handshake.ServerOpening;
-import dev.weft.core.session.PeerFaultLog;
+import dev.weft.core.log.PeerFaultLog;
 import dev.weft.core.session.Scheduler;
 import dev.weft.core.session.Session;
 import dev.weft.core.session.SessionOptions;

@@ -1,4 +1,4 @@
-package dev.weft.core.session;
+package dev.weft.core.log;
 
 import org.junit.jupiter.api.Test;
 
