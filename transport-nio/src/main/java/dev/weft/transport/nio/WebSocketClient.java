@@ -18,7 +18,6 @@ import dev.weft.transport.nio.loop.NioConnection;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -156,13 +155,14 @@ public final class WebSocketClient implements AutoCloseable {
             result.completeExceptionally(e);
             return;
         }
-        ClientUpgrade[] upgrade = new ClientUpgrade[1];
         NioConnection connection = new NioConnection(loop, channel, transportConfig, counters, address, layer,
-                c -> upgrade[0] = new ClientUpgrade(c, config, sessionOptions, handshake, handler, result),
+                c -> new ClientUpgrade(c, config, sessionOptions, handshake, handler,
+                        transportConfig.connectTimeout(), result),
                 this::closed);
         counters.connectionOpened(); // before tracking it: a connection refused below is counted closed
         if (!connections.add(connection)) {
-            upgrade[0].fail(new IllegalStateException("the client is shut down"));
+            result.completeExceptionally(new IllegalStateException("the client is shut down"));
+            connection.abort();
             return;
         }
         try {
@@ -171,15 +171,7 @@ public final class WebSocketClient implements AutoCloseable {
             boolean connected = channel.connect(address);
             connection.register(connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
             if (connected) {
-                upgrade[0].connected();
-                connection.open();
-            } else {
-                loop.schedule(() -> {
-                    if (!channel.isConnected()) {
-                        upgrade[0].fail(new SocketTimeoutException(
-                                "connect timed out after " + transportConfig.connectTimeout()));
-                    }
-                }, transportConfig.connectTimeout().toNanos());
+                connection.connected();
             }
         } catch (IOException e) {
             connection.fail(e);

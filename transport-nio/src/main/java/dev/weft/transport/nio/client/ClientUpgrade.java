@@ -15,7 +15,9 @@ import dev.weft.core.session.Transport;
 import dev.weft.transport.nio.loop.NioConnection;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,26 +33,33 @@ public final class ClientUpgrade implements NioConnection.Opening {
     private final ClientOpening opening;
     private final WebSocketHandler handler;
     private final CompletableFuture<Connection> result;
+    private final Scheduler.Timer connectTimeout;
     private Scheduler.Timer timeout;
 
     /**
      * @param config the client's configuration: head limits and the handshake timeout
      * @param options what the session is given
+     * @param connectWithin how long TCP may take to connect
      * @param result completes with the open connection, or with why the handshake failed
      */
     public ClientUpgrade(NioConnection connection, WebSocketConfig config, SessionOptions options,
-                         ClientHandshake handshake, WebSocketHandler handler, CompletableFuture<Connection> result) {
+                         ClientHandshake handshake, WebSocketHandler handler, Duration connectWithin,
+                         CompletableFuture<Connection> result) {
         this.connection = connection;
         this.config = config;
         this.options = options;
         this.opening = new ClientOpening(handshake, config);
         this.handler = handler;
         this.result = result;
+        this.connectTimeout = connection.loop().schedule(
+                () -> fail(new SocketTimeoutException("connect timed out after " + connectWithin)),
+                connectWithin.toNanos());
     }
 
     /** TCP is connected: the handshake timeout starts (it covers a TLS handshake too). */
     @Override
     public void connected() {
+        connectTimeout.cancel();
         timeout = connection.loop().schedule(() -> fail(new HandshakeException(0,
                 "no handshake response within " + config.handshakeTimeout())), config.handshakeTimeout().toNanos());
     }
@@ -100,7 +109,8 @@ public final class ClientUpgrade implements NioConnection.Opening {
     }
 
     /** Fails the connection attempt (before a session exists). */
-    public void fail(Throwable cause) {
+    private void fail(Throwable cause) {
+        connectTimeout.cancel();
         if (timeout != null) {
             timeout.cancel();
         }

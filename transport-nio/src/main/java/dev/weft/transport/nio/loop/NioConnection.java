@@ -175,6 +175,14 @@ public final class NioConnection implements Transport, EventLoop.Ready {
             fail(e);
             return;
         }
+        connected();
+    }
+
+    /**
+     * A client's TCP connect completed, at once or after {@code OP_CONNECT}: the opening hears of
+     * it, then the layer opens. On the loop thread, after {@link #register}.
+     */
+    public void connected() {
         updateInterest();
         opening.connected();
         open();
