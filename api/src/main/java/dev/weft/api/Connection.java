@@ -24,6 +24,13 @@ import java.util.concurrent.ConcurrentMap;
  * (written to the socket), and completes exceptionally if it can never be: the connection is
  * closing or closed, the argument is invalid, or the transport failed. Buffers passed to a send
  * must not be changed until its future completes.
+ *
+ * <p>Never wait for a send on the event loop: a handler callback that calls {@code get()} or
+ * {@code join()} on a future not yet complete would block the loop that has to complete it. Weft's
+ * futures refuse: such a call throws {@link IllegalStateException} at once (and, uncaught in a
+ * handler, closes the connection with 1011). Chain the next step with {@code thenRun},
+ * {@code thenAccept} or {@code whenComplete}, or wait from another thread (a handler executor's
+ * thread is one).
  */
 public interface Connection {
 

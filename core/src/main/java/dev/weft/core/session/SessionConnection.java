@@ -86,7 +86,7 @@ final class SessionConnection implements Connection, Broadcast.Recipient {
                 return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
             }
         }
-        CompletableFuture<Void> written = new CompletableFuture<>();
+        CompletableFuture<Void> written = new LoopFuture<>();
         onLoop(() -> {
             if (session.outbound().sendFrame(frame, written) && frame.opcode() == Opcode.CLOSE) {
                 session.startClosing();
@@ -112,7 +112,7 @@ final class SessionConnection implements Connection, Broadcast.Recipient {
             throw new IllegalArgumentException("close code " + code + " cannot be sent");
         }
         ByteBuffer body = CloseFrame.body(code, CloseFrame.encodeReason(reason));
-        CompletableFuture<Void> written = new CompletableFuture<>();
+        CompletableFuture<Void> written = new LoopFuture<>();
         onLoop(() -> session.close(body, written));
         return written;
     }
@@ -204,7 +204,7 @@ final class SessionConnection implements Connection, Broadcast.Recipient {
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "pre-encoded frames need a server session whose extensions keep no history"));
         }
-        CompletableFuture<Void> written = new CompletableFuture<>();
+        CompletableFuture<Void> written = new LoopFuture<>();
         onLoop(() -> session.outbound().sendEncoded(frame, written));
         return written;
     }
@@ -227,7 +227,7 @@ final class SessionConnection implements Connection, Broadcast.Recipient {
     }
 
     private CompletableFuture<Void> sendData(Opcode opcode, ByteBuffer payload, boolean last, boolean streamed) {
-        CompletableFuture<Void> written = new CompletableFuture<>();
+        CompletableFuture<Void> written = new LoopFuture<>();
         onLoop(() -> session.outbound().sendData(opcode, payload, last, streamed, written));
         return written;
     }
@@ -238,7 +238,7 @@ final class SessionConnection implements Connection, Broadcast.Recipient {
         if (problem != null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
         }
-        CompletableFuture<Void> written = new CompletableFuture<>();
+        CompletableFuture<Void> written = new LoopFuture<>();
         onLoop(() -> session.outbound().sendControl(opcode, payload, written));
         return written;
     }

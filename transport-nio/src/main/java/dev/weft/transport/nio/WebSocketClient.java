@@ -8,6 +8,7 @@ import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.Headers;
 import dev.weft.core.handshake.ClientHandshake;
 
+import dev.weft.core.session.LoopFuture;
 import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.SessionOptions;
 import dev.weft.transport.nio.client.ClientUpgrade;
@@ -113,7 +114,7 @@ public final class WebSocketClient implements AutoCloseable {
         if (address.isUnresolved()) {
             return CompletableFuture.failedFuture(new UnknownHostException(uri.getHost()));
         }
-        CompletableFuture<Connection> result = new CompletableFuture<>();
+        CompletableFuture<Connection> result = new LoopFuture<>();
         EventLoop loop = loops.next();
         NetworkLayer networkLayer = layer.create(Role.CLIENT, uri.getHost(), address.getPort());
         loop.execute(() -> open(loop, address, networkLayer, handshake, Objects.requireNonNull(handler), result));

@@ -1,5 +1,6 @@
 package dev.weft.transport.nio.loop;
 
+import dev.weft.core.session.LoopFuture;
 import dev.weft.core.session.Scheduler;
 
 import java.io.IOException;
@@ -114,6 +115,7 @@ public final class EventLoop implements Scheduler {
     }
 
     private void run() {
+        LoopFuture.enterLoop(); // a future waited on here would never complete: refuse at once
         try {
             while (running) {
                 select();
