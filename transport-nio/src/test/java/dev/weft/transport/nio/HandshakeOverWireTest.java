@@ -1,5 +1,6 @@
 package dev.weft.transport.nio;
 
+import dev.weft.testing.RawClient;
 import dev.weft.api.handshake.Interceptors;
 import dev.weft.api.handshake.StaticResources;
 import org.junit.jupiter.api.AfterAll;
