@@ -341,12 +341,26 @@ public final class BlockingWebSocket implements AutoCloseable {
                 if (timeout != null && left <= 0) {
                     throw new SocketTimeoutException("nothing received within " + timeout);
                 }
-                if (!session.readOnce(timeout == null ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)))) {
+                if (!readOnce(timeout, left)) {
                     awaitClose(timeout == null ? Long.MAX_VALUE : left);
                 }
             }
         } finally {
             reading.unlock();
+        }
+    }
+
+    /** Reads once, for up to {@code left} nanoseconds of {@code timeout} (null: for as long as it takes). */
+    private boolean readOnce(Duration timeout, long left) throws IOException {
+        if (timeout == null) {
+            return session.readOnce(0);
+        }
+        try {
+            return session.readOnce((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+        } catch (SocketTimeoutException e) {
+            SocketTimeoutException timedOut = new SocketTimeoutException("nothing received within " + timeout);
+            timedOut.initCause(e);
+            throw timedOut;
         }
     }
 

@@ -146,7 +146,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
         if (socket == null) {
             throw new IllegalStateException("the server is not started");
         }
-        return new InetSocketAddress(socket.getInetAddress(), socket.getLocalPort());
+        return new InetSocketAddress(socket.getInetAddress().getHostAddress(), socket.getLocalPort());
     }
 
     /** The port the server listens on. */

@@ -58,7 +58,8 @@ public class Inbox implements WebSocketHandler {
 
     /** Waits until the connection has closed; false if {@code nanos} passed first. */
     public boolean awaitClosed(long nanos) throws InterruptedException {
-        return closed.await(nanos, TimeUnit.NANOSECONDS);
+        // Closed already is an answer even for an interrupted thread, which await would refuse.
+        return isClosed() || closed.await(nanos, TimeUnit.NANOSECONDS);
     }
 
     public int closeCode() {
