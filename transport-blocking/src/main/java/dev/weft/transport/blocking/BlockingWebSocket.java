@@ -376,14 +376,15 @@ public final class BlockingWebSocket implements AutoCloseable {
         }
     }
 
-    /** Runs a send under the session's lock; by the time it returns its frame is written, or failed. */
+    /** Queues a send under the session's lock and writes it; by the time it returns it is written, or failed. */
     void await(Supplier<CompletableFuture<Void>> send) throws IOException {
         @SuppressWarnings("unchecked")
         CompletableFuture<Void>[] sent = new CompletableFuture[1];
         session.runLocked(() -> sent[0] = send.get());
-        if (!sent[0].isDone()) {
-            return; // inside a callback: written already; its outcome comes once the callback returns
+        if (session.inCallback()) {
+            return; // written once the callback returns; a failure goes to the handler
         }
+        session.flush();
         try {
             sent[0].join();
         } catch (CompletionException e) {

@@ -9,23 +9,26 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The "loop" of one blocking connection: there is no loop thread, so the session runs on whichever
  * thread holds this lock, one at a time. The thread that reads runs the bytes it read; a thread
- * that sends writes its own frame; a timer runs on a thread of its own. Tasks handed over while
- * another thread holds the lock are queued and run by that thread before it lets go, so a task
- * never waits behind the lock for a thread that is blocked elsewhere.
+ * that sends queues its own frame; a timer runs on a thread of its own. Tasks handed over while
+ * another thread holds the lock are queued and run by that thread before it lets go. Nobody blocks
+ * on a socket while holding it: a thread that lets go then writes what the session queued
+ * ({@code afterUnlock}).
  *
- * <p>It is a {@link ReentrantLock}, never {@code synchronized}: a virtual thread that blocks in a
- * socket write while holding it does not pin its carrier. While a thread holds it, futures the
- * session returns refuse to be waited on from that thread ({@link LoopFuture}), as they would be
- * completed only once it lets go.
+ * <p>It is a {@link ReentrantLock}, never {@code synchronized}, so a virtual thread waiting for it
+ * does not pin its carrier. While a thread holds it, futures the session returns refuse to be
+ * waited on from that thread ({@link LoopFuture}), as they would be completed only once it lets go.
  */
 final class SessionLock implements Scheduler {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Timers timers;
+    private final Runnable afterUnlock;
 
-    SessionLock(Timers timers) {
+    /** @param afterUnlock run by each thread that has let go of the lock: writes what was queued */
+    SessionLock(Timers timers, Runnable afterUnlock) {
         this.timers = timers;
+        this.afterUnlock = afterUnlock;
     }
 
     @Override
@@ -61,6 +64,7 @@ final class SessionLock implements Scheduler {
             leave(marked);
         }
         drain();
+        afterUnlock.run();
     }
 
     @Override
@@ -79,13 +83,18 @@ final class SessionLock implements Scheduler {
      * being left behind.
      */
     private void drain() {
+        boolean ran = false;
         while (!tasks.isEmpty() && lock.tryLock()) {
+            ran = true;
             boolean marked = enter();
             try {
                 runQueued();
             } finally {
                 leave(marked);
             }
+        }
+        if (ran) {
+            afterUnlock.run();
         }
     }
 

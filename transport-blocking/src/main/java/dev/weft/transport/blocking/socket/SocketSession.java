@@ -19,8 +19,8 @@ import java.time.Duration;
  * One WebSocket connection over a {@link Wire}, after its opening handshake: the engine's
  * {@link Session}, the lock it runs under and the transport it writes to, and the reading that
  * feeds it. Whoever reads calls {@link #readOnce} (a receive call) or {@link #readUntilClosed} (a
- * server's or client's connection thread); reading happens outside the lock, so a sender or a
- * timer is never kept waiting by a read.
+ * server's or client's connection thread). Neither reads nor writes happen under the lock, so a
+ * sender or a timer is never kept waiting by a read, and a reader never by a blocked write.
  */
 public final class SocketSession {
 
@@ -34,8 +34,25 @@ public final class SocketSession {
     private SocketSession(Role role, WebSocketConfig config, Agreement agreement, WebSocketHandler handler, Wire wire,
                           SessionOptions options, Duration writeTimeout) {
         this.wire = wire;
-        this.lock = new SessionLock(Timers.shared());
-        this.transport = new SocketTransport(wire, lock, Timers.shared(), writeTimeout, this::writeFailed);
+        this.lock = new SessionLock(Timers.shared(), this::writeQueued);
+        this.transport = new SocketTransport(wire, lock, Timers.shared(), writeTimeout, new SocketTransport.Owner() {
+            @Override
+            public void writeFailed(IOException cause) {
+                if (!isClosed()) {
+                    session.transportFailed(cause);
+                }
+            }
+
+            @Override
+            public void wrote() {
+                session.accountMemory();
+            }
+
+            @Override
+            public void writable() {
+                session.writable();
+            }
+        });
         this.session = new Session(role, config, agreement, handler, transport, lock, options);
     }
 
@@ -134,9 +151,20 @@ public final class SocketSession {
         }
     }
 
-    /** Runs {@code task} under the session's lock, waiting for it: a blocking send. */
+    /** Runs {@code task} under the session's lock, waiting for it. */
     public void runLocked(Runnable task) {
         lock.run(task);
+    }
+
+    /**
+     * Writes what the session has queued, waiting for another thread that is writing: what a
+     * blocking send does after queueing its frame. Does nothing for a thread that holds the lock
+     * (a handler callback): the frame is written when it lets go.
+     */
+    public void flush() {
+        if (!lock.inEventLoop()) {
+            transport.flush();
+        }
     }
 
     /** Ends the connection at once, without a close frame (the handler sees 1006). */
@@ -144,10 +172,13 @@ public final class SocketSession {
         session.connection().abort();
     }
 
-    private void writeFailed(IOException cause) {
-        if (!isClosed()) {
-            session.transportFailed(cause);
-        }
+    /** Whether the calling thread runs the session now: a handler callback. */
+    public boolean inCallback() {
+        return lock.inEventLoop();
+    }
+
+    private void writeQueued() {
+        transport.flushIfFree();
     }
 
     @Override
