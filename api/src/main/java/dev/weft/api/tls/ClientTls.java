@@ -166,7 +166,7 @@ public final class ClientTls {
      * @param port the port the client connects to
      */
     public SSLParameters parameters(String host, int port) {
-        SSLParameters parameters = TlsParameters.of(context, true, host, port, base);
+        SSLParameters parameters = TlsParameters.of(context, true, Objects.requireNonNull(host), port, base);
         parameters.setEndpointIdentificationAlgorithm(checksHostName ? "HTTPS" : null);
         parameters.setServerNames(serverNames(host));
         return parameters;

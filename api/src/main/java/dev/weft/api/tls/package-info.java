@@ -14,6 +14,6 @@
  * </ul>
  *
  * <p>Both ends speak TLS 1.3 or 1.2 only, and both accept base {@code SSLParameters} (cipher suites,
- * named groups, ...) applied before Weft's own settings.
+ * algorithm constraints, ...) applied before Weft's own settings.
  */
 package dev.weft.api.tls;

@@ -39,8 +39,8 @@ import java.util.Objects;
  * {@code localhost}: serve with {@code Tls.server(cert.serverTls())} and connect with
  * {@code Tls.client(cert.clientTls())} (or {@code ClientTls.trusting(cert.certificateFile())}).
  *
- * <p>The server chooses its context by the host name the client asks for before the handshake
- * starts, reading it from the ClientHello, so {@link ServerTls#bySni} works here as it reads.
+ * <p>A server made with {@link ServerTls#bySni} gets its context for the host name the client asks
+ * for, which the layer reads from the ClientHello before the handshake starts.
  *
  * <p>A TLS failure fails the connection with an {@link IOException} saying what went wrong, such as
  * "the server's certificate is not valid for the host name ...", with the JDK's
