@@ -7,12 +7,16 @@
 module dev.weft.core {
     requires transitive dev.weft.api;
 
-    exports dev.weft.core.frame to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.testing;
-    exports dev.weft.core.handshake to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.testing;
-    exports dev.weft.core.message to dev.weft.transport.nio, dev.weft.transport.tls;
-    exports dev.weft.core.extension to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.testing;
-    exports dev.weft.core.session to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.testing;
-    exports dev.weft.core.log to dev.weft.transport.nio;
+    exports dev.weft.core.frame
+            to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.transport.blocking, dev.weft.testing;
+    exports dev.weft.core.handshake
+            to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.transport.blocking, dev.weft.testing;
+    exports dev.weft.core.message to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.transport.blocking;
+    exports dev.weft.core.extension
+            to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.transport.blocking, dev.weft.testing;
+    exports dev.weft.core.session
+            to dev.weft.transport.nio, dev.weft.transport.tls, dev.weft.transport.blocking, dev.weft.testing;
+    exports dev.weft.core.log to dev.weft.transport.nio, dev.weft.transport.blocking;
 
     uses dev.weft.api.extension.ExtensionFactory;
 }

@@ -1,7 +1,7 @@
 package dev.weft.cli.web;
 
-import dev.weft.transport.nio.HttpResponder;
-import dev.weft.transport.nio.StaticResources;
+import dev.weft.api.handshake.HttpResponder;
+import dev.weft.api.handshake.StaticResources;
 
 /**
  * The demo page that {@code weft serve} answers plain HTTP requests with: {@code index.html},

@@ -10,6 +10,7 @@ import dev.weft.api.handshake.HandshakeException;
 import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.api.handshake.HandshakeResponse;
 import dev.weft.api.handshake.Headers;
+import dev.weft.api.handshake.HttpResponses;
 import dev.weft.core.extension.ExtensionHeader;
 import dev.weft.core.extension.ExtensionNegotiator;
 
@@ -118,7 +119,7 @@ public final class ClientHandshake {
         h.addAll(extraHeaders);
         this.request = new HandshakeRequest("GET", resourceName(ascii), "HTTP/1.1", h.build());
         String requestLine = "GET " + request.target() + " HTTP/1.1";
-        this.requestBytes = HttpHeads.encode(requestLine, request.headers(), new byte[0]).array();
+        this.requestBytes = HttpResponses.encode(requestLine, request.headers(), new byte[0]).array();
     }
 
     /** The request, as it will be sent. */

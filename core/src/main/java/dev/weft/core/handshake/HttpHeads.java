@@ -1,16 +1,15 @@
 package dev.weft.core.handshake;
 
 import dev.weft.api.handshake.Headers;
+import dev.weft.api.handshake.HttpResponses;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What both ends of the opening handshake share: bits of HTTP/1.1 syntax (RFC 9110, RFC 9112) —
- * tokens, comma-separated list fields, reason phrases, writing a head as bytes — and which header
- * fields belong to the WebSocket upgrade itself. Stateless.
+ * tokens and comma-separated list fields — and which header fields belong to the WebSocket upgrade
+ * itself. Writing a head as bytes, with its reason phrase, is {@link HttpResponses}'s. Stateless.
  */
 final class HttpHeads {
 
@@ -69,43 +68,5 @@ final class HttpHeads {
             }
         }
         return false;
-    }
-
-    /** The reason phrase of the statuses a handshake answers with; empty for others, as RFC 9112 §4 allows. */
-    static String reasonPhrase(int status) {
-        return switch (status) {
-            case 101 -> "Switching Protocols";
-            case 200 -> "OK";
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 408 -> "Request Timeout";
-            case 426 -> "Upgrade Required";
-            case 429 -> "Too Many Requests";
-            case 431 -> "Request Header Fields Too Large";
-            case 500 -> "Internal Server Error";
-            case 503 -> "Service Unavailable";
-            default -> "";
-        };
-    }
-
-    /** {@code HTTP/1.1 <status> <reason>} for a status written by this server. */
-    static String statusLine(int status) {
-        return "HTTP/1.1 " + status + " " + reasonPhrase(status);
-    }
-
-    /**
-     * A head (start line, field lines, empty line) followed by {@code body}, as bytes. Names and
-     * values are Latin-1 by construction ({@link Headers} refuses anything else), so ISO-8859-1
-     * writes each character as the one octet it stands for.
-     */
-    static ByteBuffer encode(String startLine, Headers headers, byte[] body) {
-        StringBuilder head = new StringBuilder(256).append(startLine).append("\r\n");
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        head.append("\r\n");
-        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        return ByteBuffer.allocate(headBytes.length + body.length).put(headBytes).put(body).flip();
     }
 }

@@ -9,6 +9,7 @@ import dev.weft.api.handshake.HandshakeInterceptor;
 import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.api.handshake.HandshakeResponse;
 import dev.weft.api.handshake.Headers;
+import dev.weft.api.handshake.HttpResponses;
 import dev.weft.api.handshake.UpgradeDecision;
 import dev.weft.core.extension.ExtensionHeader;
 import dev.weft.core.extension.ExtensionNegotiator;
@@ -121,7 +122,7 @@ public final class ServerHandshake {
         if (decision.isRejected()) {
             String reason = decision.rejectReason();
             return rejection(decision.rejectStatus(), decision.headers(),
-                    reason.isEmpty() ? HttpHeads.reasonPhrase(decision.rejectStatus()) : reason,
+                    reason.isEmpty() ? HttpResponses.reasonPhrase(decision.rejectStatus()) : reason,
                     "refused by a handshake interceptor: " + decision.rejectStatus() + " " + reason);
         }
 
@@ -152,35 +153,6 @@ public final class ServerHandshake {
             throw new IllegalArgumentException("an error response needs a 4xx or 5xx status: " + status);
         }
         return refusal(status, message).responseBytes();
-    }
-
-    /**
-     * A complete plain-text response that closes the connection: {@code Content-Type: text/plain;
-     * charset=utf-8}, {@code Content-Length}, {@code Connection: close}, {@code extra}, and
-     * {@code message} as the body unless {@code headRequest} (a HEAD gets the same head, no body).
-     */
-    public static ByteBuffer textResponse(int status, Headers extra, String message, boolean headRequest) {
-        byte[] body = message.getBytes(StandardCharsets.UTF_8);
-        return HttpHeads.encode(HttpHeads.statusLine(status), textHeaders(body.length, extra),
-                headRequest ? NO_BODY : body);
-    }
-
-    private static Headers textHeaders(int bodyLength, Headers extra) {
-        return Headers.builder()
-                .add("Content-Type", "text/plain; charset=utf-8")
-                .add("Content-Length", Integer.toString(bodyLength))
-                .add("Connection", "close")
-                .addAll(extra)
-                .build();
-    }
-
-    /**
-     * A complete plain HTTP/1.1 response, for answers a server gives on the same port that are not
-     * upgrades (a static page, say): status line, {@code headers}, then {@code body}. The caller
-     * sets the framing headers ({@code Content-Length}, {@code Connection}).
-     */
-    public static ByteBuffer httpResponse(int status, Headers headers, byte[] body) {
-        return HttpHeads.encode(HttpHeads.statusLine(status), headers, body);
     }
 
     // Checks RFC 6455 §4.2.1 in its order, except that the version comes before the key: a client
@@ -289,9 +261,9 @@ public final class ServerHandshake {
             h.add("Sec-WebSocket-Extensions", ExtensionHeader.format(agreed));
         }
         Headers headers = h.addAll(decision.headers()).build();
-        HandshakeResponse response = new HandshakeResponse(101, HttpHeads.reasonPhrase(101), headers);
+        HandshakeResponse response = new HandshakeResponse(101, HttpResponses.reasonPhrase(101), headers);
         Agreement agreement = new Agreement(request, response, subprotocol, extensions, decision.attributes());
-        return new Accepted(agreement, HttpHeads.encode(HttpHeads.statusLine(101), headers, NO_BODY));
+        return new Accepted(agreement, HttpResponses.of(101, headers, NO_BODY));
     }
 
     private static String reservedHeader(Headers headers) {
@@ -315,8 +287,8 @@ public final class ServerHandshake {
 
     private static Rejected rejection(int status, Headers extra, String body, String problem) {
         byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
-        Headers headers = textHeaders(bodyBytes.length, extra);
-        HandshakeResponse response = new HandshakeResponse(status, HttpHeads.reasonPhrase(status), headers);
-        return new Rejected(response, HttpHeads.encode(HttpHeads.statusLine(status), headers, bodyBytes), problem);
+        Headers headers = HttpResponses.textHeaders(bodyBytes.length, extra);
+        HandshakeResponse response = new HandshakeResponse(status, HttpResponses.reasonPhrase(status), headers);
+        return new Rejected(response, HttpResponses.of(status, headers, bodyBytes), problem);
     }
 }

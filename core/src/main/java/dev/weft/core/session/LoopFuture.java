@@ -24,6 +24,19 @@ public final class LoopFuture<T> extends CompletableFuture<T> {
         LOOP_THREAD.set(Boolean.TRUE);
     }
 
+    /** Whether the calling thread is marked as an event loop now. */
+    public static boolean onLoop() {
+        return LOOP_THREAD.get() != null;
+    }
+
+    /**
+     * Unmarks the calling thread: for a transport whose threads run a connection's loop only for a
+     * while (the blocking transport's, while they hold a connection), never for an event loop.
+     */
+    public static void leaveLoop() {
+        LOOP_THREAD.remove();
+    }
+
     @Override
     public T get() throws InterruptedException, ExecutionException {
         refuseOnLoop();
@@ -48,7 +61,7 @@ public final class LoopFuture<T> extends CompletableFuture<T> {
     }
 
     private void refuseOnLoop() {
-        if (!isDone() && LOOP_THREAD.get() != null) {
+        if (!isDone() && onLoop()) {
             throw new IllegalStateException("waiting on an event-loop thread for what that loop has still to do would "
                     + "block it, and every connection on it: chain the next step with thenRun, thenAccept or "
                     + "whenComplete, or wait from another thread");

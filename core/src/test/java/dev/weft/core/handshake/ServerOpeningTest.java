@@ -5,6 +5,7 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.api.handshake.Headers;
+import dev.weft.api.handshake.HttpResponses;
 import dev.weft.core.extension.FakeExtension;
 import dev.weft.core.extension.FakeExtensionFactory;
 import dev.weft.core.handshake.ServerOpening.Answer;
@@ -197,7 +198,7 @@ class ServerOpeningTest {
 
     @Test
     void passesAPlainHttpAnswerThroughUntouched() {
-        ByteBuffer page = ServerHandshake.httpResponse(200, Headers.of("Content-Length", "2"), bytes("hi"));
+        ByteBuffer page = HttpResponses.of(200, Headers.of("Content-Length", "2"), bytes("hi"));
         ServerOpening opening = new ServerOpening(PLAIN, request -> new Answer(page, 0, "plain HTTP", false), "peer");
 
         Refuse refuse = assertInstanceOf(Refuse.class,

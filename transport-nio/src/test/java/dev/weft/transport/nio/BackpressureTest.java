@@ -1,5 +1,6 @@
 package dev.weft.transport.nio;
 
+import dev.weft.testing.RawClient;
 import java.util.Optional;
 import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;

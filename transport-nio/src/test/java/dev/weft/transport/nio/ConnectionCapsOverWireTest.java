@@ -1,5 +1,6 @@
 package dev.weft.transport.nio;
 
+import dev.weft.testing.RawClient;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,7 @@ class ConnectionCapsOverWireTest {
             assertEquals("the server is at its connection limit", third.readToEnd());
             assertEquals(1, server.stats().refusedAtConnectionCap());
 
-            first.socket.close();
+            first.socket().close();
             awaitValue(1, () -> server.stats().connectionsOpen());
             try (RawClient again = RawClient.upgraded(server.port())) {
                 assertEquals(1, server.stats().refusedAtConnectionCap(), "a freed slot is served");
@@ -46,7 +47,7 @@ class ConnectionCapsOverWireTest {
             assertEquals(1, server.stats().refusedAtAddressCap());
             assertEquals(0, server.stats().refusedAtConnectionCap());
 
-            second.socket.close();
+            second.socket().close();
             awaitValue(1, () -> server.stats().connectionsOpen());
             try (RawClient again = RawClient.upgraded(server.port())) {
                 assertEquals(1, server.stats().refusedAtAddressCap(), "a freed slot is served");

@@ -1,6 +1,8 @@
 package dev.weft.transport.nio;
 
+import dev.weft.testing.RawClient;
 import dev.weft.api.handshake.Interceptors;
+import dev.weft.api.handshake.StaticResources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.weft.transport.nio;
 
+import dev.weft.testing.RawClient;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
 import dev.weft.api.Frame;
@@ -103,7 +104,7 @@ class HostileLoadTest {
 
             int closedWith1013 = 0;
             for (RawClient c : attackers) {
-                c.socket.setSoTimeout(100);
+                c.socket().setSoTimeout(100);
                 if (closeCodeOrZero(c) == CloseCodes.TRY_AGAIN_LATER) {
                     closedWith1013++;
                 }
@@ -171,11 +172,11 @@ class HostileLoadTest {
                 readers.add(e);
             }
             RawClient slow = RawClient.upgraded(server.port());
-            slow.socket.setReceiveBufferSize(4096);
+            slow.socket().setReceiveBufferSize(4096);
             awaitTrue(() -> server.connections().size() == 4, "four members");
             members.addAll(server.connections());
             Connection slowMember = members.stream()
-                    .filter(c -> ((java.net.InetSocketAddress) c.remoteAddress()).getPort() == slow.socket.getLocalPort())
+                    .filter(c -> ((java.net.InetSocketAddress) c.remoteAddress()).getPort() == slow.socket().getLocalPort())
                     .findFirst().orElseThrow();
             for (Connection c : members) {
                 server.rooms().join("room", c);
@@ -230,7 +231,7 @@ class HostileLoadTest {
             }
             assertEquals(slow.size(), closed, "every slow head was cut off before it ended");
             for (RawClient c : slow) {
-                c.socket.setSoTimeout(5_000);
+                c.socket().setSoTimeout(5_000);
                 try {
                     assertTrue(c.readsEndOfStream(), "closed by the server");
                 } catch (IOException reset) {

@@ -1,5 +1,6 @@
 package dev.weft.transport.nio;
 
+import dev.weft.testing.RawClient;
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeException;
@@ -47,7 +48,7 @@ class LifecycleTest {
             assertEquals(peers, server.stats().connectionsOpen());
             for (int i = 0; i < peers; i++) {
                 if (i % 2 == 0) {
-                    raws.get(i).socket.setSoLinger(true, 0); // reset
+                    raws.get(i).socket().setSoLinger(true, 0); // reset
                 }
                 raws.get(i).close(); // half of them FIN, half RST
             }

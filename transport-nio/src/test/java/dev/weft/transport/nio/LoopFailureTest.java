@@ -1,5 +1,6 @@
 package dev.weft.transport.nio;
 
+import dev.weft.testing.RawClient;
 import dev.weft.api.Connection;
 import dev.weft.api.Opcode;
 import dev.weft.testing.Recorder;

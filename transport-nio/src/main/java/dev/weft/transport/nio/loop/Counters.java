@@ -1,6 +1,7 @@
 package dev.weft.transport.nio.loop;
 
 import dev.weft.api.CloseCodes;
+import dev.weft.core.handshake.ConnectionCaps;
 import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.SessionMetrics;
 
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * writable side of {@link dev.weft.transport.nio.TransportStats}, which reads these. Thread-safe:
  * every loop counts into the same adders.
  */
-public final class Counters implements SessionMetrics {
+public final class Counters implements SessionMetrics, ConnectionCaps.Refusals {
 
     public final AtomicLong connectionsOpen = new AtomicLong();
     public final LongAdder connectionsTotal = new LongAdder();
@@ -55,6 +56,15 @@ public final class Counters implements SessionMetrics {
     @Override
     public void closed(int code) {
         closes.computeIfAbsent(code, c -> new LongAdder()).increment();
+    }
+
+    @Override
+    public void refused(ConnectionCaps.Cap cap) {
+        switch (cap) {
+            case CONNECTIONS -> refusedAtConnectionCap.increment();
+            case PER_ADDRESS -> refusedAtAddressCap.increment();
+            case HANDSHAKES -> refusedAtHandshakeCap.increment();
+        }
     }
 
     public void connectionOpened() {

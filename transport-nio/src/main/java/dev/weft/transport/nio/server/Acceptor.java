@@ -1,5 +1,6 @@
 package dev.weft.transport.nio.server;
 
+import dev.weft.core.handshake.ConnectionCaps;
 import dev.weft.core.log.PeerFaultLog;
 import dev.weft.transport.nio.loop.Counters;
 import dev.weft.transport.nio.loop.EventLoop;

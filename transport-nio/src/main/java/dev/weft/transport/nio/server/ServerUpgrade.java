@@ -2,6 +2,8 @@ package dev.weft.transport.nio.server;
 
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
+import dev.weft.core.handshake.ConnectionCaps;
+import dev.weft.core.handshake.Routes;
 import dev.weft.core.handshake.ServerOpening;
 import dev.weft.core.log.PeerFaultLog;
 import dev.weft.core.session.Scheduler;
@@ -44,7 +46,7 @@ public final class ServerUpgrade implements NioConnection.Opening {
         this.options = options;
         this.ticket = ticket;
         this.opened = opened;
-        this.opening = new ServerOpening(limits, request -> routes.route(request, ticket), connection.remoteAddress());
+        this.opening = new ServerOpening(limits, request -> routes.route(request, ticket.refused()), connection.remoteAddress());
         this.timeout = connection.loop().schedule(this::timedOut, limits.handshakeTimeout().toNanos());
     }
 

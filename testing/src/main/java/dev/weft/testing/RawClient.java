@@ -1,4 +1,4 @@
-package dev.weft.transport.nio;
+package dev.weft.testing;
 
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
@@ -17,22 +17,26 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A blocking-socket client that speaks raw bytes, for wire-level tests: it writes exactly what a
- * test says (in as many pieces as it says) and reads frames back with a strict client decoder.
+ * A blocking-socket client that speaks raw bytes, for wire-level tests of a server on
+ * {@code 127.0.0.1}: it writes exactly what a test says (in as many pieces as it says) and reads
+ * frames back with a strict client decoder. Whatever the server's transport, a test sees the bytes
+ * it sends. Not thread-safe.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
 
-    static final String UPGRADE = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    /** A valid upgrade request for {@code /echo}, with the key of RFC 6455 §1.3. */
+    public static final String UPGRADE = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
-    final Socket socket;
+    private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
     private final FrameEncoder encoder = new FrameEncoder(Role.CLIENT, () -> 0x12345678);
     private final FrameDecoder decoder = new FrameDecoder(Role.CLIENT, Integer.MAX_VALUE);
     private final FrameCollector frames = new FrameCollector();
 
-    RawClient(int port) throws IOException {
+    /** Connects to {@code port} on 127.0.0.1 (reads time out after 20 seconds). */
+    public RawClient(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(20_000);
@@ -42,7 +46,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Connects and completes a valid opening handshake on /echo. */
-    static RawClient upgraded(int port) throws IOException {
+    public static RawClient upgraded(int port) throws IOException {
         RawClient c = new RawClient(port);
         c.send(UPGRADE);
         String head = c.readHead();
@@ -52,17 +56,19 @@ final class RawClient implements AutoCloseable {
         return c;
     }
 
-    void send(String ascii) throws IOException {
+    /** Writes {@code ascii} as Latin-1 bytes. */
+    public void send(String ascii) throws IOException {
         send(ascii.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    void send(byte[] bytes) throws IOException {
+    /** Writes {@code bytes} in one write. */
+    public void send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
     /** The bytes of a masked frame. */
-    byte[] frame(boolean fin, Opcode opcode, byte[] payload) {
+    public byte[] frame(boolean fin, Opcode opcode, byte[] payload) {
         ByteBuffer head = encoder.encode(FrameEncoder.firstByte(fin, 0, opcode.code()), ByteBuffer.wrap(payload));
         byte[] b = new byte[head.remaining()];
         head.get(b);
@@ -70,7 +76,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads an HTTP head (through the blank line), byte by byte, so no frame bytes are taken. */
-    String readHead() throws IOException {
+    public String readHead() throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
@@ -85,12 +91,12 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads the rest of the stream after a head (a response body), until the server closes. */
-    String readToEnd() throws IOException {
+    public String readToEnd() throws IOException {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 
     /** The next frame from the server. */
-    Frame readFrame() throws IOException {
+    public Frame readFrame() throws IOException {
         byte[] buffer = new byte[8192];
         while (frames.frames().isEmpty()) {
             int n = in.read(buffer);
@@ -103,8 +109,13 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Whether the server closed the connection (read returns end of stream) — after any frames. */
-    boolean readsEndOfStream() throws IOException {
+    public boolean readsEndOfStream() throws IOException {
         return in.read() < 0;
+    }
+
+    /** The socket, for its options (a small receive buffer, a short read timeout) and its port. */
+    public Socket socket() {
+        return socket;
     }
 
     @Override

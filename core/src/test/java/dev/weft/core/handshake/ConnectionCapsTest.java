@@ -1,12 +1,12 @@
-package dev.weft.transport.nio.server;
+package dev.weft.core.handshake;
 
-import dev.weft.core.session.MemoryBudget;
-import dev.weft.transport.nio.loop.Counters;
-
+import dev.weft.core.handshake.ConnectionCaps.Cap;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.EnumMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,17 +17,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The caps' decisions and counts, with no sockets: addresses are made up, so several can be used. */
 class ConnectionCapsTest {
 
-    private final Counters stats = new Counters(new MemoryBudget(MemoryBudget.UNLIMITED));
+    private final Map<Cap, Integer> turnedAway = new EnumMap<>(Cap.class);
+    private final ConnectionCaps.Refusals refusals = cap -> turnedAway.merge(cap, 1, Integer::sum);
 
     @Test
     void eachAddressHasItsOwnCap() throws Exception {
-        ConnectionCaps caps = new ConnectionCaps(ConnectionCaps.OFF, 2, ConnectionCaps.OFF, stats);
+        ConnectionCaps caps = new ConnectionCaps(ConnectionCaps.OFF, 2, ConnectionCaps.OFF, refusals);
 
         ConnectionCaps.Ticket first = caps.admit(address(1));
         assertNotNull(caps.admit(address(1)));
         assertNull(caps.admit(address(1)), "a third from one address is closed at accept");
         assertNotNull(caps.admit(address(2)), "another address is not affected");
-        assertEquals(1, stats.refusedAtAddressCap.sum());
+        assertEquals(Map.of(Cap.PER_ADDRESS, 1), turnedAway);
 
         first.release();
         assertNotNull(caps.admit(address(1)), "a released slot can be taken again");
@@ -35,12 +36,12 @@ class ConnectionCapsTest {
 
     @Test
     void overTheHandshakeCapAConnectionIsClosedUntilAHandshakeIsOver() throws Exception {
-        ConnectionCaps caps = new ConnectionCaps(ConnectionCaps.OFF, ConnectionCaps.OFF, 2, stats);
+        ConnectionCaps caps = new ConnectionCaps(ConnectionCaps.OFF, ConnectionCaps.OFF, 2, refusals);
 
         ConnectionCaps.Ticket first = caps.admit(address(1));
         ConnectionCaps.Ticket second = caps.admit(address(2));
         assertNull(caps.admit(address(3)));
-        assertEquals(1, stats.refusedAtHandshakeCap.sum());
+        assertEquals(Map.of(Cap.HANDSHAKES, 1), turnedAway);
 
         first.handshakeOver();
         first.handshakeOver();
@@ -54,13 +55,13 @@ class ConnectionCapsTest {
 
     @Test
     void overTheConnectionCapAConnectionIsReadAndRefusedHoldingOnlyAHandshakeSlot() throws Exception {
-        ConnectionCaps caps = new ConnectionCaps(1, ConnectionCaps.OFF, 2, stats);
+        ConnectionCaps caps = new ConnectionCaps(1, ConnectionCaps.OFF, 2, refusals);
 
         ConnectionCaps.Ticket served = caps.admit(address(1));
         ConnectionCaps.Ticket refused = caps.admit(address(2));
         assertFalse(served.refused());
         assertTrue(refused.refused(), "over the connection cap: answered 503 once its request is read");
-        assertEquals(1, stats.refusedAtConnectionCap.sum());
+        assertEquals(Map.of(Cap.CONNECTIONS, 1), turnedAway);
         assertEquals(1, caps.served());
         assertEquals(2, caps.handshakesInProgress());
         assertNull(caps.admit(address(3)), "refusals in progress count against the handshake cap");
@@ -76,7 +77,7 @@ class ConnectionCapsTest {
 
     @Test
     void withEveryCapOffEveryConnectionIsServed() throws Exception {
-        ConnectionCaps caps = new ConnectionCaps(ConnectionCaps.OFF, ConnectionCaps.OFF, ConnectionCaps.OFF, stats);
+        ConnectionCaps caps = new ConnectionCaps(ConnectionCaps.OFF, ConnectionCaps.OFF, ConnectionCaps.OFF, refusals);
         for (int i = 0; i < 10_000; i++) {
             assertFalse(caps.admit(address(1)).refused());
         }

@@ -1,17 +1,16 @@
-package dev.weft.transport.nio.server;
+package dev.weft.core.handshake;
 
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeRequest;
-import dev.weft.core.handshake.ServerHandshake;
-import dev.weft.core.handshake.ServerOpening;
 
 import java.util.function.Function;
 
 /**
  * A WebSocket endpoint of a server: a path pattern, and what the opening handshake of a request
  * routed there runs with (the handshake with its configuration and interceptors, and the factory
- * that makes a handler for each accepted connection).
+ * that makes a handler for each accepted connection). {@link Routes} matches paths against it and
+ * hands the driver its {@link ServerOpening.Endpoint}.
  *
  * @param pattern an exact path ({@code /echo}) or a prefix ending in {@code /*} ({@code /chat/*}
  *     matches {@code /chat/lobby})

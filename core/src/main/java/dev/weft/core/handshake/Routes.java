@@ -1,10 +1,9 @@
-package dev.weft.transport.nio.server;
+package dev.weft.core.handshake;
 
 import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.api.handshake.Headers;
-import dev.weft.core.handshake.ServerHandshake;
-import dev.weft.core.handshake.ServerOpening;
-import dev.weft.transport.nio.HttpResponder;
+import dev.weft.api.handshake.HttpResponder;
+import dev.weft.api.handshake.HttpResponses;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -12,7 +11,9 @@ import java.util.function.BooleanSupplier;
 /**
  * Where a server sends each opening request: to the endpoint whose path matches best, to the plain
  * HTTP responder for a request that asks for no upgrade, or to a refusal (503 over the connection
- * cap or while shutting down, 404 for a path no endpoint claims). Thread-safe and immutable.
+ * cap or while shutting down, 404 for a path no endpoint claims). Every transport's server routes
+ * with one: it is the {@link ServerOpening.Router} of each connection, given whether that
+ * connection is over the connection cap (see {@link ConnectionCaps}). Thread-safe and immutable.
  */
 public final class Routes {
 
@@ -36,10 +37,15 @@ public final class Routes {
         this.shuttingDown = shuttingDown;
     }
 
-    /** The route of {@code request}, on a connection that holds {@code ticket}. */
-    ServerOpening.Route route(HandshakeRequest request, ConnectionCaps.Ticket ticket) {
-        if (ticket.refused()) {
-            return new ServerOpening.Answer(ServerHandshake.textResponse(503, RETRY_AFTER,
+    /**
+     * The route of {@code request}.
+     *
+     * @param overConnectionCap whether its connection came in over the connection cap
+     *     ({@link ConnectionCaps.Ticket#refused()}): it is answered 503 with {@code Retry-After}
+     */
+    public ServerOpening.Route route(HandshakeRequest request, boolean overConnectionCap) {
+        if (overConnectionCap) {
+            return new ServerOpening.Answer(HttpResponses.text(503, RETRY_AFTER,
                     "the server is at its connection limit", request.method().equals("HEAD")),
                     503, "over the connection cap", true);
         }

@@ -1,6 +1,4 @@
-package dev.weft.transport.nio.server;
-
-import dev.weft.transport.nio.loop.Counters;
+package dev.weft.core.handshake;
 
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * Thread-safe: {@link #admit} runs on the accepting thread only (one thread makes each check and
- * the count that follows it a single step, as counts only fall elsewhere); tickets are used on
- * their connection's loop.
+ * the count that follows it a single step, as counts only fall elsewhere); each ticket is used by
+ * one thread at a time, its connection's.
  */
 public final class ConnectionCaps {
 
@@ -31,16 +29,40 @@ public final class ConnectionCaps {
     private final int maxConnections;
     private final int maxPerAddress;
     private final int maxHandshakes;
-    private final Counters stats;
+    private final Refusals refusals;
     private final AtomicInteger served = new AtomicInteger();
     private final AtomicInteger handshakes = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
-    public ConnectionCaps(int maxConnections, int maxPerAddress, int maxHandshakes, Counters stats) {
+    /**
+     * @param maxConnections connections served at once, or {@link #OFF}
+     * @param maxPerAddress connections one remote address may hold, or {@link #OFF}
+     * @param maxHandshakes connections in their opening handshake at once, or {@link #OFF}
+     * @param refusals told of each connection a cap turns away
+     */
+    public ConnectionCaps(int maxConnections, int maxPerAddress, int maxHandshakes, Refusals refusals) {
         this.maxConnections = maxConnections;
         this.maxPerAddress = maxPerAddress;
         this.maxHandshakes = maxHandshakes;
-        this.stats = stats;
+        this.refusals = refusals;
+    }
+
+    /** The caps, as {@link Refusals} name them. */
+    public enum Cap {
+        /** {@code maxConnections}: the connection is read and answered 503. */
+        CONNECTIONS,
+        /** {@code maxPerAddress}: the connection is closed at once. */
+        PER_ADDRESS,
+        /** {@code maxHandshakes}: the connection is closed at once. */
+        HANDSHAKES
+    }
+
+    /** Counts the connections the caps turn away, for a server's statistics. */
+    @FunctionalInterface
+    public interface Refusals {
+
+        /** A connection just accepted is over {@code cap}. Called on the accepting thread. */
+        void refused(Cap cap);
     }
 
     /**
@@ -50,16 +72,16 @@ public final class ConnectionCaps {
      */
     public Ticket admit(InetAddress address) {
         if (maxPerAddress != OFF && perAddress.getOrDefault(address, 0) >= maxPerAddress) {
-            stats.refusedAtAddressCap.increment();
+            refusals.refused(Cap.PER_ADDRESS);
             return null;
         }
         if (maxHandshakes != OFF && handshakes.get() >= maxHandshakes) {
-            stats.refusedAtHandshakeCap.increment();
+            refusals.refused(Cap.HANDSHAKES);
             return null;
         }
         boolean full = maxConnections != OFF && served.get() >= maxConnections;
         if (full) {
-            stats.refusedAtConnectionCap.increment();
+            refusals.refused(Cap.CONNECTIONS);
         } else {
             served.incrementAndGet();
         }
@@ -81,7 +103,7 @@ public final class ConnectionCaps {
         return served.get();
     }
 
-    /** What one accepted connection holds of the caps. Used on the connection's loop after {@link #admit}. */
+    /** What one accepted connection holds of the caps. Used by its connection's thread after {@link #admit}. */
     public final class Ticket {
         private final InetAddress address;
         private final boolean full;

@@ -1,8 +1,4 @@
-package dev.weft.transport.nio;
-
-import dev.weft.api.handshake.HandshakeRequest;
-import dev.weft.api.handshake.Headers;
-import dev.weft.core.handshake.ServerHandshake;
+package dev.weft.api.handshake;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,16 +43,16 @@ public final class StaticResources implements HttpResponder {
     public ByteBuffer respond(HandshakeRequest request) {
         boolean head = request.method().equals("HEAD");
         if (!head && !request.method().equals("GET")) {
-            return answer(405, Headers.of("Allow", "GET, HEAD"), "only GET and HEAD are served here", head);
+            return HttpResponses.text(405, Headers.of("Allow", "GET, HEAD"), "only GET and HEAD are served here", head);
         }
         String path = request.path().equals("/") ? "/index.html" : request.path();
         // Never leave the base folder, whatever the request says.
         if (path.contains("..") || path.contains("\\") || path.contains("//")) {
-            return answer(404, Headers.empty(), "not found", head);
+            return HttpResponses.text(404, Headers.empty(), "not found", head);
         }
         Optional<byte[]> body = cache.computeIfAbsent(path.substring(1), this::load);
         if (body.isEmpty()) {
-            return answer(404, Headers.empty(), "not found: " + request.path(), head);
+            return HttpResponses.text(404, Headers.empty(), "not found: " + request.path(), head);
         }
         String ext = path.substring(path.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
         Headers headers = Headers.of(
@@ -64,7 +60,7 @@ public final class StaticResources implements HttpResponder {
                 "Content-Length", Integer.toString(body.get().length),
                 "Cache-Control", "no-cache",
                 "Connection", "close");
-        return ServerHandshake.httpResponse(200, headers, head ? new byte[0] : body.get());
+        return HttpResponses.of(200, headers, head ? new byte[0] : body.get());
     }
 
     private Optional<byte[]> load(String name) {
@@ -73,9 +69,5 @@ public final class StaticResources implements HttpResponder {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read resource " + base + name, e);
         }
-    }
-
-    private static ByteBuffer answer(int status, Headers extra, String message, boolean head) {
-        return ServerHandshake.textResponse(status, extra, message, head);
     }
 }

@@ -1,0 +1,252 @@
+package dev.weft.transport.blocking;
+
+import dev.weft.api.Connection;
+import dev.weft.api.FrameObserver;
+import dev.weft.api.PartialMessageHandler;
+import dev.weft.api.Role;
+import dev.weft.api.WebSocketConfig;
+import dev.weft.api.WebSocketHandler;
+import dev.weft.api.handshake.Headers;
+import dev.weft.core.handshake.ClientHandshake;
+import dev.weft.core.handshake.ClientOpening;
+import dev.weft.core.session.MemoryBudget;
+import dev.weft.transport.blocking.socket.Inbox;
+import dev.weft.transport.blocking.socket.SocketOpening;
+import dev.weft.transport.blocking.socket.SocketSession;
+import dev.weft.transport.blocking.socket.Threads;
+import dev.weft.transport.blocking.socket.TlsSockets;
+import dev.weft.transport.blocking.socket.Wire;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Opens client connections with blocking calls. {@link #open} returns an end the caller reads
+ * itself; {@link #connect} hands the connection to a handler that a thread of its own drives
+ * (a virtual thread on Java 21 and later). {@code ws://} runs over a plain socket, {@code wss://}
+ * over TLS with the JDK's trusted CAs and a host-name check unless told otherwise. Immutable and
+ * thread-safe; its connections share its memory budget.
+ *
+ * <pre>{@code
+ * BlockingWebSocketClient client = BlockingWebSocketClient.builder().build();
+ * try (BlockingWebSocket ws = client.open(URI.create("ws://localhost:9001/echo"))) {
+ *     ws.sendText("hello");
+ *     System.out.println(ws.receive());
+ * }
+ * }</pre>
+ */
+public final class BlockingWebSocketClient {
+
+    private static final BlockingWebSocketClient DEFAULTS = builder().build();
+
+    private final EndSettings settings;
+    private final Duration connectTimeout;
+    private final TlsSockets tls;
+    private final Executor threads;
+    private final SecureRandom random = new SecureRandom();
+
+    private BlockingWebSocketClient(Builder b) {
+        this.settings = new EndSettings(b.config, b.receiving, b.writeTimeout, new MemoryBudget(b.memoryBudget));
+        this.connectTimeout = b.connectTimeout;
+        this.tls = b.tls;
+        this.threads = b.threads != null ? b.threads : Threads.perTask("weft-client-");
+    }
+
+    /** A client with the default settings. */
+    public static BlockingWebSocketClient defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Connects to {@code uri}; see {@link #open(URI, Headers)}. */
+    public BlockingWebSocket open(URI uri) throws IOException {
+        return open(uri, Headers.empty());
+    }
+
+    /**
+     * Connects to {@code uri} (TCP, TLS for {@code wss://}, then the opening handshake) and returns the
+     * open end. User-info in the URI ({@code ws://user:pass@host/}) becomes HTTP Basic credentials.
+     *
+     * @param headers extra request headers (not the handshake's own)
+     * @throws dev.weft.api.handshake.HandshakeException if the server refused or answered wrongly
+     * @throws java.net.SocketTimeoutException if the connection or the handshake took too long
+     * @throws IOException if the connection failed
+     * @throws IllegalArgumentException if {@code uri} is not a WebSocket URI
+     */
+    public BlockingWebSocket open(URI uri, Headers headers) throws IOException {
+        return open(uri, headers, settings);
+    }
+
+    private BlockingWebSocket open(URI uri, Headers headers, EndSettings settings) throws IOException {
+        ClientHandshake handshake = new ClientHandshake(uri, headers, settings.config(), random);
+        boolean secure = isSecure(uri);
+        InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80);
+        if (address.isUnresolved()) {
+            throw new UnknownHostException(uri.getHost());
+        }
+        Socket socket = new Socket();
+        try {
+            socket.connect(address, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+            socket.setTcpNoDelay(true);
+            Socket open = secure ? tls.secure(socket, uri.getHost(), address.getPort(), settings.config().handshakeTimeout())
+                    : socket;
+            return handshake(Wire.of(open), handshake, settings);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Runs the opening handshake for {@code uri} over a socket the application connected (through
+     * a proxy, say; an {@link javax.net.ssl.SSLSocket} for {@code wss://}), and returns the open end.
+     * The socket is closed if the handshake fails.
+     */
+    public BlockingWebSocket open(URI uri, Headers headers, Socket socket) throws IOException {
+        return handshake(Wire.of(socket), new ClientHandshake(uri, headers, settings.config(), random), settings);
+    }
+
+    /**
+     * Runs the opening handshake for {@code uri} over a stream pair (a process's, or a tunnel's), and
+     * returns the open end. Reads on it cannot time out; the engine's timers still apply.
+     *
+     * @param close ends both streams; called when the connection closes or the handshake fails
+     */
+    public BlockingWebSocket open(URI uri, Headers headers, InputStream in, OutputStream out, Closeable close)
+            throws IOException {
+        return handshake(Wire.of(in, out, null, close), new ClientHandshake(uri, headers, settings.config(), random),
+                settings);
+    }
+
+    /**
+     * Connects to {@code uri} and hands the connection to {@code handler}, driven by a thread of this
+     * client's (as {@link BlockingWebSocket#receiveForever}): {@code onOpen} first, on that thread.
+     * A handler written for the NIO transport runs here unchanged; one that takes parts or frames
+     * gets them.
+     *
+     * @return the open connection
+     * @throws IOException as {@link #open(URI, Headers)}
+     */
+    public Connection connect(URI uri, Headers headers, WebSocketHandler handler) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        Receiving receiving = handler instanceof PartialMessageHandler ? Receiving.STREAMS
+                : handler instanceof FrameObserver ? Receiving.FRAMES : Receiving.MESSAGES;
+        BlockingWebSocket ws = open(uri, headers, settings.receiving(receiving));
+        threads.execute(() -> ws.receiveForever(handler));
+        return ws.connection();
+    }
+
+    /** Connects to {@code uri}; see {@link #connect(URI, Headers, WebSocketHandler)}. */
+    public Connection connect(URI uri, WebSocketHandler handler) throws IOException {
+        return connect(uri, Headers.empty(), handler);
+    }
+
+    private static BlockingWebSocket handshake(Wire wire, ClientHandshake handshake, EndSettings settings)
+            throws IOException {
+        ClientOpening.Open open = SocketOpening.connect(wire, new ClientOpening(handshake, settings.config()),
+                settings.config().handshakeTimeout());
+        Inbox inbox = settings.newInbox();
+        SocketSession session = SocketSession.open(Role.CLIENT, settings.config(), open.agreement(), inbox, wire,
+                settings.sessionOptions(), settings.writeTimeout(), null, open.leftover());
+        return new BlockingWebSocket(session, inbox, settings.receiving());
+    }
+
+    private static boolean isSecure(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return scheme.equals("wss") || scheme.equals("https");
+    }
+
+    /** Settings for a {@link BlockingWebSocketClient}; each has a documented default. */
+    public static final class Builder {
+        private WebSocketConfig config = WebSocketConfig.defaults();
+        private Receiving receiving = Receiving.MESSAGES;
+        private Duration writeTimeout = EndSettings.DEFAULT_WRITE_TIMEOUT;
+        private long memoryBudget = MemoryBudget.defaultLimit();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private TlsSockets tls;
+        private Executor threads;
+
+        private Builder() {
+        }
+
+        /** Limits, timeouts, subprotocols and extensions to offer; default {@link WebSocketConfig#defaults()}. */
+        public Builder config(WebSocketConfig config) {
+            this.config = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /** How ends from {@link #open} are read; default {@link Receiving#MESSAGES}. */
+        public Builder receiving(Receiving receiving) {
+            this.receiving = Objects.requireNonNull(receiving);
+            return this;
+        }
+
+        /** How long one write may block before the connection is aborted; default 30 seconds. */
+        public Builder writeTimeout(Duration timeout) {
+            this.writeTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** What this client's connections may hold in all, in bytes; default a share of the heap. */
+        public Builder memoryBudget(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("the memory budget must be positive: " + bytes);
+            }
+            this.memoryBudget = bytes;
+            return this;
+        }
+
+        /** How long TCP may take to connect; default 10 seconds. */
+        public Builder connectTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("the connect timeout must be positive: " + timeout);
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * TLS for {@code wss://}: trusts what {@code context} trusts, and starts from {@code parameters}
+         * (cipher suites, say; null for the context's defaults). The server's host name is checked
+         * and sent as SNI; only TLS 1.3 and 1.2 are used. Default: the JDK's default context.
+         */
+        public Builder tls(SSLContext context, SSLParameters parameters) {
+            this.tls = TlsSockets.client(context, parameters);
+            return this;
+        }
+
+        /** Where {@link #connect} runs each connection's thread; default a new virtual thread each (a platform thread before Java 21). */
+        public Builder threads(Executor threads) {
+            this.threads = Objects.requireNonNull(threads);
+            return this;
+        }
+
+        public BlockingWebSocketClient build() {
+            if (tls == null) {
+                try {
+                    tls = TlsSockets.client(SSLContext.getDefault(), null);
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("the JDK has no default TLS context", e);
+                }
+            }
+            return new BlockingWebSocketClient(this);
+        }
+    }
+}

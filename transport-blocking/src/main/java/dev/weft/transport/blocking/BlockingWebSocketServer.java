@@ -1,0 +1,440 @@
+package dev.weft.transport.blocking;
+
+import dev.weft.api.CloseCodes;
+import dev.weft.api.Connection;
+import dev.weft.api.Message;
+import dev.weft.api.Role;
+import dev.weft.api.WebSocketConfig;
+import dev.weft.api.WebSocketHandler;
+import dev.weft.api.handshake.HandshakeException;
+import dev.weft.api.handshake.HandshakeInterceptor;
+import dev.weft.api.handshake.HandshakeRequest;
+import dev.weft.api.handshake.HttpResponder;
+import dev.weft.core.handshake.ConnectionCaps;
+import dev.weft.core.handshake.Endpoint;
+import dev.weft.core.handshake.Routes;
+import dev.weft.core.handshake.ServerHandshake;
+import dev.weft.core.handshake.ServerOpening;
+import dev.weft.core.session.Broadcast;
+import dev.weft.core.session.MemoryBudget;
+import dev.weft.transport.blocking.socket.SocketOpening;
+import dev.weft.transport.blocking.socket.SocketSession;
+import dev.weft.transport.blocking.socket.Threads;
+import dev.weft.transport.blocking.socket.Wire;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * A WebSocket server with a thread per connection: a virtual thread on Java 21 and later, else a
+ * thread of a bounded pool. Each thread runs its connection's opening handshake, then reads and
+ * calls the handler, so handlers may block (on a database, say) without holding up any other
+ * connection. Endpoints, interceptors, {@link WebSocketConfig}, caps and handlers are those of the
+ * NIO server: a {@link WebSocketHandler} moves between the two unchanged.
+ *
+ * <pre>{@code
+ * BlockingWebSocketServer server = BlockingWebSocketServer.builder()
+ *         .bind("127.0.0.1", 9001)
+ *         .endpoint("/echo", () -> new WebSocketHandler() {
+ *             public void onText(Connection c, String text) { c.sendText(text); }
+ *         })
+ *         .build()
+ *         .start();
+ * }</pre>
+ *
+ * <h2>When the threads run out</h2>
+ * With platform threads (Java 17 to 20) the pool has {@link Builder#maxThreads} threads. A
+ * connection accepted while every one is busy is not queued: a single overflow thread reads its
+ * request and answers 503 with {@code Retry-After}, and when that thread is busy too the connection
+ * is closed at once. Queueing would hold connections whose clients time out meanwhile; a prompt
+ * 503 lets them retry elsewhere.
+ */
+public final class BlockingWebSocketServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(BlockingWebSocketServer.class.getName());
+    private static final int BACKLOG = 1024;
+    /** Connections the overflow thread may hold waiting for their 503, beyond the one it serves. */
+    private static final int OVERFLOW_QUEUE = 64;
+
+    private final InetSocketAddress bindAddress;
+    private final WebSocketConfig config;
+    private final EndSettings settings;
+    private final Routes routes;
+    private final ConnectionCaps caps;
+    private final Executor threads;
+    private final boolean ownsThreads;
+    private final ExecutorService overflow;
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger running = new AtomicInteger();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean shuttingDown;
+    private volatile ServerSocket listener;
+
+    private BlockingWebSocketServer(Builder b) {
+        this.bindAddress = b.bindAddress;
+        this.config = b.config;
+        this.settings = new EndSettings(b.config, Receiving.MESSAGES, b.writeTimeout, new MemoryBudget(b.memoryBudget));
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (Builder.EndpointSpec spec : b.endpoints) {
+            List<HandshakeInterceptor> chain = new ArrayList<>(b.interceptors);
+            chain.addAll(spec.interceptors());
+            endpoints.add(Endpoint.of(spec.pattern(), new ServerHandshake(config, chain), config, spec.handlers()));
+        }
+        this.routes = new Routes(endpoints, b.httpResponder, () -> shuttingDown);
+        this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress, b.maxHandshakes, cap -> {
+        });
+        this.ownsThreads = b.threads == null;
+        this.threads = ownsThreads
+                ? Threads.virtualThreadsAvailable() ? Threads.perTask("weft-connection-")
+                        : Threads.boundedPool("weft-connection-", b.maxThreads)
+                : b.threads;
+        this.overflow = Threads.singleThreadWithQueue("weft-overflow", OVERFLOW_QUEUE);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds the listening socket and starts accepting on a thread of its own.
+     *
+     * @return this server
+     * @throws UncheckedIOException if the address cannot be bound
+     */
+    public BlockingWebSocketServer start() {
+        try {
+            ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(bindAddress, BACKLOG);
+            listener = socket;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + bindAddress, e);
+        }
+        Thread acceptor = Threads.daemonFactory("weft-accept-" + port() + "-").newThread(this::acceptLoop);
+        acceptor.start();
+        LOG.log(INFO, () -> "listening on " + localAddress().getHostString() + ":" + port()
+                + (Threads.virtualThreadsAvailable() && ownsThreads ? " (virtual threads)" : ""));
+        return this;
+    }
+
+    /** The address the server listens on (with the actual port when bound to port 0). */
+    public InetSocketAddress localAddress() {
+        ServerSocket socket = listener;
+        if (socket == null) {
+            throw new IllegalStateException("the server is not started");
+        }
+        return new InetSocketAddress(socket.getInetAddress().getHostAddress(), socket.getLocalPort());
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return localAddress().getPort();
+    }
+
+    /** Every open WebSocket connection, now (a copy). */
+    public Set<Connection> connections() {
+        return Set.copyOf(open);
+    }
+
+    /** Sends {@code message} to every open connection, encoding its frame once; returns how many it was handed to. */
+    public int broadcast(Message message) {
+        return Broadcast.send(message, open);
+    }
+
+    /**
+     * Stops gracefully: stops accepting, closes every WebSocket connection with 1001 (going away),
+     * drops connections still in their handshake, waits up to {@code grace} for the close handshakes
+     * and the connections' threads, then aborts what is left.
+     */
+    public void shutdown(Duration grace) {
+        synchronized (this) {
+            if (shuttingDown) {
+                return;
+            }
+            shuttingDown = true;
+        }
+        closeQuietly(listener);
+        for (Connection c : open) {
+            c.close(CloseCodes.GOING_AWAY, "server shutting down");
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            while (running.get() > 0 && System.nanoTime() < deadline) {
+                // Each connection's thread counts down as it ends; wait for the last one or the deadline.
+                stopped.await(Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(50)),
+                        TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Connection c : open) {
+            c.abort();
+        }
+        for (Socket s : sockets) {
+            closeQuietly(s); // still in their handshake
+        }
+        overflow.shutdownNow();
+        if (ownsThreads && threads instanceof ExecutorService pool) {
+            pool.shutdown();
+        }
+    }
+
+    /** Shuts down with a five-second grace period. */
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(5));
+    }
+
+    // ---------------------------------------------------------------- accepting
+
+    private void acceptLoop() {
+        ServerSocket socket = listener;
+        while (!shuttingDown) {
+            Socket client;
+            try {
+                client = socket.accept();
+            } catch (IOException e) {
+                if (!shuttingDown) {
+                    LOG.log(WARNING, "cannot accept a connection; the server stops accepting", e);
+                }
+                return;
+            }
+            admit(client);
+        }
+    }
+
+    private void admit(Socket client) {
+        ConnectionCaps.Ticket ticket = caps.admit(client.getInetAddress());
+        if (ticket == null) {
+            closeQuietly(client);
+            return;
+        }
+        running.incrementAndGet();
+        try {
+            threads.execute(() -> serve(client, ticket, request -> routes.route(request, ticket.refused())));
+        } catch (RejectedExecutionException full) {
+            try {
+                overflow.execute(() -> serve(client, ticket, request -> routes.route(request, true)));
+            } catch (RejectedExecutionException alsoFull) {
+                ticket.release();
+                ended();
+                closeQuietly(client);
+            }
+        }
+    }
+
+    /** A connection's thread: the opening handshake, then reading until it closes. */
+    private void serve(Socket client, ConnectionCaps.Ticket ticket, ServerOpening.Router router) {
+        sockets.add(client);
+        Connection connection = null;
+        try {
+            client.setTcpNoDelay(true);
+            Socket socket = client;
+            Wire wire = Wire.of(socket);
+            ServerOpening.Open accepted;
+            try {
+                accepted = SocketOpening.serve(wire, new ServerOpening(config, router, wire.remoteAddress()),
+                        java.nio.ByteBuffer.allocate(0), config.handshakeTimeout());
+            } finally {
+                ticket.handshakeOver();
+            }
+            if (shuttingDown) {
+                wire.close();
+                return;
+            }
+            SocketSession session = SocketSession.open(Role.SERVER, accepted.endpoint().config(), accepted.agreement(),
+                    accepted.handler(), wire, settings.sessionOptions(), settings.writeTimeout(),
+                    accepted.responseBytes(), accepted.leftover());
+            connection = session.connection();
+            open.add(connection);
+            sockets.remove(client);
+            session.readUntilClosed();
+        } catch (HandshakeException refused) {
+            // answered and closed; logged by the driver when it was the peer's doing
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof SocketException) || !shuttingDown) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "a connection from " + client.getRemoteSocketAddress()
+                        + " ended before it opened: " + e);
+            }
+            closeQuietly(client);
+        } finally {
+            if (connection != null) {
+                open.remove(connection);
+            }
+            sockets.remove(client);
+            ticket.release();
+            ended();
+        }
+    }
+
+    private void ended() {
+        if (running.decrementAndGet() == 0 && shuttingDown) {
+            stopped.countDown();
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // Closing is all that is left to do with it.
+            }
+        }
+    }
+
+    /** Settings for a {@link BlockingWebSocketServer}; each has a documented default. */
+    public static final class Builder {
+
+        private record EndpointSpec(String pattern, Function<HandshakeRequest, ? extends WebSocketHandler> handlers,
+                                    List<HandshakeInterceptor> interceptors) {
+        }
+
+        private InetSocketAddress bindAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private WebSocketConfig config = WebSocketConfig.defaults();
+        private final List<EndpointSpec> endpoints = new ArrayList<>();
+        private final List<HandshakeInterceptor> interceptors = new ArrayList<>();
+        private HttpResponder httpResponder;
+        private int maxConnections = ConnectionCaps.OFF;
+        private int maxConnectionsPerAddress = ConnectionCaps.OFF;
+        private int maxHandshakes = ConnectionCaps.OFF;
+        private int maxThreads = 256;
+        private Executor threads;
+        private Duration writeTimeout = EndSettings.DEFAULT_WRITE_TIMEOUT;
+        private long memoryBudget = MemoryBudget.defaultLimit();
+
+        private Builder() {
+        }
+
+        /** Where to listen; default 127.0.0.1 on a free port. */
+        public Builder bind(String host, int port) {
+            return bind(new InetSocketAddress(host, port));
+        }
+
+        public Builder bind(InetSocketAddress address) {
+            this.bindAddress = Objects.requireNonNull(address);
+            return this;
+        }
+
+        /** Limits, timeouts, subprotocols and extensions of every endpoint; default {@link WebSocketConfig#defaults()}. */
+        public Builder config(WebSocketConfig config) {
+            this.config = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /** Adds an interceptor run for every endpoint, before the endpoint's own. */
+        public Builder interceptor(HandshakeInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor));
+            return this;
+        }
+
+        /**
+         * Adds an endpoint: an exact path ({@code /echo}) or a prefix ending in {@code /*}, a handler
+         * per accepted connection made from its request, and interceptors of its own.
+         */
+        public Builder endpoint(String pattern, Function<HandshakeRequest, ? extends WebSocketHandler> handlers,
+                                HandshakeInterceptor... interceptors) {
+            endpoints.add(new EndpointSpec(pattern, Objects.requireNonNull(handlers), List.of(interceptors)));
+            return this;
+        }
+
+        /** Adds an endpoint whose handlers do not need the request. */
+        public Builder endpoint(String pattern, Supplier<? extends WebSocketHandler> handlers,
+                                HandshakeInterceptor... interceptors) {
+            Objects.requireNonNull(handlers);
+            return endpoint(pattern, request -> handlers.get(), interceptors);
+        }
+
+        /** Answers plain HTTP requests on the same port (a page, say); without one they get 404. */
+        public Builder httpResponder(HttpResponder responder) {
+            this.httpResponder = Objects.requireNonNull(responder);
+            return this;
+        }
+
+        /** At most this many connections at once; over it a client is answered 503. Default: no cap. */
+        public Builder maxConnections(int max) {
+            this.maxConnections = positive(max, "maxConnections");
+            return this;
+        }
+
+        /** At most this many connections from one address; over it a connection is closed at once. Default: no cap. */
+        public Builder maxConnectionsPerAddress(int max) {
+            this.maxConnectionsPerAddress = positive(max, "maxConnectionsPerAddress");
+            return this;
+        }
+
+        /** At most this many connections in their opening handshake; over it a connection is closed at once. Default: no cap. */
+        public Builder maxHandshakes(int max) {
+            this.maxHandshakes = positive(max, "maxHandshakes");
+            return this;
+        }
+
+        /**
+         * Where there are no virtual threads (Java 17 to 20): the size of the pool that runs
+         * connections, one thread each; default 256. Ignored when threads are virtual or given.
+         */
+        public Builder maxThreads(int max) {
+            this.maxThreads = positive(max, "maxThreads");
+            return this;
+        }
+
+        /**
+         * Runs each connection on a thread of {@code executor}, which must start it at once or refuse it
+         * ({@link RejectedExecutionException}, answered with 503). Default: a virtual thread per
+         * connection on Java 21 and later, else a pool of {@link #maxThreads} platform threads.
+         */
+        public Builder threads(Executor executor) {
+            this.threads = Objects.requireNonNull(executor);
+            return this;
+        }
+
+        /** How long one write may block before the connection is aborted; default 30 seconds. */
+        public Builder writeTimeout(Duration timeout) {
+            this.writeTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** What all connections may hold, in bytes (as the NIO server's); default a share of the heap. */
+        public Builder memoryBudget(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("the memory budget must be positive: " + bytes);
+            }
+            this.memoryBudget = bytes;
+            return this;
+        }
+
+        public BlockingWebSocketServer build() {
+            return new BlockingWebSocketServer(this);
+        }
+
+        private static int positive(int n, String what) {
+            if (n <= 0) {
+                throw new IllegalArgumentException(what + " must be positive: " + n);
+            }
+            return n;
+        }
+    }
+}

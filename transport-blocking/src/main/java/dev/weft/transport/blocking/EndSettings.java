@@ -1,0 +1,50 @@
+package dev.weft.transport.blocking;
+
+import dev.weft.api.WebSocketConfig;
+import dev.weft.core.session.MemoryBudget;
+import dev.weft.core.session.SessionOptions;
+import dev.weft.transport.blocking.socket.Inbox;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What every blocking end is made with, whichever side and however it was opened: the protocol
+ * settings, how it is read, how long a write may block, and the memory budget it is charged to.
+ */
+record EndSettings(WebSocketConfig config, Receiving receiving, Duration writeTimeout, MemoryBudget budget) {
+
+    /** How long one write may block by default: long enough for a slow link, short enough to notice a dead one. */
+    static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+    EndSettings {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(receiving, "receiving");
+        if (writeTimeout.isNegative() || writeTimeout.isZero()) {
+            throw new IllegalArgumentException("the write timeout must be positive: " + writeTimeout);
+        }
+    }
+
+    static EndSettings defaults() {
+        return new EndSettings(WebSocketConfig.defaults(), Receiving.MESSAGES, DEFAULT_WRITE_TIMEOUT,
+                new MemoryBudget(MemoryBudget.defaultLimit()));
+    }
+
+    /** The same settings and budget, read another way. */
+    EndSettings receiving(Receiving other) {
+        return new EndSettings(config, other, writeTimeout, budget);
+    }
+
+    /** A new inbox for an end read the way these settings say. */
+    Inbox newInbox() {
+        return Inbox.of(switch (receiving) {
+            case MESSAGES -> Inbox.Kept.MESSAGES;
+            case FRAMES -> Inbox.Kept.FRAMES;
+            case STREAMS -> Inbox.Kept.PARTS;
+        });
+    }
+
+    SessionOptions sessionOptions() {
+        return SessionOptions.DEFAULT.budget(budget);
+    }
+}
