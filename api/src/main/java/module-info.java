@@ -6,6 +6,7 @@ module dev.weft.api {
     exports dev.weft.api;
     exports dev.weft.api.extension;
     exports dev.weft.api.handshake;
+    exports dev.weft.api.tls;
 
     uses dev.weft.api.extension.ExtensionFactory;
 }

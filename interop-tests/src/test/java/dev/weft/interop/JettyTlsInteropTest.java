@@ -2,9 +2,10 @@ package dev.weft.interop;
 
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketConfig;
+import dev.weft.api.tls.ClientTls;
+import dev.weft.api.tls.SelfSignedCertificate;
 import dev.weft.testing.Recorder;
 import dev.weft.transport.nio.WebSocketClient;
-import dev.weft.transport.tls.SelfSignedCertificate;
 import dev.weft.transport.tls.Tls;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -73,7 +74,7 @@ class JettyTlsInteropTest {
         port = connector.getLocalPort();
         client = WebSocketClient.builder()
                 .config(WebSocketConfig.builder().extensions(List.of()).build())
-                .secureLayer(Tls.client(certificate.clientContext()))
+                .secureLayer(Tls.client(certificate.clientTls()))
                 .build();
     }
 
@@ -122,7 +123,7 @@ class JettyTlsInteropTest {
     void theSystemTrustStoreRefusesTheSelfSignedCertificate() throws Exception {
         try (WebSocketClient strict = WebSocketClient.builder()
                 .config(WebSocketConfig.builder().extensions(List.of()).build())
-                .secureLayer(Tls.client()).build()) {
+                .secureLayer(Tls.client(ClientTls.defaults())).build()) {
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> strict.connect(URI.create("wss://127.0.0.1:" + port + "/echo"), Recorder.recording())
                             .get(Inbox.TIMEOUT_SECONDS, TimeUnit.SECONDS));

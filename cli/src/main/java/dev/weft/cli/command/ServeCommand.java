@@ -2,12 +2,13 @@ package dev.weft.cli.command;
 
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.ExtensionFactory;
+import dev.weft.api.tls.SelfSignedCertificate;
+import dev.weft.api.tls.ServerTls;
 import dev.weft.cli.Terminal;
 import dev.weft.cli.web.WebPage;
 import dev.weft.transport.nio.Rooms;
 import dev.weft.transport.nio.TransportConfig;
 import dev.weft.transport.nio.WebSocketServer;
-import dev.weft.transport.tls.SelfSignedCertificate;
 import dev.weft.transport.tls.Tls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -285,10 +286,10 @@ final class ServeCommand implements Callable<Integer> {
             builder.threads(threads);
         }
         if (tlsKeyStore != null) {
-            builder.networkLayer(Tls.server(tlsKeyStore, tlsPassword.toCharArray()));
+            builder.networkLayer(Tls.server(ServerTls.fromKeyStore(tlsKeyStore, tlsPassword.toCharArray())));
         } else if (tlsSelfSigned) {
             SelfSignedCertificate certificate = SelfSignedCertificate.create();
-            builder.networkLayer(Tls.server(certificate.serverContext()));
+            builder.networkLayer(Tls.server(certificate.serverTls()));
             terminal.err().println("self-signed certificate for localhost and 127.0.0.1; trust it with "
                     + "'weft connect --trust-cert " + certificate.certificateFile() + "' or use --insecure");
         }

@@ -1,5 +1,6 @@
 package dev.weft.cli.command;
 
+import dev.weft.api.tls.ClientTls;
 import dev.weft.transport.nio.NetworkLayer;
 import dev.weft.transport.tls.Tls;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,17 +28,28 @@ final class TlsClientOptions {
     CommandSpec command;
 
     /**
-     * The TLS layer for {@code wss://} URLs.
+     * The NIO transport's TLS layer for {@code wss://} URLs.
      *
      * @throws ParameterException for contradictory options
      * @throws IOException if the certificate file cannot be read
      * @throws GeneralSecurityException if it is not a certificate
      */
     NetworkLayer.Factory layer() throws IOException, GeneralSecurityException {
+        return Tls.client(tls());
+    }
+
+    /**
+     * The TLS configuration for {@code wss://} URLs, whichever transport connects.
+     *
+     * @throws ParameterException for contradictory options
+     * @throws IOException if the certificate file cannot be read
+     * @throws GeneralSecurityException if it is not a certificate
+     */
+    ClientTls tls() throws IOException, GeneralSecurityException {
         if (insecure && trustCertificate != null) {
             throw new ParameterException(command.commandLine(), "--insecure and --trust-cert cannot be used together");
         }
-        return insecure ? Tls.insecureClient()
-                : trustCertificate != null ? Tls.clientTrusting(trustCertificate) : Tls.client();
+        return insecure ? ClientTls.insecure()
+                : trustCertificate != null ? ClientTls.trusting(trustCertificate) : ClientTls.defaults();
     }
 }

@@ -1,21 +1,18 @@
 package dev.weft.transport.tls;
 
 import dev.weft.api.Role;
+import dev.weft.api.tls.ClientTls;
+import dev.weft.api.tls.ServerTls;
 import dev.weft.transport.nio.NetworkLayer;
 
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
- * Makes {@link TlsLayer}s for one role, and configures the engines they run on: TLS 1.3 and 1.2
- * only; servers offer ALPN {@code http/1.1}; clients send SNI and, unless told otherwise, check
- * the server's host name. Thread-safe.
+ * Makes {@link TlsLayer}s for one role, and the engines they run on, configured as a
+ * {@link ServerTls} or {@link ClientTls} says. Thread-safe.
  */
 final class TlsFactory implements NetworkLayer.Factory {
 
@@ -27,10 +24,6 @@ final class TlsFactory implements NetworkLayer.Factory {
          */
         SSLEngine create(String host, int port, String serverName);
     }
-
-    private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
-    private static final String[] APPLICATION_PROTOCOLS = {"http/1.1"};
-    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final Role role;
     private final Engines engines;
@@ -65,51 +58,22 @@ final class TlsFactory implements NetworkLayer.Factory {
         return role.name().toLowerCase(Locale.ROOT);
     }
 
-    /** A server engine from {@code context}. */
-    static SSLEngine serverEngine(SSLContext context) {
+    /** The engine of a server connection whose client asked for {@code serverName} (null: none). */
+    static SSLEngine serverEngine(ServerTls tls, String serverName) {
+        SSLContext context = tls.context(serverName);
+        SSLParameters parameters = tls.parameters(context);
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setProtocols(modernProtocols(parameters.getProtocols()));
-        parameters.setApplicationProtocols(APPLICATION_PROTOCOLS);
         engine.setSSLParameters(parameters);
         return engine;
     }
 
-    /**
-     * A client engine from {@code context} for {@code host}: it sends {@code host} as SNI unless it
-     * is an IP address (RFC 6066 §3 allows names only), and checks that the server's certificate is
-     * for {@code host} if {@code verifyHostName}.
-     */
-    static SSLEngine clientEngine(SSLContext context, String host, int port, boolean verifyHostName) {
-        SSLEngine engine = context.createSSLEngine(host, port);
+    /** The engine of a client connection to {@code host}. */
+    static SSLEngine clientEngine(ClientTls tls, String host, int port) {
+        SSLParameters parameters = tls.parameters(host, port);
+        SSLEngine engine = tls.context().createSSLEngine(host, port);
         engine.setUseClientMode(true);
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setProtocols(modernProtocols(parameters.getProtocols()));
-        if (verifyHostName) {
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        }
-        if (!isIpLiteral(host)) {
-            try {
-                parameters.setServerNames(List.of(new SNIHostName(host)));
-            } catch (IllegalArgumentException e) {
-                // Not a name SNI can carry (an underscore, say): the connection can go on without it.
-            }
-        }
         engine.setSSLParameters(parameters);
         return engine;
-    }
-
-    /** TLS 1.3 and 1.2, as far as the context enables them: a context restricted to one keeps to it. */
-    private static String[] modernProtocols(String[] enabled) {
-        String[] modern = Arrays.stream(enabled).filter(PROTOCOLS::contains).toArray(String[]::new);
-        if (modern.length == 0) {
-            throw new IllegalArgumentException("the SSLContext enables neither TLSv1.3 nor TLSv1.2: " + Arrays.toString(enabled));
-        }
-        return modern;
-    }
-
-    private static boolean isIpLiteral(String host) {
-        return host.indexOf(':') >= 0 || IPV4_LITERAL.matcher(host).matches();
     }
 }

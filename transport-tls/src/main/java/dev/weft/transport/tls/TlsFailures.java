@@ -6,6 +6,7 @@ import javax.net.ssl.SSLException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
+import java.util.List;
 
 /**
  * Turns an {@link SSLException} into a sentence a user can act on: the JDK's messages ("PKIX path
@@ -13,6 +14,9 @@ import java.security.cert.CertificateException;
  * Stateless.
  */
 final class TlsFailures {
+
+    /** The alerts a server answers a client's certificate (or the lack of one) with. */
+    private static final List<String> CERTIFICATE_REFUSALS = List.of("bad_certificate", "certificate_required", "certificate_unknown");
 
     private TlsFailures() {
     }
@@ -31,6 +35,8 @@ final class TlsFailures {
             problem = certificate + " is not trusted";
         } else if (local == Role.CLIENT && isHostNameMismatch(e)) {
             problem = certificate + " is not valid for the host name " + host;
+        } else if (local == Role.CLIENT && isClientCertificateRefusal(e)) {
+            problem = "the server wants a client certificate it trusts";
         } else {
             return prefix + ": " + e.getMessage();
         }
@@ -44,6 +50,15 @@ final class TlsFailures {
             }
         }
         return false;
+    }
+
+    /**
+     * A server that asked for a client certificate got none, or none it trusts: the client learns it
+     * only from the alert, such as "Received fatal alert: bad_certificate" (RFC 8446 §6.2).
+     */
+    private static boolean isClientCertificateRefusal(SSLException e) {
+        String message = e.getMessage();
+        return message != null && CERTIFICATE_REFUSALS.stream().anyMatch(alert -> message.endsWith("fatal alert: " + alert));
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.weft.transport.tls;
 
 import dev.weft.api.Connection;
+import dev.weft.api.tls.ClientTls;
+import dev.weft.api.tls.SelfSignedCertificate;
 import dev.weft.testing.Recorder;
 import dev.weft.transport.nio.NetworkLayer;
 import dev.weft.transport.nio.WebSocketClient;
@@ -35,7 +37,7 @@ class CertificateCheckTest {
     static void start() throws Exception {
         localhostOnly = SelfSignedCertificate.create("localhost", "dns:localhost");
         server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).config(Echo.CONFIG)
-                .networkLayer(Tls.server(localhostOnly.serverContext())).endpoint("/echo", Echo::new).build().start();
+                .networkLayer(Tls.server(localhostOnly.serverTls())).endpoint("/echo", Echo::new).build().start();
     }
 
     @AfterAll
@@ -47,7 +49,7 @@ class CertificateCheckTest {
 
     @Test
     void aHostNameTheCertificateDoesNotNameFails() {
-        IOException e = connectFails(Tls.client(localhostOnly.clientContext()), "127.0.0.1");
+        IOException e = connectFails(Tls.client(localhostOnly.clientTls()), "127.0.0.1");
         assertTrue(e.getMessage().startsWith("TLS handshake with 127.0.0.1:" + server.port()
                 + " failed: the server's certificate is not valid for the host name 127.0.0.1 ("), e.getMessage());
         assertInstanceOf(SSLHandshakeException.class, e.getCause());
@@ -55,12 +57,12 @@ class CertificateCheckTest {
 
     @Test
     void theSameClientAcceptsTheNameTheCertificateHas() throws Exception {
-        echoOnce(Tls.client(localhostOnly.clientContext()), "localhost");
+        echoOnce(Tls.client(localhostOnly.clientTls()), "localhost");
     }
 
     @Test
     void aCertificateNoTrustedAuthoritySignedFails() {
-        IOException e = connectFails(Tls.client(), "localhost");
+        IOException e = connectFails(Tls.client(ClientTls.defaults()), "localhost");
         assertTrue(e.getMessage().startsWith("TLS handshake with localhost:" + server.port()
                 + " failed: the server's certificate is not trusted ("), e.getMessage());
         assertInstanceOf(SSLHandshakeException.class, e.getCause());
@@ -68,14 +70,14 @@ class CertificateCheckTest {
 
     @Test
     void aClientTrustingTheCertificateFileConnects() throws Exception {
-        echoOnce(Tls.clientTrusting(localhostOnly.certificateFile()), "localhost");
-        IOException e = connectFails(Tls.clientTrusting(localhostOnly.certificateFile()), "127.0.0.1");
+        echoOnce(Tls.client(ClientTls.trusting(localhostOnly.certificateFile())), "localhost");
+        IOException e = connectFails(Tls.client(ClientTls.trusting(localhostOnly.certificateFile())), "127.0.0.1");
         assertTrue(e.getMessage().contains("is not valid for the host name 127.0.0.1"), e.getMessage());
     }
 
     @Test
     void theInsecureClientConnectsAnyway() throws Exception {
-        echoOnce(Tls.insecureClient(), "127.0.0.1");
+        echoOnce(Tls.client(ClientTls.insecure()), "127.0.0.1");
     }
 
     private static IOException connectFails(NetworkLayer.Factory layer, String host) {

@@ -1,5 +1,6 @@
 package dev.weft.transport.tls;
 
+import dev.weft.api.tls.SelfSignedCertificate;
 import dev.weft.transport.nio.WebSocketServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,7 @@ class HandshakeTimeoutTest {
         cert = SelfSignedCertificate.create();
         server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1)
                 .config(Echo.CONFIG.toBuilder().handshakeTimeout(Duration.ofMillis(300)).build())
-                .networkLayer(Tls.server(cert.serverContext())).endpoint("/echo", Echo::new).build().start();
+                .networkLayer(Tls.server(cert.serverTls())).endpoint("/echo", Echo::new).build().start();
     }
 
     @AfterAll

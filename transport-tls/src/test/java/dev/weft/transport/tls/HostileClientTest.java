@@ -2,6 +2,7 @@ package dev.weft.transport.tls;
 
 import dev.weft.api.Connection;
 import dev.weft.api.Opcode;
+import dev.weft.api.tls.SelfSignedCertificate;
 import dev.weft.testing.Recorder;
 import dev.weft.transport.nio.WebSocketClient;
 import dev.weft.transport.nio.WebSocketServer;
@@ -40,8 +41,8 @@ class HostileClientTest {
     static void start() throws Exception {
         cert = SelfSignedCertificate.create();
         server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).config(Echo.CONFIG)
-                .networkLayer(Tls.server(cert.serverContext())).endpoint("/echo", Echo::new).build().start();
-        client = WebSocketClient.builder().secureLayer(Tls.client(cert.clientContext())).build();
+                .networkLayer(Tls.server(cert.serverTls())).endpoint("/echo", Echo::new).build().start();
+        client = WebSocketClient.builder().secureLayer(Tls.client(cert.clientTls())).build();
         wellBehavedEvents = Recorder.recording();
         wellBehaved = client.connect(URI.create("wss://localhost:" + server.port() + "/echo"), wellBehavedEvents)
                 .get(WAIT_SECONDS, TimeUnit.SECONDS);

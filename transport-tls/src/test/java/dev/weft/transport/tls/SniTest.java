@@ -1,6 +1,9 @@
 package dev.weft.transport.tls;
 
 import dev.weft.api.Connection;
+import dev.weft.api.tls.ClientTls;
+import dev.weft.api.tls.SelfSignedCertificate;
+import dev.weft.api.tls.ServerTls;
 import dev.weft.testing.Recorder;
 import dev.weft.transport.nio.WebSocketClient;
 import dev.weft.transport.nio.WebSocketServer;
@@ -16,6 +19,9 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -35,6 +41,8 @@ class SniTest {
     private static SelfSignedCertificate b;
     private static SelfSignedCertificate fallback;
     private static WebSocketServer server;
+    /** The three certificates, for a JDK client to trust. */
+    private static Path allThree;
     /** Every name the server's SNI function was asked about, in order. */
     private static final BlockingQueue<String> asked = new LinkedBlockingQueue<>();
 
@@ -43,8 +51,13 @@ class SniTest {
         a = SelfSignedCertificate.create("a.test", "dns:a.test");
         b = SelfSignedCertificate.create("b.test", "dns:b.test");
         fallback = SelfSignedCertificate.create("localhost", "dns:localhost", "ip:127.0.0.1");
+        allThree = Files.createTempFile("weft-sni-", ".pem");
+        allThree.toFile().deleteOnExit();
+        for (SelfSignedCertificate c : List.of(a, b, fallback)) {
+            Files.writeString(allThree, Files.readString(c.certificateFile()), StandardOpenOption.APPEND);
+        }
         server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).config(Echo.CONFIG)
-                .networkLayer(Tls.server(name -> {
+                .networkLayer(Tls.server(ServerTls.bySni(name -> {
                     asked.add(name);
                     return switch (name) {
                         case "a.test" -> a.serverContext();
@@ -52,7 +65,7 @@ class SniTest {
                         case "broken.test" -> throw new IllegalStateException("no context for you");
                         default -> null;
                     };
-                }, fallback.serverContext()))
+                }, fallback.serverContext())))
                 .endpoint("/echo", Echo::new)
                 .build()
                 .start();
@@ -86,7 +99,7 @@ class SniTest {
     @Test
     void weftClientsSendTheHostNameButNotAnAddress() throws Exception {
         asked.clear();
-        try (WebSocketClient client = WebSocketClient.builder().secureLayer(Tls.client(fallback.clientContext())).build()) {
+        try (WebSocketClient client = WebSocketClient.builder().secureLayer(Tls.client(fallback.clientTls())).build()) {
             for (String host : List.of("localhost", "127.0.0.1")) {
                 Recorder r = Recorder.recording();
                 Connection c = client.connect(URI.create("wss://" + host + ":" + server.port() + "/echo"), r)
@@ -105,7 +118,7 @@ class SniTest {
     private static SSLSocket handshake(String serverName) throws Exception {
         // A context per handshake: for the same host and port, a JDK client sends the server name of
         // the session it cached before, whatever it is told.
-        SSLContext trusting = TlsContexts.trusting(List.of(a.certificate(), b.certificate(), fallback.certificate()));
+        SSLContext trusting = ClientTls.trusting(allThree).context();
         SSLSocket socket = (SSLSocket) trusting.getSocketFactory().createSocket("127.0.0.1", server.port());
         socket.setSoTimeout(20_000);
         SSLParameters parameters = socket.getSSLParameters();

@@ -1,11 +1,12 @@
 package dev.weft.transport.tls;
 
-import dev.weft.testing.loop.ManualScheduler;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.weft.api.Role;
+import dev.weft.api.tls.SelfSignedCertificate;
 import dev.weft.core.test.FuzzInput;
 import dev.weft.core.test.FuzzSeed;
+import dev.weft.testing.loop.ManualScheduler;
 import dev.weft.transport.nio.NetworkLayer;
 
 import java.util.concurrent.Executor;
@@ -45,7 +46,7 @@ public class TlsLayerFuzzTest {
     void layerFailsCleanlyOnGarbage(FuzzedDataProvider data) throws InterruptedException {
         boolean server = data.consumeBoolean();
         ManualScheduler loop = new ManualScheduler();
-        TlsLayer layer = server ? (TlsLayer) Tls.server(CERT.serverContext()).create(Role.SERVER, "127.0.0.1", 50000)
+        TlsLayer layer = server ? (TlsLayer) Tls.server(CERT.serverTls()).create(Role.SERVER, "127.0.0.1", 50000)
                 : clientLayer();
         CountingLink link = new CountingLink(loop);
         layer.open(link);
@@ -102,7 +103,7 @@ public class TlsLayerFuzzTest {
     private static byte[] firstFlight(Role role) throws InterruptedException {
         ManualScheduler loop = new ManualScheduler();
         MemoryLink client = new MemoryLink(clientLayer(), loop, 1 << 20);
-        MemoryLink server = new MemoryLink(Tls.server(CERT.serverContext()).create(Role.SERVER, "127.0.0.1", 50000),
+        MemoryLink server = new MemoryLink(Tls.server(CERT.serverTls()).create(Role.SERVER, "127.0.0.1", 50000),
                 loop, 1 << 20);
         MemoryLink.connect(client, server);
         loop.runUntil(() -> client.opens == 1 && server.opens == 1);
@@ -111,7 +112,7 @@ public class TlsLayerFuzzTest {
 
     private static TlsLayer clientLayer() {
         return new TlsLayer(Role.CLIENT, "localhost", 443,
-                serverName -> TlsFactory.clientEngine(CERT.clientContext(), "localhost", 443, true));
+                serverName -> TlsFactory.clientEngine(CERT.clientTls(), "localhost", 443));
     }
 
     private static SelfSignedCertificate certificate() {

@@ -1,6 +1,8 @@
 package dev.weft.transport.tls;
 
 import dev.weft.api.Role;
+import dev.weft.api.tls.ClientTls;
+import dev.weft.api.tls.SelfSignedCertificate;
 import dev.weft.testing.loop.ManualScheduler;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,7 +11,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -57,14 +58,14 @@ class TlsLayerTest {
         final MemoryLink server;
 
         Pair(String protocol, int chunk) {
-            this(protocol, chunk, cert.clientContext(), "localhost");
+            this(protocol, chunk, cert.clientTls(), "localhost");
         }
 
-        Pair(String protocol, int chunk, SSLContext trust, String host) {
-            clientEngine = TlsFactory.clientEngine(trust, host, 443, true);
+        Pair(String protocol, int chunk, ClientTls tls, String host) {
+            clientEngine = TlsFactory.clientEngine(tls, host, 443);
             clientEngine.setEnabledProtocols(new String[] {protocol});
             client = new MemoryLink(new TlsLayer(Role.CLIENT, host, 443, serverName -> clientEngine), loop, chunk);
-            server = new MemoryLink(Tls.server(cert.serverContext()).create(Role.SERVER, "127.0.0.1", 50000), loop, chunk);
+            server = new MemoryLink(Tls.server(cert.serverTls()).create(Role.SERVER, "127.0.0.1", 50000), loop, chunk);
         }
 
         void connect() {
@@ -229,7 +230,7 @@ class TlsLayerTest {
                 new byte[] {22, 3, 1, 0, 8, 1, 0, 0, 4, 3, 3, 0, 0},
                 new byte[] {22, 3, 3, 0, 4, 9, 0, 0, 0})) {
             ManualScheduler loop = new ManualScheduler();
-            MemoryLink server = new MemoryLink(Tls.server(cert.serverContext()).create(Role.SERVER, "127.0.0.1", 50000),
+            MemoryLink server = new MemoryLink(Tls.server(cert.serverTls()).create(Role.SERVER, "127.0.0.1", 50000),
                     loop, COALESCED);
             server.layer.open(server);
             server.layer.read(ByteBuffer.wrap(garbage));
@@ -293,7 +294,7 @@ class TlsLayerTest {
 
     @Test
     void anUntrustedCertificateFailsWithAMessageSayingSo() throws Exception {
-        Pair p = new Pair("TLSv1.3", COALESCED, SSLContext.getDefault(), "localhost");
+        Pair p = new Pair("TLSv1.3", COALESCED, ClientTls.defaults(), "localhost");
         p.connect();
         p.loop.runUntil(() -> p.client.failure != null && p.server.failure != null);
 
@@ -306,7 +307,7 @@ class TlsLayerTest {
 
     @Test
     void aCertificateForAnotherHostFailsWithAMessageSayingSo() throws Exception {
-        Pair p = new Pair("TLSv1.2", COALESCED, cert.clientContext(), "example.test");
+        Pair p = new Pair("TLSv1.2", COALESCED, cert.clientTls(), "example.test");
         p.connect();
         p.loop.runUntil(() -> p.client.failure != null);
 

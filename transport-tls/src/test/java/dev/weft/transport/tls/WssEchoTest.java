@@ -1,6 +1,9 @@
 package dev.weft.transport.tls;
 
 import dev.weft.api.Connection;
+import dev.weft.api.tls.ClientTls;
+import dev.weft.api.tls.SelfSignedCertificate;
+import dev.weft.api.tls.ServerTls;
 import dev.weft.testing.Recorder;
 import dev.weft.transport.nio.WebSocketClient;
 import dev.weft.transport.nio.WebSocketServer;
@@ -43,7 +46,7 @@ class WssEchoTest {
                 .bind("127.0.0.1", 0)
                 .threads(2)
                 .config(Echo.CONFIG)
-                .networkLayer(Tls.server(cert.serverContext()))
+                .networkLayer(Tls.server(cert.serverTls()))
                 .endpoint("/echo", Echo::new)
                 .endpoint("/record", () -> {
                     Recorder r = Recorder.recording();
@@ -52,7 +55,7 @@ class WssEchoTest {
                 })
                 .build()
                 .start();
-        clientInputEnds = new InputEnds(Tls.client(cert.clientContext()));
+        clientInputEnds = new InputEnds(Tls.client(cert.clientTls()));
         client = WebSocketClient.builder().threads(2).config(Echo.CONFIG).secureLayer(clientInputEnds).build();
     }
 
@@ -136,9 +139,9 @@ class WssEchoTest {
         PinnedContext serverContext = PinnedContext.of(cert.serverContext(), protocol);
         PinnedContext clientContext = PinnedContext.of(cert.clientContext(), protocol);
         try (WebSocketServer pinned = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).config(Echo.CONFIG)
-                .networkLayer(Tls.server(serverContext)).endpoint("/echo", Echo::new).build().start();
+                .networkLayer(Tls.server(ServerTls.of(serverContext))).endpoint("/echo", Echo::new).build().start();
              WebSocketClient pinnedClient = WebSocketClient.builder().config(Echo.CONFIG)
-                     .secureLayer(Tls.client(clientContext)).build()) {
+                     .secureLayer(Tls.client(ClientTls.of(clientContext))).build()) {
             Recorder r = Recorder.recording();
             Connection c = connect(pinnedClient, "wss://localhost:" + pinned.port() + "/echo", r);
             c.sendText("pinned");

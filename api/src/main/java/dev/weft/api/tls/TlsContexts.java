@@ -1,5 +1,6 @@
-package dev.weft.transport.tls;
+package dev.weft.api.tls;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -20,7 +21,10 @@ import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
 
-/** Builds {@link SSLContext}s from key stores and certificates. Stateless. */
+/**
+ * Builds {@link SSLContext}s from their parts: key managers from key stores, trust managers from
+ * certificates. Stateless.
+ */
 final class TlsContexts {
 
     private TlsContexts() {
@@ -36,17 +40,15 @@ final class TlsContexts {
         }
     }
 
-    /** A server context presenting the key and certificate chain in {@code store}, whose keys use the store's password. */
-    static SSLContext forServer(KeyStore store, char[] password) throws GeneralSecurityException {
+    /** Presents the key and certificate chain in {@code store}, whose keys use the store's password. */
+    static KeyManager[] keys(KeyStore store, char[] password) throws GeneralSecurityException {
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, password);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
-        return context;
+        return keys.getKeyManagers();
     }
 
-    /** A client context that trusts exactly these certificates (as trust anchors). */
-    static SSLContext trusting(Collection<? extends Certificate> certificates) throws IOException, GeneralSecurityException {
+    /** Trusts exactly these certificates (as trust anchors). */
+    static TrustManager[] trusting(Collection<? extends Certificate> certificates) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         int i = 0;
@@ -55,9 +57,36 @@ final class TlsContexts {
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
+        return trust.getTrustManagers();
+    }
+
+    /** Trusts any certificate at all. */
+    static TrustManager[] trustingEverything() {
+        return new TrustManager[] {new TrustingEverything()};
+    }
+
+    /**
+     * What a context this package made is made of, so that one part can be replaced: a server's
+     * trust in client certificates, a client's own certificate.
+     *
+     * @param keys what this end presents, or null for nothing
+     * @param trust what this end accepts from its peer, or null for the JDK's default trust store
+     */
+    record Parts(KeyManager[] keys, TrustManager[] trust) {
+
+        SSLContext context() throws GeneralSecurityException {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys, trust, null);
+            return context;
+        }
+
+        Parts withKeys(KeyManager[] keys) {
+            return new Parts(keys, trust);
+        }
+
+        Parts withTrust(TrustManager[] trust) {
+            return new Parts(keys, trust);
+        }
     }
 
     /** The certificates in a PEM (one or more) or DER file. */
@@ -71,13 +100,6 @@ final class TlsContexts {
             }
             return certificates;
         }
-    }
-
-    /** A client context that accepts any certificate at all. */
-    static SSLContext trustingEverything() throws GeneralSecurityException {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustingEverything()}, null);
-        return context;
     }
 
     /**

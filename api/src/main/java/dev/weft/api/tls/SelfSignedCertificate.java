@@ -1,4 +1,4 @@
-package dev.weft.transport.tls;
+package dev.weft.api.tls;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -28,9 +28,13 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * SelfSignedCertificate cert = SelfSignedCertificate.create();
- * WebSocketServer.builder().networkLayer(Tls.server(cert.serverContext()))...
- * WebSocketClient.builder().secureLayer(Tls.client(cert.clientContext()))...
+ * WebSocketServer.builder().networkLayer(Tls.server(cert.serverTls()))...   // weft-transport-tls
+ * WebSocketClient.builder().secureLayer(Tls.client(cert.clientTls()))...
  * }</pre>
+ *
+ * <p>Two of them make client authentication testable: a server
+ * {@code cert.serverTls().clientAuth(ClientAuth.NEED).trustingClients(clientCert.certificateFile())}
+ * and a client {@code cert.clientTls().withKeyStore(clientCert.keyStore(), clientCert.password())}.
  */
 public final class SelfSignedCertificate {
 
@@ -48,17 +52,17 @@ public final class SelfSignedCertificate {
     private final char[] password;
     private final X509Certificate certificate;
     private final Path certificateFile;
-    private final SSLContext serverContext;
-    private final SSLContext clientContext;
+    private final ServerTls serverTls;
+    private final ClientTls clientTls;
 
     private SelfSignedCertificate(Path keyStore, char[] password, X509Certificate certificate, Path certificateFile,
-                                  SSLContext serverContext, SSLContext clientContext) {
+                                  ServerTls serverTls, ClientTls clientTls) {
         this.keyStore = keyStore;
         this.password = password;
         this.certificate = certificate;
         this.certificateFile = certificateFile;
-        this.serverContext = serverContext;
-        this.clientContext = clientContext;
+        this.serverTls = serverTls;
+        this.clientTls = clientTls;
     }
 
     /**
@@ -103,7 +107,8 @@ public final class SelfSignedCertificate {
             X509Certificate certificate = (X509Certificate) store.getCertificate(ALIAS);
             Files.writeString(certificateFile, pem(certificate), StandardCharsets.US_ASCII);
             return new SelfSignedCertificate(keyStore, password, certificate, certificateFile,
-                    TlsContexts.forServer(store, password), TlsContexts.trusting(List.of(certificate)));
+                    ServerTls.presenting(TlsContexts.keys(store, password)),
+                    ClientTls.trusting(TlsContexts.trusting(List.of(certificate))));
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot use the key store keytool made in " + directory + ": " + e.getMessage(), e);
         }
@@ -124,19 +129,38 @@ public final class SelfSignedCertificate {
         return certificate;
     }
 
-    /** A PEM file of the certificate, for a client to trust: {@link Tls#clientTrusting}, a {@code --trust-cert} option. */
+    /**
+     * A PEM file of the certificate, for a client to trust ({@link ClientTls#trusting}, a
+     * {@code --trust-cert} option) or a server to trust as a client's ({@link ServerTls#trustingClients}).
+     */
     public Path certificateFile() {
         return certificateFile;
     }
 
-    /** A server context presenting this certificate. */
-    public SSLContext serverContext() {
-        return serverContext;
+    /**
+     * A server presenting this certificate, made from its key store, so that
+     * {@link ServerTls#trustingClients} can be used on it.
+     */
+    public ServerTls serverTls() {
+        return serverTls;
     }
 
-    /** A client context that trusts this certificate and nothing else. */
+    /**
+     * A client that trusts this certificate and nothing else and checks host names, so that
+     * {@link ClientTls#withKeyStore} can be used on it.
+     */
+    public ClientTls clientTls() {
+        return clientTls;
+    }
+
+    /** A server context presenting this certificate, for a server not built on {@link ServerTls}. */
+    public SSLContext serverContext() {
+        return serverTls.context(null);
+    }
+
+    /** A client context that trusts this certificate and nothing else, for clients such as the JDK's {@code HttpClient}. */
     public SSLContext clientContext() {
-        return clientContext;
+        return clientTls.context();
     }
 
     @Override

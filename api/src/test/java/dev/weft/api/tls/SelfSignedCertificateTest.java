@@ -1,4 +1,4 @@
-package dev.weft.transport.tls;
+package dev.weft.api.tls;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,14 +60,14 @@ class SelfSignedCertificateTest {
         String alias = store.aliases().nextElement();
         assertInstanceOf(PrivateKey.class, store.getKey(alias, cert.password()));
         assertEquals(cert.certificate(), store.getCertificate(alias));
-        Tls.server(cert.keyStore(), cert.password());
+        ServerTls.fromKeyStore(cert.keyStore(), cert.password());
     }
 
     @Test
     void thePemFileHoldsTheCertificate() throws Exception {
         assertTrue(Files.readString(cert.certificateFile()).startsWith("-----BEGIN CERTIFICATE-----\n"));
         assertEquals(List.of(cert.certificate()), TlsContexts.readCertificates(cert.certificateFile()));
-        Tls.clientTrusting(cert.certificateFile());
+        ClientTls.trusting(cert.certificateFile());
     }
 
     @Test
