@@ -145,6 +145,14 @@ public final class ServerTls {
     }
 
     /**
+     * Whether the context depends on the host name a client asks for ({@link #bySni}): a server
+     * then reads the ClientHello ({@link ClientHello#read}) before it chooses one.
+     */
+    public boolean choosesBySni() {
+        return bySni != null;
+    }
+
+    /**
      * The context for a connection whose client asked for {@code sniHostName}: the one the SNI
      * function chooses, else the fallback.
      *

@@ -7,6 +7,7 @@ import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.Headers;
+import dev.weft.api.tls.ClientTls;
 import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.ClientOpening;
 import dev.weft.core.session.MemoryBudget;
@@ -14,11 +15,9 @@ import dev.weft.transport.blocking.socket.Inbox;
 import dev.weft.transport.blocking.socket.SocketOpening;
 import dev.weft.transport.blocking.socket.SocketSession;
 import dev.weft.transport.blocking.socket.Threads;
-import dev.weft.transport.blocking.socket.TlsSockets;
+import dev.weft.transport.blocking.socket.SecureSockets;
 import dev.weft.transport.blocking.socket.Wire;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +26,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Locale;
@@ -55,7 +53,7 @@ public final class BlockingWebSocketClient {
 
     private final EndSettings settings;
     private final Duration connectTimeout;
-    private final TlsSockets tls;
+    private final ClientTls tls;
     private final Executor threads;
     private final SecureRandom random = new SecureRandom();
 
@@ -105,8 +103,8 @@ public final class BlockingWebSocketClient {
         try {
             socket.connect(address, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
             socket.setTcpNoDelay(true);
-            Socket open = secure ? tls.secure(socket, uri.getHost(), address.getPort(), settings.config().handshakeTimeout())
-                    : socket;
+            Socket open = secure ? SecureSockets.client(tls, socket, host(uri), address.getPort(),
+                    settings.config().handshakeTimeout()) : socket;
             return handshake(Wire.of(open), handshake, settings);
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -168,6 +166,12 @@ public final class BlockingWebSocketClient {
         return new BlockingWebSocket(session, inbox, settings.receiving());
     }
 
+    /** The URI's host, without the brackets of an IPv6 literal. */
+    private static String host(URI uri) {
+        String host = uri.getHost();
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
     private static boolean isSecure(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         return scheme.equals("wss") || scheme.equals("https");
@@ -180,7 +184,7 @@ public final class BlockingWebSocketClient {
         private Duration writeTimeout = EndSettings.DEFAULT_WRITE_TIMEOUT;
         private long memoryBudget = MemoryBudget.defaultLimit();
         private Duration connectTimeout = Duration.ofSeconds(10);
-        private TlsSockets tls;
+        private ClientTls tls = ClientTls.defaults();
         private Executor threads;
 
         private Builder() {
@@ -223,12 +227,13 @@ public final class BlockingWebSocketClient {
         }
 
         /**
-         * TLS for {@code wss://}: trusts what {@code context} trusts, and starts from {@code parameters}
-         * (cipher suites, say; null for the context's defaults). The server's host name is checked
-         * and sent as SNI; only TLS 1.3 and 1.2 are used. Default: the JDK's default context.
+         * TLS for {@code wss://}, as every Weft client configures it: {@code ClientTls.of(context)
+         * .withParameters(parameters)} for an {@code SSLContext} and {@code SSLParameters} of your own,
+         * {@code ClientTls.trusting(certificateFile)} for a self-signed server. Default
+         * {@link ClientTls#defaults()}: the JDK's trusted CAs, the host name checked and sent as SNI.
          */
-        public Builder tls(SSLContext context, SSLParameters parameters) {
-            this.tls = TlsSockets.client(context, parameters);
+        public Builder tls(ClientTls tls) {
+            this.tls = Objects.requireNonNull(tls);
             return this;
         }
 
@@ -239,13 +244,6 @@ public final class BlockingWebSocketClient {
         }
 
         public BlockingWebSocketClient build() {
-            if (tls == null) {
-                try {
-                    tls = TlsSockets.client(SSLContext.getDefault(), null);
-                } catch (NoSuchAlgorithmException e) {
-                    throw new IllegalStateException("the JDK has no default TLS context", e);
-                }
-            }
             return new BlockingWebSocketClient(this);
         }
     }

@@ -10,6 +10,7 @@ import dev.weft.api.handshake.HandshakeException;
 import dev.weft.api.handshake.HandshakeInterceptor;
 import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.api.handshake.HttpResponder;
+import dev.weft.api.tls.ServerTls;
 import dev.weft.core.handshake.ConnectionCaps;
 import dev.weft.core.handshake.Endpoint;
 import dev.weft.core.handshake.Routes;
@@ -17,6 +18,7 @@ import dev.weft.core.handshake.ServerHandshake;
 import dev.weft.core.handshake.ServerOpening;
 import dev.weft.core.session.Broadcast;
 import dev.weft.core.session.MemoryBudget;
+import dev.weft.transport.blocking.socket.SecureSockets;
 import dev.weft.transport.blocking.socket.SocketOpening;
 import dev.weft.transport.blocking.socket.SocketSession;
 import dev.weft.transport.blocking.socket.Threads;
@@ -83,6 +85,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
     private final EndSettings settings;
     private final Routes routes;
     private final ConnectionCaps caps;
+    private final ServerTls tls;
     private final Executor threads;
     private final boolean ownsThreads;
     private final ExecutorService overflow;
@@ -106,6 +109,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
         this.routes = new Routes(endpoints, b.httpResponder, () -> shuttingDown);
         this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress, b.maxHandshakes, cap -> {
         });
+        this.tls = b.tls;
         this.ownsThreads = b.threads == null;
         this.threads = ownsThreads
                 ? Threads.virtualThreadsAvailable() ? Threads.perTask("weft-connection-")
@@ -252,7 +256,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
         Connection connection = null;
         try {
             client.setTcpNoDelay(true);
-            Socket socket = client;
+            Socket socket = tls == null ? client : SecureSockets.server(tls, client, config.handshakeTimeout());
             Wire wire = Wire.of(socket);
             ServerOpening.Open accepted;
             try {
@@ -325,6 +329,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
         private Executor threads;
         private Duration writeTimeout = EndSettings.DEFAULT_WRITE_TIMEOUT;
         private long memoryBudget = MemoryBudget.defaultLimit();
+        private ServerTls tls;
 
         private Builder() {
         }
@@ -423,6 +428,18 @@ public final class BlockingWebSocketServer implements AutoCloseable {
                 throw new IllegalArgumentException("the memory budget must be positive: " + bytes);
             }
             this.memoryBudget = bytes;
+            return this;
+        }
+
+        /**
+         * Serves {@code wss://}, configured as every Weft server: {@code ServerTls.fromKeyStore(path,
+         * password)}, {@code ServerTls.of(sslContext).withParameters(sslParameters)}, a context chosen
+         * by SNI ({@code ServerTls.bySni}), client authentication; or
+         * {@code SelfSignedCertificate.create().serverTls()} for development. The TLS handshake runs
+         * on the connection's thread, within the handshake timeout.
+         */
+        public Builder tls(ServerTls tls) {
+            this.tls = Objects.requireNonNull(tls);
             return this;
         }
 

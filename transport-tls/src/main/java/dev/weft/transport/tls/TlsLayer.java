@@ -1,6 +1,7 @@
 package dev.weft.transport.tls;
 
 import dev.weft.api.Role;
+import dev.weft.api.tls.ClientHello;
 import dev.weft.transport.nio.NetworkLayer;
 
 import javax.net.ssl.SSLEngine;

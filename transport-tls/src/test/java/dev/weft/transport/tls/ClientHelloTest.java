@@ -1,7 +1,8 @@
 package dev.weft.transport.tls;
 
-import dev.weft.transport.tls.ClientHello.Outcome;
-import dev.weft.transport.tls.ClientHello.ServerName;
+import dev.weft.api.tls.ClientHello;
+import dev.weft.api.tls.ClientHello.Outcome;
+import dev.weft.api.tls.ClientHello.ServerName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

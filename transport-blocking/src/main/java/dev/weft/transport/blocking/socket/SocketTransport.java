@@ -93,11 +93,18 @@ final class SocketTransport implements Transport {
             failLater(written, new IOException("the connection is closed"));
             return;
         }
-        Pending p = new Pending(head, body, written);
+        // A control frame counts as written once queued, as on a loop that writes it at once: it goes
+        // out before anything queued after it. So the pong of each ping in a read is its own, not
+        // one pong pending for them all; the reading thread writes them before it reads again.
+        boolean control = kind.isControl();
+        Pending p = new Pending(head, body, control ? null : written);
         queue.add(p);
         queued += p.size(); // only under the session's lock: one adder at a time
         if (queued > HIGH_WATERMARK) {
             aboveWatermark = true;
+        }
+        if (control && written != null) {
+            written.complete(null);
         }
     }
 
@@ -157,8 +164,14 @@ final class SocketTransport implements Transport {
         }
     }
 
-    /** Writes what is queued, waiting for a thread that is writing: a blocking send. */
+    /**
+     * Writes what is queued, waiting for a thread that is writing: a blocking send, and the reading
+     * thread before it reads again (so a peer that sends faster than it reads is pushed back).
+     */
     void flush() {
+        if (!hasWork()) {
+            return;
+        }
         writing.lock();
         try {
             drain();

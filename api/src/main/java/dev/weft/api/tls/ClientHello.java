@@ -1,4 +1,4 @@
-package dev.weft.transport.tls;
+package dev.weft.api.tls;
 
 import java.nio.ByteBuffer;
 import java.util.Locale;
@@ -10,7 +10,8 @@ import java.util.Locale;
  * buffer's position does not move), checks every length against the bytes it has, and never throws:
  * bytes that are not a well-formed ClientHello give {@link Outcome#MALFORMED}. Only the first record
  * is read; a hello whose server name lies beyond it gives {@link Outcome#ABSENT}. Stateless and
- * thread-safe.
+ * thread-safe. Every transport's server reads it before choosing a {@link ServerTls#context context}
+ * by SNI.
  *
  * <pre>
  *  record header     type(1) = 22 handshake | version(2) | length(2) | fragment...
@@ -21,10 +22,10 @@ import java.util.Locale;
  *  server_name data  list length(2) | { name_type(1) = 0 host_name | length(2) | name }...
  * </pre>
  */
-final class ClientHello {
+public final class ClientHello {
 
     /** What the bytes so far say about the server name. */
-    enum Outcome {
+    public enum Outcome {
         /** The first record is not complete yet. */
         NEED_MORE,
         /** The client asked for a host name. */
@@ -38,11 +39,11 @@ final class ClientHello {
     /**
      * @param hostName the name, lower-case, if {@link Outcome#FOUND}; otherwise null
      */
-    record ServerName(Outcome outcome, String hostName) {
+    public record ServerName(Outcome outcome, String hostName) {
     }
 
     /** The most bytes {@link #read} ever needs before it answers: one whole plaintext record. */
-    static final int MAX_FIRST_RECORD = 5 + (1 << 14);
+    public static final int MAX_FIRST_RECORD = 5 + (1 << 14);
 
     private static final ServerName NEED_MORE = new ServerName(Outcome.NEED_MORE, null);
     private static final ServerName ABSENT = new ServerName(Outcome.ABSENT, null);
@@ -66,7 +67,7 @@ final class ClientHello {
     }
 
     /** The server name in the ClientHello that {@code bytes} (position to limit) start with. */
-    static ServerName read(ByteBuffer bytes) {
+    public static ServerName read(ByteBuffer bytes) {
         int start = bytes.position();
         int available = bytes.remaining();
         if (available == 0) {
