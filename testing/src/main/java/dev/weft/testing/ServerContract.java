@@ -81,7 +81,7 @@ public final class ServerContract {
     }
 
     /** A started server under test. */
-    public interface Running extends AutoCloseable {
+    public interface Running {
 
         /** The port it listens on, on 127.0.0.1. */
         int port();
@@ -90,12 +90,11 @@ public final class ServerContract {
          * Stops the server: when this returns, every callback the server will run has run (close
          * any connection still open, as a graceful shutdown does).
          */
-        @Override
-        void close() throws Exception;
+        void stop() throws Exception;
 
-        /** A running server listening on {@code port}, stopped by {@code stop}. */
-        static Running of(int port, AutoCloseable stop) {
-            Objects.requireNonNull(stop);
+        /** A running server listening on {@code port}, stopped by closing {@code server}. */
+        static Running of(int port, AutoCloseable server) {
+            Objects.requireNonNull(server);
             return new Running() {
                 @Override
                 public int port() {
@@ -103,8 +102,8 @@ public final class ServerContract {
                 }
 
                 @Override
-                public void close() throws Exception {
-                    stop.close();
+                public void stop() throws Exception {
+                    server.close();
                 }
             };
         }

@@ -93,13 +93,18 @@ final class Serving implements AutoCloseable {
      * Stops the server (once): when this returns, the server has run every callback it will, so a
      * check may assert that something happened only once.
      */
-    void stop() throws Exception {
+    void stop() {
         if (stopped) {
             return;
         }
         stopped = true;
         try {
-            running.close();
+            running.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while the server stopped", e);
+        } catch (Exception e) {
+            throw new AssertionError("the server did not stop: " + e, e);
         } finally {
             made.drainTo(handlers);
         }
@@ -113,9 +118,13 @@ final class Serving implements AutoCloseable {
 
     /** Closes the raw clients, then stops the server. */
     @Override
-    public void close() throws Exception {
+    public void close() {
         for (RawClient c : clients) {
-            c.close();
+            try {
+                c.close();
+            } catch (IOException e) {
+                // Closing is all that is left to do with it.
+            }
         }
         stop();
     }
