@@ -60,34 +60,6 @@ import java.util.function.IntSupplier;
  */
 public final class ExtensionContract {
 
-    /**
-     * One named check of the contract.
-     *
-     * @param name what it checks, and for which variant, such as {@code "round trip of 126 bytes: ... [as given]"}
-     * @param body the check, which throws {@link AssertionError} when the extension breaks the contract
-     */
-    public record Check(String name, Runnable body) {
-
-        public Check {
-            Objects.requireNonNull(name);
-            Objects.requireNonNull(body);
-        }
-
-        /**
-         * Runs the check.
-         *
-         * @throws AssertionError if the extension breaks this part of the contract
-         */
-        public void run() {
-            body.run();
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
     /** The sizes of the round-trip messages unless {@link Builder#sizes} says otherwise. */
     static final int[] DEFAULT_SIZES = {0, 1, 125, 126, 127, 65_535, 65_536, 300_000};
 
@@ -126,24 +98,7 @@ public final class ExtensionContract {
      * @throws AssertionError naming each check that failed and why, with the failures suppressed in it
      */
     public void verify() {
-        List<String> failed = new ArrayList<>();
-        AssertionError all = new AssertionError();
-        for (Check check : checks()) {
-            try {
-                check.run();
-            } catch (AssertionError | RuntimeException e) {
-                failed.add(check.name() + ": " + e.getMessage());
-                all.addSuppressed(e);
-            }
-        }
-        if (!failed.isEmpty()) {
-            AssertionError error = new AssertionError(b.factory.name() + " breaks the extension contract:\n  "
-                    + String.join("\n  ", failed));
-            for (Throwable t : all.getSuppressed()) {
-                error.addSuppressed(t);
-            }
-            throw error;
-        }
+        Check.runAll(b.factory.name() + " breaks the extension contract", checks());
     }
 
     /**

@@ -8,7 +8,6 @@ import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.extension.ExtensionHeader;
-import dev.weft.testing.ExtensionContract.Check;
 
 import java.util.ArrayList;
 import java.util.List;

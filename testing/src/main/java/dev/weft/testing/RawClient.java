@@ -69,9 +69,17 @@ public final class RawClient implements AutoCloseable {
 
     /** The bytes of a masked frame. */
     public byte[] frame(boolean fin, Opcode opcode, byte[] payload) {
-        ByteBuffer head = encoder.encode(FrameEncoder.firstByte(fin, 0, opcode.code()), ByteBuffer.wrap(payload));
-        byte[] b = new byte[head.remaining()];
-        head.get(b);
+        return frame(FrameEncoder.firstByte(fin, 0, opcode.code()), payload);
+    }
+
+    /**
+     * The bytes of a masked frame whose first byte is {@code firstByte} as given: FIN, any RSV bits
+     * and any opcode, reserved ones included, for frames a server must refuse.
+     */
+    public byte[] frame(int firstByte, byte[] payload) {
+        ByteBuffer whole = encoder.encode(firstByte, ByteBuffer.wrap(payload));
+        byte[] b = new byte[whole.remaining()];
+        whole.get(b);
         return b;
     }
 

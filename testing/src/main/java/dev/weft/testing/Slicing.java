@@ -5,7 +5,6 @@ import dev.weft.api.Opcode;
 import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionDecoder;
 import dev.weft.api.extension.ExtensionFactory;
-import dev.weft.testing.ExtensionContract.Check;
 import dev.weft.testing.Negotiation.Agreement;
 
 import java.io.ByteArrayOutputStream;

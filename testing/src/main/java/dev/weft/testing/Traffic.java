@@ -9,7 +9,6 @@ import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.session.MemoryBudget;
-import dev.weft.testing.ExtensionContract.Check;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

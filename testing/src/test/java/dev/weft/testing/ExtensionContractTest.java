@@ -221,7 +221,7 @@ class ExtensionContractTest {
     @Test
     void checksAreNamedAfterWhatTheyCheck() {
         List<String> names = ExtensionContract.of(new Identity()).sizes(5).checks().stream()
-                .map(ExtensionContract.Check::name).toList();
+                .map(Check::name).toList();
         assertTrue(names.contains("round trip of 5 bytes: text and binary, whole and fragmented, both ways [as given]"),
                 names.toString());
         assertTrue(names.stream().anyMatch(n -> n.startsWith("limits: ")), names.toString());

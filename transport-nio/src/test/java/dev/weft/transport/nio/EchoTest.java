@@ -1,9 +1,6 @@
 package dev.weft.transport.nio;
 
-import dev.weft.testing.RawClient;
 import dev.weft.api.Connection;
-import dev.weft.api.Frame;
-import dev.weft.api.Opcode;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.testing.Recorder;
 import org.junit.jupiter.api.AfterAll;
@@ -14,14 +11,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,27 +98,6 @@ class EchoTest {
     }
 
     @Test
-    void framesSentOneByteAtATimeAreReassembled() throws Exception {
-        try (RawClient raw = new RawClient(server.port())) {
-            for (byte b : RawClient.UPGRADE.getBytes(StandardCharsets.US_ASCII)) {
-                raw.send(new byte[] {b});
-            }
-            assertTrue(raw.readHead().startsWith("HTTP/1.1 101"));
-            List<byte[]> frames = List.of(
-                    raw.frame(false, Opcode.TEXT, "frag".getBytes(StandardCharsets.UTF_8)),
-                    raw.frame(true, Opcode.PING, "p".getBytes(StandardCharsets.UTF_8)),
-                    raw.frame(true, Opcode.CONTINUATION, "mented 🌍".getBytes(StandardCharsets.UTF_8)));
-            for (byte[] frame : frames) {
-                for (byte b : frame) {
-                    raw.send(new byte[] {b});
-                }
-            }
-            assertEquals(Frame.pong(ByteBuffer.wrap("p".getBytes(StandardCharsets.UTF_8))), raw.readFrame());
-            assertEquals(Frame.text("fragmented 🌍"), raw.readFrame());
-        }
-    }
-
-    @Test
     void aThousandConcurrentClientsExchangeMessages() throws Exception {
         int clients = 1000;
         int messages = 5;
@@ -158,43 +132,5 @@ class EchoTest {
             assertEquals(expected, done.get(i).get(60, TimeUnit.SECONDS), "client " + i);
         }
         assertTrue(server.stats().messagesIn() >= (long) clients * messages);
-    }
-
-    @Test
-    void bytesAfterTheHandshakeInTheSameWriteAreFrames() throws Exception {
-        try (RawClient raw = new RawClient(server.port())) {
-            byte[] hello = raw.frame(true, Opcode.TEXT, "Hello".getBytes(StandardCharsets.UTF_8));
-            byte[] upgrade = RawClient.UPGRADE.getBytes(StandardCharsets.US_ASCII);
-            byte[] both = java.util.Arrays.copyOf(upgrade, upgrade.length + hello.length);
-            System.arraycopy(hello, 0, both, upgrade.length, hello.length);
-            raw.send(both);
-            assertTrue(raw.readHead().startsWith("HTTP/1.1 101"));
-            Frame echoed = raw.readFrame();
-            byte[] text = new byte[echoed.payloadLength()];
-            echoed.payload().get(text);
-            assertArrayEquals("Hello".getBytes(StandardCharsets.UTF_8), text);
-        }
-    }
-
-    @Test
-    void framesOfOneReadAreAnsweredTogetherAndEveryPingGetsItsPong() throws Exception {
-        // Ten pings and ten messages in one write: the server reads them at once, batches the
-        // echoes into one write, and still answers each ping (Autobahn 2.10), in order.
-        try (RawClient raw = RawClient.upgraded(server.port())) {
-            java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
-            for (int i = 0; i < 10; i++) {
-                batch.write(raw.frame(true, Opcode.PING, ("ping " + i).getBytes(StandardCharsets.US_ASCII)));
-                batch.write(raw.frame(true, Opcode.TEXT, ("text " + i).getBytes(StandardCharsets.US_ASCII)));
-            }
-            raw.send(batch.toByteArray());
-            for (int i = 0; i < 10; i++) {
-                for (String expected : new String[] {"PONG ping " + i, "TEXT text " + i}) {
-                    Frame f = raw.readFrame();
-                    byte[] payload = new byte[f.payloadLength()];
-                    f.payload().get(payload);
-                    assertEquals(expected, f.opcode() + " " + new String(payload, StandardCharsets.US_ASCII));
-                }
-            }
-        }
     }
 }

@@ -6,17 +6,17 @@ import dev.weft.api.handshake.StaticResources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What a client gets over a real socket for requests that are not valid upgrades. */
+/**
+ * What the NIO server's interceptors and HTTP responder answer over a real socket. What every
+ * server transport answers to bad upgrades is checked by {@code ServerContract} (ServerContractTest).
+ */
 class HandshakeOverWireTest {
 
     private static WebSocketServer server;
@@ -56,29 +56,6 @@ class HandshakeOverWireTest {
     }
 
     @Test
-    void aValidUpgradeGets101WithTheRfcAcceptKey() throws Exception {
-        String head = exchange(upgrade("/echo"));
-        assertTrue(head.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), head);
-        assertTrue(head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"), head);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "missing key | Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ== | X-Nothing: 1 | 400",
-            "short key | Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ== | Sec-WebSocket-Key: c2hvcnQ= | 400",
-            "version 8 | Sec-WebSocket-Version: 13 | Sec-WebSocket-Version: 8 | 426",
-            "no Upgrade | Upgrade: websocket | X-Nothing: 1 | 400",
-            "Connection without Upgrade | Connection: Upgrade | Connection: keep-alive | 400"})
-    void aBadUpgradeGetsTheRightStatus(String label, String replace, String with, int status) throws Exception {
-        String response = exchange(upgrade("/echo").replace(replace, with));
-        assertTrue(response.startsWith("HTTP/1.1 " + status + " "), label + ": " + response);
-        assertTrue(response.contains("Connection: close"), response);
-        if (status == 426) {
-            assertTrue(response.contains("Sec-WebSocket-Version: 13\r\n"), response);
-        }
-    }
-
-    @Test
     void aRefusedOriginGets403AndAnAllowedOneIsUpgraded() throws Exception {
         assertTrue(exchange(upgrade("/browser-only", "Origin: https://evil.example")).startsWith("HTTP/1.1 403 "));
         assertTrue(exchange(upgrade("/browser-only", "Origin: https://app.example")).startsWith("HTTP/1.1 101 "));
@@ -101,17 +78,6 @@ class HandshakeOverWireTest {
     }
 
     @Test
-    void anUnknownPathGets404() throws Exception {
-        assertTrue(exchange(upgrade("/nowhere")).startsWith("HTTP/1.1 404 "));
-    }
-
-    @Test
-    void aHeadThatIsTooLargeGets431() throws Exception {
-        String response = exchange(upgrade("/echo", "X-Big: " + "a".repeat(20_000)));
-        assertTrue(response.startsWith("HTTP/1.1 431 "), response);
-    }
-
-    @Test
     void plainGetsAreAnsweredByTheStaticResponder() throws Exception {
         String page = exchange("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         assertTrue(page.startsWith("HTTP/1.1 200 "), page);
@@ -127,11 +93,5 @@ class HandshakeOverWireTest {
 
     private static String basic(String userPass) {
         return Base64.getEncoder().encodeToString(userPass.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Test
-    void garbageInsteadOfAnHttpHeadGets400() throws Exception {
-        String response = exchange("\u0016\u0003\u0001 not http at all\r\n\r\n");
-        assertEquals("HTTP/1.1 400", response.substring(0, 12), response);
     }
 }
