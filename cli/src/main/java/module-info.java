@@ -1,12 +1,14 @@
 /**
  * The {@code weft} command: a demo server, a command-line client, a load generator and an
- * Autobahn|Testsuite client testee, on the NIO transport. Its command classes are read and filled in by picocli.
+ * Autobahn|Testsuite client testee, on the NIO transport or the blocking one. Its command classes are
+ * read and filled in by picocli.
  */
 // HdrHistogram has no module descriptor: it is an automatic module, named after its jar.
 @SuppressWarnings("requires-automatic")
 module dev.weft.cli {
     requires dev.weft.transport.nio;
     requires dev.weft.transport.tls;
+    requires dev.weft.transport.blocking;
     requires info.picocli;
     requires HdrHistogram;
     requires java.logging;

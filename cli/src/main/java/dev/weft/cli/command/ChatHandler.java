@@ -11,10 +11,11 @@ import java.nio.ByteBuffer;
 import static java.lang.System.Logger.Level.DEBUG;
 
 /**
- * One member of a chat room: joins the room on open and sends each text message it receives to
- * everyone in the room, itself included, so every member sees the same order. The server's
- * {@link Rooms} take a member out of its room when it closes. The server relays text as it came;
- * the page gives it a shape (a nickname and the text, as JSON).
+ * One member of a chat room: joins the room on open, sends each text message it receives to
+ * everyone in the room, itself included, so every member sees the same order, and leaves the room
+ * when its connection closes. (The NIO server would take it out of its own {@link Rooms} anyway;
+ * the blocking server keeps no rooms, so leaving is the member's job.) The server relays text as
+ * it came; the page gives it a shape (a nickname and the text, as JSON).
  */
 final class ChatHandler implements WebSocketHandler {
 
@@ -59,6 +60,7 @@ final class ChatHandler implements WebSocketHandler {
 
     @Override
     public void onClose(Connection connection, int code, String reason) {
+        rooms.leave(room, connection);
         LOG.log(DEBUG, () -> "chat " + room + ": " + connection.remoteAddress() + " left, " + new CloseStatus(code, reason));
     }
 }

@@ -7,7 +7,7 @@ import dev.weft.api.WebSocketHandler;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.api.handshake.Headers;
 import dev.weft.cli.Terminal;
-import dev.weft.transport.nio.NetworkLayer;
+import dev.weft.transport.blocking.BlockingWebSocketClient;
 import dev.weft.transport.nio.WebSocketClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,7 +59,8 @@ import java.util.stream.Collectors;
             "",
             "Exit status: 0 after a 1000 or 1001 close, 1 after any other, 2 if it cannot connect.",
             ""},
-        footer = {"", "Example:", "  printf 'hello\\n' | weft connect ws://127.0.0.1:8080/echo"})
+        footer = {"", "Examples:", "  printf 'hello\\n' | weft connect ws://127.0.0.1:8080/echo",
+            "  printf 'hello\\n' | weft connect ws://127.0.0.1:8080/echo --transport blocking"})
 final class ConnectCommand implements Callable<Integer> {
 
     /** How many bytes of a binary message are shown in hex. */
@@ -75,6 +76,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = {"-s", "--subprotocol"}, paramLabel = "PROTOCOL",
             description = "A subprotocol to offer, in order of preference; may be repeated.")
     List<String> subprotocols = new ArrayList<>();
+
+    @Mixin
+    TransportOption transport;
 
     @Mixin
     TlsClientOptions tlsOptions;
@@ -102,19 +106,25 @@ final class ConnectCommand implements Callable<Integer> {
                 .extensions(extensions.select(false))
                 .subprotocols(subprotocols)
                 .build();
-        NetworkLayer.Factory tls;
+        if (transport.blocking() && (tlsOptions.insecure || tlsOptions.trustCertificate != null)) {
+            // The blocking client takes an SSLContext; making one from these options is not shared yet.
+            terminal.err().println("weft: " + (tlsOptions.insecure ? "--insecure" : "--trust-cert")
+                    + " does not work with --transport blocking yet (its wss:// trusts the system's CAs)");
+            return 2;
+        }
+        Dialer dialer;
         try {
-            tls = tlsOptions.layer();
+            dialer = dialer(config);
         } catch (IOException | GeneralSecurityException e) {
             terminal.err().println("weft: cannot read the certificate " + tlsOptions.trustCertificate + ": "
                     + Failures.describe(e));
             return 2;
         }
-        try (WebSocketClient client = WebSocketClient.builder().config(config).secureLayer(tls).build()) {
+        try (dialer) {
             Printer printer = new Printer();
             Connection connection;
             try {
-                connection = client.connect(url, extra, printer).get();
+                connection = dialer.connect(url, extra, printer);
             } catch (ExecutionException e) {
                 terminal.err().println("weft: " + Failures.connectFailure(url, e.getCause()));
                 if (verbose.verbose) {
@@ -129,6 +139,12 @@ final class ConnectCommand implements Callable<Integer> {
             int status = finish(connection, printer, config.closeTimeout());
             return inputRead ? status : Math.max(status, 1);
         }
+    }
+
+    /** The client of {@code --transport}; on NIO, trusting {@code wss://} servers as the TLS options say. */
+    private Dialer dialer(WebSocketConfig config) throws IOException, GeneralSecurityException {
+        return transport.blocking() ? Dialer.of(BlockingWebSocketClient.builder().config(config).build())
+                : Dialer.of(WebSocketClient.builder().config(config).secureLayer(tlsOptions.layer()).build());
     }
 
     /**

@@ -5,9 +5,9 @@ import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.tls.SelfSignedCertificate;
 import dev.weft.api.tls.ServerTls;
 import dev.weft.cli.Terminal;
-import dev.weft.cli.web.WebPage;
-import dev.weft.transport.nio.Rooms;
+import dev.weft.transport.blocking.BlockingWebSocketServer;
 import dev.weft.transport.nio.TransportConfig;
+import dev.weft.transport.nio.TransportStats;
 import dev.weft.transport.nio.WebSocketServer;
 import dev.weft.transport.tls.Tls;
 import picocli.CommandLine.Command;
@@ -35,9 +35,10 @@ import static java.lang.System.Logger.Level.INFO;
 
 /**
  * {@code weft serve}: a demo server with an echo endpoint (the Autobahn|Testsuite server testee),
- * chat rooms, and a browser page for both. Prints {@code listening on ws://HOST:PORT} on standard
- * output once it accepts connections, and runs until Ctrl-C or SIGTERM, when it shuts down
- * gracefully (connections are closed with 1001) and exits with status 0.
+ * chat rooms, and a browser page for both ({@link DemoSite}), on the NIO transport or, with
+ * {@code --transport blocking}, on the blocking one. Prints {@code listening on ws://HOST:PORT
+ * (TRANSPORT)} on standard output once it accepts connections, and runs until Ctrl-C or SIGTERM,
+ * when it shuts down gracefully (connections are closed with 1001) and exits with status 0.
  */
 @Command(name = "serve",
         mixinStandardHelpOptions = true,
@@ -51,11 +52,17 @@ import static java.lang.System.Logger.Level.INFO;
             "",
             "Accepts every extension installed in the jar unless --extensions says otherwise.",
             "",
-            "Prints 'listening on ws://HOST:PORT' (wss:// with TLS) on standard output once it "
-                    + "accepts connections. Ctrl-C or SIGTERM closes every connection with 1001 and "
-                    + "exits with status 0.",
+            "Runs on the NIO transport (event loops) unless --transport blocking runs it with a "
+                    + "thread per connection (virtual threads on Java 21+): the same endpoints, "
+                    + "limits, caps and extensions. --threads, --stats-interval and the --tls options "
+                    + "work with nio only, and are refused with blocking.",
+            "",
+            "Prints 'listening on ws://HOST:PORT (TRANSPORT)' (wss:// with TLS) on standard output "
+                    + "once it accepts connections. Ctrl-C or SIGTERM closes every connection with "
+                    + "1001 and exits with status 0.",
             ""},
         footer = {"", "Examples:", "  weft serve --port 9001 --max-message-size 67108864",
+            "  weft serve --transport blocking",
             "  weft serve --host 0.0.0.0 --max-connections 10000 --max-connections-per-address 50",
             "  weft serve --tls-self-signed          (wss:// on port 8443)"})
 final class ServeCommand implements Callable<Integer> {
@@ -86,7 +93,7 @@ final class ServeCommand implements Callable<Integer> {
     boolean tlsSelfSigned;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Event-loop threads (default: one per processor).")
+            description = "Event-loop threads (default: one per processor); nio only.")
     Integer threads;
 
     @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "" + (16 * MIB),
@@ -108,7 +115,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--stats-interval", paramLabel = "SECONDS", defaultValue = "0",
             description = "Print the server's counters on standard error every SECONDS, as a line "
-                    + "starting 'stats: '; 0 never does (default: ${DEFAULT-VALUE}).")
+                    + "starting 'stats: '; 0 never does (default: ${DEFAULT-VALUE}); nio only.")
     long statsIntervalSeconds;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0",
@@ -125,6 +132,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "At most N connections in their opening handshake (TLS included); one over "
                     + "it is closed as soon as it is accepted (default: ${DEFAULT-VALUE}; 0: no cap).")
     int maxHandshakes;
+
+    @Mixin
+    TransportOption transport;
 
     @Mixin
     ExtensionsOption extensions;
@@ -146,7 +156,12 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            WebSocketServer built;
+            String refused = refusedOnBlocking();
+            if (refused != null) {
+                terminal.err().println("weft: " + refused);
+                return 2;
+            }
+            DemoServer built;
             try {
                 built = build();
             } catch (IOException | GeneralSecurityException e) {
@@ -162,7 +177,7 @@ final class ServeCommand implements Callable<Integer> {
             terminal.onStopRequest(this::stop);
             String address = hostAndPort(built.localAddress());
             String ws = tls() ? "wss://" : "ws://";
-            terminal.out().println("listening on " + ws + address);
+            terminal.out().println("listening on " + ws + address + " (" + built.transport() + ")");
             terminal.out().flush();
             terminal.err().println("endpoints: " + ws + address + "/echo and " + ws + address
                     + "/chat/ROOM; page: " + (tls() ? "https://" : "http://") + address + "/");
@@ -172,7 +187,7 @@ final class ServeCommand implements Callable<Integer> {
             if (stats != null) {
                 stats.shutdownNow();
             }
-            int open = built.connections().size();
+            int open = built.openConnections();
             terminal.err().println("shutting down: closing " + open + (open == 1 ? " connection" : " connections")
                     + " (waiting up to " + GRACE.toSeconds() + " s)");
             built.shutdown(GRACE);
@@ -199,17 +214,18 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** Prints the server's counters every {@code --stats-interval} seconds, from a daemon thread; none if 0. */
-    private ScheduledExecutorService printStats(WebSocketServer server) {
+    private ScheduledExecutorService printStats(DemoServer server) {
         if (statsIntervalSeconds == 0) {
             return null;
         }
+        TransportStats counters = server.stats().orElseThrow(); // refused on a transport without counters
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "weft-serve-stats");
             t.setDaemon(true);
             return t;
         });
         timer.scheduleAtFixedRate(() -> {
-            terminal.err().println("stats: " + server.stats());
+            terminal.err().println("stats: " + counters);
             terminal.err().flush();
         }, statsIntervalSeconds, statsIntervalSeconds, TimeUnit.SECONDS);
         return timer;
@@ -232,7 +248,28 @@ final class ServeCommand implements Callable<Integer> {
         return port != null ? port : tls() ? 8443 : 8080;
     }
 
-    private WebSocketServer build() throws IOException, GeneralSecurityException {
+    /**
+     * Why the options given cannot run on the blocking transport, or null if they can: an option for
+     * a part of the NIO transport is refused rather than ignored.
+     */
+    private String refusedOnBlocking() {
+        if (!transport.blocking()) {
+            return null;
+        }
+        if (threads != null) {
+            return "--threads sets the NIO event loops; --transport blocking runs a thread per connection";
+        }
+        if (statsIntervalSeconds > 0) {
+            return "--stats-interval prints the NIO server's counters; --transport blocking keeps none";
+        }
+        if (tls()) {
+            return (tlsKeyStore != null ? "--tls-keystore" : "--tls-self-signed")
+                    + " does not work with --transport blocking yet";
+        }
+        return null;
+    }
+
+    private DemoServer build() throws IOException, GeneralSecurityException {
         if (port() < 0 || port() > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535: " + port());
         }
@@ -269,16 +306,22 @@ final class ServeCommand implements Callable<Integer> {
                 .extensions(accepted)
                 .build();
         LOG.log(INFO, () -> "extensions accepted: " + ExtensionsOption.describe(accepted));
-        Rooms rooms = new Rooms();
-        WebSocketServer.Builder builder = WebSocketServer.builder()
+        DemoSite site = new DemoSite();
+        DemoServer server = transport.blocking() ? blockingServer(site, config) : nioServer(site, config);
+        String budget = server.stats().map(s -> s.memoryBudget() + " bytes")
+                .orElse(memoryBudget != null ? memoryBudget + " bytes" : "a quarter of the heap");
+        LOG.log(INFO, () -> "messages up to " + maxMessageSize + " bytes, idle timeout "
+                + (idleTimeoutSeconds == 0 ? "off" : idleTimeoutSeconds + " s") + ", memory budget " + budget);
+        LOG.log(INFO, () -> "connections at most " + cap(maxConnections) + ", per address " + cap(maxConnectionsPerAddress)
+                + ", in their handshake " + cap(maxHandshakes));
+        return server;
+    }
+
+    private DemoServer nioServer(DemoSite site, WebSocketConfig config) throws IOException, GeneralSecurityException {
+        WebSocketServer.Builder builder = site.addTo(WebSocketServer.builder())
                 .bind(host, port())
                 .config(config)
                 .transport(transportFor(maxMessageSize, memoryBudget))
-                .endpoint("/echo", EchoHandler::new)
-                .rooms(rooms)
-                .endpoint("/chat", request -> new ChatHandler(rooms, ChatHandler.roomOf(request.path())))
-                .endpoint("/chat/*", request -> new ChatHandler(rooms, ChatHandler.roomOf(request.path())))
-                .httpResponder(WebPage.responder())
                 .maxConnections(maxConnections)
                 .maxConnectionsPerAddress(maxConnectionsPerAddress)
                 .maxHandshakes(maxHandshakes);
@@ -293,13 +336,27 @@ final class ServeCommand implements Callable<Integer> {
             terminal.err().println("self-signed certificate for localhost and 127.0.0.1; trust it with "
                     + "'weft connect --trust-cert " + certificate.certificateFile() + "' or use --insecure");
         }
-        WebSocketServer server = builder.build();
-        LOG.log(INFO, () -> "messages up to " + maxMessageSize + " bytes, idle timeout "
-                + (idleTimeoutSeconds == 0 ? "off" : idleTimeoutSeconds + " s") + ", memory budget "
-                + server.stats().memoryBudget() + " bytes");
-        LOG.log(INFO, () -> "connections at most " + cap(maxConnections) + ", per address " + cap(maxConnectionsPerAddress)
-                + ", in their handshake " + cap(maxHandshakes));
-        return server;
+        return DemoServer.of(builder.build(), threads != null ? threads : Runtime.getRuntime().availableProcessors());
+    }
+
+    private DemoServer blockingServer(DemoSite site, WebSocketConfig config) {
+        BlockingWebSocketServer.Builder builder = site.addTo(BlockingWebSocketServer.builder())
+                .bind(host, port())
+                .config(config);
+        // Its caps take no 0 for "no cap": an option left at 0 leaves that cap off.
+        if (maxConnections > 0) {
+            builder.maxConnections(maxConnections);
+        }
+        if (maxConnectionsPerAddress > 0) {
+            builder.maxConnectionsPerAddress(maxConnectionsPerAddress);
+        }
+        if (maxHandshakes > 0) {
+            builder.maxHandshakes(maxHandshakes);
+        }
+        if (memoryBudget != null) {
+            builder.memoryBudget(memoryBudget);
+        }
+        return DemoServer.of(builder.build());
     }
 
     private void requireCap(String option, int value) {

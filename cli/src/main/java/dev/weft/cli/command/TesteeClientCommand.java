@@ -3,7 +3,9 @@ package dev.weft.cli.command;
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
+import dev.weft.api.handshake.Headers;
 import dev.weft.cli.Terminal;
+import dev.weft.transport.blocking.BlockingWebSocketClient;
 import dev.weft.transport.nio.WebSocketClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +47,8 @@ import java.util.concurrent.ExecutionException;
                     + "closes, then asks URL/updateReports to write the reports. Prints a line per "
                     + "case on standard error.",
             ""},
-        footer = {"", "Example:", "  weft testee-client ws://127.0.0.1:9001 --agent weft"})
+        footer = {"", "Examples:", "  weft testee-client ws://127.0.0.1:9001 --agent weft",
+            "  weft testee-client ws://127.0.0.1:9001 --agent weft-blocking --transport blocking"})
 final class TesteeClientCommand implements Callable<Integer> {
 
     private static final int MIB = 1 << 20;
@@ -58,6 +61,9 @@ final class TesteeClientCommand implements Callable<Integer> {
     @Option(names = "--agent", paramLabel = "NAME", defaultValue = "weft",
             description = "The name the reports file the results under (default: ${DEFAULT-VALUE}).")
     String agent;
+
+    @Mixin
+    TransportOption transport;
 
     @Mixin
     VerboseOption verbose;
@@ -75,10 +81,7 @@ final class TesteeClientCommand implements Callable<Integer> {
                 .maxFrameSize(MAX_MESSAGE)
                 .extensions(List.of())
                 .build();
-        try (WebSocketClient client = WebSocketClient.builder()
-                .config(config)
-                .transport(ServeCommand.transportFor(MAX_MESSAGE, null))
-                .build()) {
+        try (Dialer client = dialer(config)) {
             int count;
             URI countUri = at("getCaseCount");
             try {
@@ -104,7 +107,14 @@ final class TesteeClientCommand implements Callable<Integer> {
         }
     }
 
-    private void runCase(WebSocketClient client, int n, int count) throws InterruptedException {
+    /** The client of {@code --transport}, with room on NIO for the echo of the largest message. */
+    private Dialer dialer(WebSocketConfig config) {
+        return transport.blocking() ? Dialer.of(BlockingWebSocketClient.builder().config(config).build())
+                : Dialer.of(WebSocketClient.builder().config(config)
+                        .transport(ServeCommand.transportFor(MAX_MESSAGE, null)).build());
+    }
+
+    private void runCase(Dialer client, int n, int count) throws InterruptedException {
         URI uri = at("runCase?case=" + n + "&agent=" + encode(agent));
         long start = System.nanoTime();
         String outcome;
@@ -122,19 +132,19 @@ final class TesteeClientCommand implements Callable<Integer> {
     }
 
     /** Connects to {@code uri}, echoes whatever comes, and returns once the server has closed. */
-    private static CloseStatus echoUntilClosed(WebSocketClient client, URI uri)
+    private static CloseStatus echoUntilClosed(Dialer client, URI uri)
             throws ExecutionException, InterruptedException {
         EchoHandler echo = new EchoHandler();
-        client.connect(uri, echo).get();
+        client.connect(uri, Headers.empty(), echo);
         // The session's idle and close timeouts bound this wait.
         return echo.closed().get();
     }
 
     /** The number the server sends on {@code getCaseCount}, as one text message before it closes. */
-    private static int caseCount(WebSocketClient client, URI uri) throws ExecutionException, InterruptedException {
+    private static int caseCount(Dialer client, URI uri) throws ExecutionException, InterruptedException {
         CompletableFuture<String> text = new CompletableFuture<>();
         CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
-        client.connect(uri, new WebSocketHandler() {
+        client.connect(uri, Headers.empty(), new WebSocketHandler() {
             @Override
             public void onText(Connection connection, String message) {
                 text.complete(message);
@@ -144,7 +154,7 @@ final class TesteeClientCommand implements Callable<Integer> {
             public void onClose(Connection connection, int code, String reason) {
                 closed.complete(new CloseStatus(code, reason));
             }
-        }).get();
+        });
         CloseStatus status = closed.get();
         if (!text.isDone()) {
             throw new ExecutionException(new IllegalStateException("the server closed (" + status + ") without sending it"));

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ServeAndConnectTest {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on ws://127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on ws://127\\.0\\.0\\.1:(\\d+) \\(nio, 2 event loops\\)");
 
     private static CliRun serve;
     private static String base;
@@ -55,7 +55,8 @@ class ServeAndConnectTest {
         serve.subcommand("serve", ServeCommand.class).stop();
         assertEquals(0, serve.exitCode());
         assertTrue(serve.err.lines().contains("stopped"), serve.err.text());
-        assertEquals(List.of("listening on ws://" + base), serve.out.lines(), "only the address goes to stdout");
+        assertEquals(List.of("listening on ws://" + base + " (nio, 2 event loops)"), serve.out.lines(),
+                "only the address goes to stdout");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.weft.cli.command;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
@@ -16,14 +18,16 @@ import static dev.weft.cli.command.CliRun.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code weft serve}'s connection caps, each seen by {@code weft connect} over 127.0.0.1. */
+/** {@code weft serve}'s connection caps, on either transport, each seen by {@code weft connect} over 127.0.0.1. */
 class ServeCapsTest {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on ws://(127\\.0\\.0\\.1:\\d+)");
+    private static final Pattern LISTENING =
+            Pattern.compile("listening on ws://(127\\.0\\.0\\.1:\\d+) \\((nio, 1 event loop|blocking, \\w+ threads)\\)");
 
-    @Test
-    void overMaxConnectionsAConnectIsAnswered503() throws Exception {
-        CliRun serve = serve("--max-connections", "1");
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "blocking"})
+    void overMaxConnectionsAConnectIsAnswered503(String transport) throws Exception {
+        CliRun serve = serve(transport, "--max-connections", "1");
         try {
             String url = "ws://" + address(serve) + "/echo";
             PipedOutputStream types = new PipedOutputStream();
@@ -41,9 +45,10 @@ class ServeCapsTest {
         }
     }
 
-    @Test
-    void overMaxConnectionsPerAddressAConnectIsClosedWithoutAnAnswer() throws Exception {
-        CliRun serve = serve("--max-connections-per-address", "1");
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "blocking"})
+    void overMaxConnectionsPerAddressAConnectIsClosedWithoutAnAnswer(String transport) throws Exception {
+        CliRun serve = serve(transport, "--max-connections-per-address", "1");
         try {
             String url = "ws://" + address(serve) + "/echo";
             PipedOutputStream types = new PipedOutputStream();
@@ -59,9 +64,10 @@ class ServeCapsTest {
         }
     }
 
-    @Test
-    void overMaxHandshakesAConnectIsClosedWithoutAnAnswer() throws Exception {
-        CliRun serve = serve("--max-handshakes", "1");
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "blocking"})
+    void overMaxHandshakesAConnectIsClosedWithoutAnAnswer(String transport) throws Exception {
+        CliRun serve = serve(transport, "--max-handshakes", "1");
         try {
             String address = address(serve);
             String[] hostPort = address.split(":");
@@ -104,8 +110,11 @@ class ServeCapsTest {
                 || line.equals("weft: handshake failed: the server closed the connection during the opening handshake"), line);
     }
 
-    private static CliRun serve(String... caps) throws Exception {
-        List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--threads", "1"));
+    private static CliRun serve(String transport, String... caps) throws Exception {
+        List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--transport", transport));
+        if (transport.equals("nio")) {
+            args.addAll(List.of("--threads", "1"));
+        }
         args.addAll(List.of(caps));
         CliRun serve = CliRun.start("", args.toArray(String[]::new));
         serve.out.awaitStartingWith("listening on ", WAIT);

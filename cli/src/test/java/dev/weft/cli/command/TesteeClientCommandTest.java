@@ -5,6 +5,8 @@ import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.transport.nio.WebSocketServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code weft testee-client} against a small stand-in for the Autobahn|Testsuite fuzzing server:
  * it asks for the case count, runs each case with a few messages that must come back exactly,
- * one case at a time, then asks for the reports.
+ * one case at a time, then asks for the reports. On either client transport.
  */
 class TesteeClientCommandTest {
 
@@ -28,11 +30,12 @@ class TesteeClientCommandTest {
     /** What the stand-in saw, in order: requests, messages echoed, closes it started. */
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
 
-    @Test
-    void runsEveryCaseInTurnAndEchoesExactly() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "blocking"})
+    void runsEveryCaseInTurnAndEchoesExactly(String transport) throws Exception {
         try (WebSocketServer fuzzer = fakeFuzzingServer()) {
             String url = "ws://127.0.0.1:" + fuzzer.port();
-            CliRun testee = CliRun.run("testee-client", url);
+            CliRun testee = CliRun.run("testee-client", url, "--transport", transport);
 
             assertEquals(0, testee.exitCode(), testee.err.text());
             List<String> expected = new ArrayList<>();
@@ -66,11 +69,12 @@ class TesteeClientCommandTest {
         }
     }
 
-    @Test
-    void noFuzzingServerMeansStatusTwo() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "blocking"})
+    void noFuzzingServerMeansStatusTwo(String transport) throws Exception {
         try (WebSocketServer elsewhere = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1)
                 .endpoint("/other", EchoHandler::new).build().start()) {
-            CliRun testee = CliRun.run("testee-client", "ws://127.0.0.1:" + elsewhere.port());
+            CliRun testee = CliRun.run("testee-client", "ws://127.0.0.1:" + elsewhere.port(), "--transport", transport);
 
             assertEquals(2, testee.exitCode());
             assertEquals(List.of("weft: cannot get the case count from ws://127.0.0.1:" + elsewhere.port()

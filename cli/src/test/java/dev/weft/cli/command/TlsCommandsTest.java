@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code weft serve} with a self-signed certificate, and {@code weft connect} over wss://. */
 class TlsCommandsTest {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on wss://127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on wss://127\\.0\\.0\\.1:(\\d+) \\(nio, 1 event loop\\)");
     private static final Pattern TRUST = Pattern.compile(".*'weft connect --trust-cert (\\S+)'.*");
 
     private static CliRun serve;

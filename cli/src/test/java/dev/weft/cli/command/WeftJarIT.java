@@ -5,6 +5,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +60,7 @@ class WeftJarIT {
         assertTrue(Files.isRegularFile(JAR), "build the jar first: " + JAR.toAbsolutePath());
         Run server = weft("serve", "--port", "0");
         String listening = server.out().awaitStartingWith("listening on ws://127.0.0.1:", WAIT);
-        String base = listening.substring("listening on ".length());
+        String base = address(listening);
 
         Run echo = weft("connect", base + "/echo");
         echo.type("hello\nwörld ✓\n");
@@ -83,9 +87,41 @@ class WeftJarIT {
     }
 
     @Test
+    void serveAndConnectRunOnTheBlockingTransport() throws Exception {
+        Run server = weft("serve", "--port", "0", "--transport", "blocking");
+        String listening = server.out().awaitStartingWith("listening on ws://127.0.0.1:", WAIT);
+        assertTrue(listening.endsWith(" (blocking, " + TransportOption.blockingThreads() + ")"), listening);
+        String base = address(listening);
+
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base.replace("ws://", "http://") + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<title>Weft demo</title>"), page.body());
+
+        Run echo = weft("connect", base + "/echo", "--transport", "blocking");
+        echo.type("hello\nwörld ✓\n");
+        echo.process().getOutputStream().close();
+        assertEquals(0, echo.awaitExit(), echo.err().text());
+        assertEquals("hello\nwörld ✓\n", echo.out().text());
+
+        Run waiting = weft("connect", base + "/chat/it", "--transport", "blocking");
+        waiting.err().awaitStartingWith("connected to ", WAIT);
+
+        sigterm(server);
+        assertEquals(0, server.awaitExit(), server.err().text());
+        assertTrue(server.err().lines().contains("stopped"), server.err().text());
+        assertTrue(server.err().lines().stream().anyMatch(l -> l.matches(
+                "\\[\\d\\d:\\d\\d:\\d\\d] INFO dev\\.weft\\.transport\\.blocking\\.BlockingWebSocketServer: listening on .*")),
+                server.err().text());
+        assertEquals(0, waiting.awaitExit(), waiting.err().text());
+        assertEquals("closed: 1001 server shutting down", waiting.err().lines().get(1));
+    }
+
+    @Test
     void connectToNothingFailsWithOneLine() throws Exception {
         Run server = weft("serve", "--port", "0");
-        String base = server.out().awaitStartingWith("listening on ", WAIT).substring("listening on ".length());
+        String base = address(server.out().awaitStartingWith("listening on ", WAIT));
 
         Run missing = weft("connect", base + "/missing");
         missing.process().getOutputStream().close();
@@ -99,7 +135,7 @@ class WeftJarIT {
     @Test
     void benchRunsFromTheJarAgainstServeWithCompression() throws Exception {
         Run server = weft("serve", "--port", "0");
-        String base = server.out().awaitStartingWith("listening on ", WAIT).substring("listening on ".length());
+        String base = address(server.out().awaitStartingWith("listening on ", WAIT));
 
         Run bench = weft("bench", base + "/echo", "--connections", "4", "--size", "4096", "--duration", "1",
                 "--warmup", "0.5", "--extensions", "permessage-deflate", "--json");
@@ -120,6 +156,11 @@ class WeftJarIT {
         Run help = weft("--help");
         assertEquals(0, help.awaitExit());
         assertTrue(help.out().text().contains("testee-client"), help.out().text());
+    }
+
+    /** {@code ws://127.0.0.1:PORT} of {@code listening on ws://127.0.0.1:PORT (TRANSPORT)}. */
+    private static String address(String listening) {
+        return listening.split(" ")[2];
     }
 
     /**
