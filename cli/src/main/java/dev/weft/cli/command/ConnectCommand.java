@@ -106,12 +106,6 @@ final class ConnectCommand implements Callable<Integer> {
                 .extensions(extensions.select(false))
                 .subprotocols(subprotocols)
                 .build();
-        if (transport.blocking() && (tlsOptions.insecure || tlsOptions.trustCertificate != null)) {
-            // The blocking client takes an SSLContext; making one from these options is not shared yet.
-            terminal.err().println("weft: " + (tlsOptions.insecure ? "--insecure" : "--trust-cert")
-                    + " does not work with --transport blocking yet (its wss:// trusts the system's CAs)");
-            return 2;
-        }
         Dialer dialer;
         try {
             dialer = dialer(config);
@@ -141,9 +135,9 @@ final class ConnectCommand implements Callable<Integer> {
         }
     }
 
-    /** The client of {@code --transport}; on NIO, trusting {@code wss://} servers as the TLS options say. */
+    /** The client of {@code --transport}, trusting {@code wss://} servers as the TLS options say. */
     private Dialer dialer(WebSocketConfig config) throws IOException, GeneralSecurityException {
-        return transport.blocking() ? Dialer.of(BlockingWebSocketClient.builder().config(config).build())
+        return transport.blocking() ? Dialer.of(BlockingWebSocketClient.builder().config(config).tls(tlsOptions.tls()).build())
                 : Dialer.of(WebSocketClient.builder().config(config).secureLayer(tlsOptions.layer()).build());
     }
 

@@ -43,7 +43,7 @@ final class DemoServer {
 
     /** {@code server}, with a thread per connection. */
     static DemoServer of(BlockingWebSocketServer server) {
-        return new DemoServer("blocking, " + TransportOption.blockingThreads(), server::start,
+        return new DemoServer("blocking, " + (server.onVirtualThreads() ? "virtual" : "platform") + " threads", server::start,
                 server::localAddress, server::connections, server::shutdown, Optional.empty());
     }
 

@@ -54,8 +54,8 @@ import static java.lang.System.Logger.Level.INFO;
             "",
             "Runs on the NIO transport (event loops) unless --transport blocking runs it with a "
                     + "thread per connection (virtual threads on Java 21+): the same endpoints, "
-                    + "limits, caps and extensions. --threads, --stats-interval and the --tls options "
-                    + "work with nio only, and are refused with blocking.",
+                    + "limits, caps, extensions and TLS. --threads and --stats-interval work with nio "
+                    + "only, and are refused with blocking.",
             "",
             "Prints 'listening on ws://HOST:PORT (TRANSPORT)' (wss:// with TLS) on standard output "
                     + "once it accepts connections. Ctrl-C or SIGTERM closes every connection with "
@@ -262,10 +262,6 @@ final class ServeCommand implements Callable<Integer> {
         if (statsIntervalSeconds > 0) {
             return "--stats-interval prints the NIO server's counters; --transport blocking keeps none";
         }
-        if (tls()) {
-            return (tlsKeyStore != null ? "--tls-keystore" : "--tls-self-signed")
-                    + " does not work with --transport blocking yet";
-        }
         return null;
     }
 
@@ -328,35 +324,42 @@ final class ServeCommand implements Callable<Integer> {
         if (threads != null) {
             builder.threads(threads);
         }
-        if (tlsKeyStore != null) {
-            builder.networkLayer(Tls.server(ServerTls.fromKeyStore(tlsKeyStore, tlsPassword.toCharArray())));
-        } else if (tlsSelfSigned) {
-            SelfSignedCertificate certificate = SelfSignedCertificate.create();
-            builder.networkLayer(Tls.server(certificate.serverTls()));
-            terminal.err().println("self-signed certificate for localhost and 127.0.0.1; trust it with "
-                    + "'weft connect --trust-cert " + certificate.certificateFile() + "' or use --insecure");
+        ServerTls tls = serverTls();
+        if (tls != null) {
+            builder.networkLayer(Tls.server(tls));
         }
         return DemoServer.of(builder.build(), threads != null ? threads : Runtime.getRuntime().availableProcessors());
     }
 
-    private DemoServer blockingServer(DemoSite site, WebSocketConfig config) {
+    private DemoServer blockingServer(DemoSite site, WebSocketConfig config) throws IOException, GeneralSecurityException {
         BlockingWebSocketServer.Builder builder = site.addTo(BlockingWebSocketServer.builder())
                 .bind(host, port())
-                .config(config);
-        // Its caps take no 0 for "no cap": an option left at 0 leaves that cap off.
-        if (maxConnections > 0) {
-            builder.maxConnections(maxConnections);
-        }
-        if (maxConnectionsPerAddress > 0) {
-            builder.maxConnectionsPerAddress(maxConnectionsPerAddress);
-        }
-        if (maxHandshakes > 0) {
-            builder.maxHandshakes(maxHandshakes);
-        }
+                .config(config)
+                .maxConnections(maxConnections)
+                .maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .maxHandshakes(maxHandshakes);
         if (memoryBudget != null) {
             builder.memoryBudget(memoryBudget);
         }
+        ServerTls tls = serverTls();
+        if (tls != null) {
+            builder.tls(tls);
+        }
         return DemoServer.of(builder.build());
+    }
+
+    /** The TLS of --tls-keystore or --tls-self-signed, or null for plain ws://. */
+    private ServerTls serverTls() throws IOException, GeneralSecurityException {
+        if (tlsKeyStore != null) {
+            return ServerTls.fromKeyStore(tlsKeyStore, tlsPassword.toCharArray());
+        }
+        if (!tlsSelfSigned) {
+            return null;
+        }
+        SelfSignedCertificate certificate = SelfSignedCertificate.create();
+        terminal.err().println("self-signed certificate for localhost and 127.0.0.1; trust it with "
+                + "'weft connect --trust-cert " + certificate.certificateFile() + "' or use --insecure");
+        return certificate.serverTls();
     }
 
     private void requireCap(String option, int value) {

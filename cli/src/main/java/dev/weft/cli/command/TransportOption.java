@@ -33,14 +33,6 @@ final class TransportOption {
         return kind == Kind.BLOCKING;
     }
 
-    /**
-     * What the connections' threads are on the blocking transport: virtual from Java 21 on, as the
-     * transport picks them, else platform threads.
-     */
-    static String blockingThreads() {
-        return Runtime.version().feature() >= 21 ? "virtual threads" : "platform threads";
-    }
-
     /** {@code nio} or {@code blocking}, as typed, into a {@link Kind}. */
     static final class Named implements ITypeConverter<Kind> {
         @Override

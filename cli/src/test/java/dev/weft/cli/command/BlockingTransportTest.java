@@ -49,7 +49,7 @@ class BlockingTransportTest {
         Matcher m = LISTENING.matcher(listening);
         assertTrue(m.matches(), listening);
         base = m.group(1);
-        assertEquals("blocking, " + TransportOption.blockingThreads(), m.group(2));
+        assertEquals("blocking, " + (Runtime.version().feature() >= 21 ? "virtual" : "platform") + " threads", m.group(2));
     }
 
     @AfterAll
@@ -132,9 +132,7 @@ class BlockingTransportTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "--threads 2|weft: --threads sets the NIO event loops; --transport blocking runs a thread per connection",
-        "--stats-interval 1|weft: --stats-interval prints the NIO server's counters; --transport blocking keeps none",
-        "--tls-self-signed|weft: --tls-self-signed does not work with --transport blocking yet",
-        "--tls-keystore ks.p12 --tls-password pw|weft: --tls-keystore does not work with --transport blocking yet"})
+        "--stats-interval 1|weft: --stats-interval prints the NIO server's counters; --transport blocking keeps none"})
     void serveRefusesWhatOnlyNioDoes(String optionsAndError) throws Exception {
         String[] parts = optionsAndError.split("\\|");
         List<String> args = new ArrayList<>(List.of("serve", "--transport", "blocking", "--port", "0"));
@@ -159,7 +157,7 @@ class BlockingTransportTest {
         String help = CliRun.run("serve", "--help").out.text().replaceAll("\\s+", " ");
         assertTrue(help.contains("--transport=nio|blocking"), help);
         assertTrue(help.contains("(default: nio)"), help);
-        assertTrue(help.contains("--threads, --stats-interval and the --tls options work with nio only"), help);
+        assertTrue(help.contains("--threads and --stats-interval work with nio only"), help);
     }
 
     @Test
@@ -195,10 +193,24 @@ class BlockingTransportTest {
         assertConnectFails(List.of("weft: not a ws, wss, http or https URI: ftp://127.0.0.1:1/echo"), "ftp://127.0.0.1:1/echo");
     }
 
-    @Test
-    void connectRefusesTheTlsOptionsItCannotTakeYet() throws Exception {
-        assertConnectFails(List.of("weft: --insecure does not work with --transport blocking yet (its wss:// trusts "
-                + "the system's CAs)"), "wss://127.0.0.1:1/echo", "--insecure");
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "blocking"})
+    void wssServedByTheBlockingTransportWithASelfSignedCertificate(String client) throws Exception {
+        CliRun wss = CliRun.start("", "serve", "--transport", "blocking", "--port", "0", "--tls-self-signed");
+        try {
+            Matcher m = Pattern.compile("listening on wss://(127\\.0\\.0\\.1:\\d+) \\(blocking, .*\\)")
+                    .matcher(wss.out.awaitStartingWith("listening on ", WAIT));
+            assertTrue(m.matches());
+            String certificate = wss.err.awaitStartingWith("self-signed certificate", WAIT)
+                    .replaceAll(".*--trust-cert (\\S+)' or use --insecure$", "$1");
+            CliRun connect = CliRun.start("secure hello\n", "connect", "wss://" + m.group(1) + "/echo",
+                    "--transport", client, "--trust-cert", certificate);
+            assertEquals(0, connect.exitCode(), connect.err.text());
+            assertEquals("secure hello\n", connect.out.text());
+        } finally {
+            wss.subcommand("serve", ServeCommand.class).stop();
+            assertEquals(0, wss.exitCode(), wss.err.text());
+        }
     }
 
     private static void assertConnectFails(List<String> err, String url, String... more) throws Exception {

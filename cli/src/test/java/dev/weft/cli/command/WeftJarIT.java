@@ -90,7 +90,7 @@ class WeftJarIT {
     void serveAndConnectRunOnTheBlockingTransport() throws Exception {
         Run server = weft("serve", "--port", "0", "--transport", "blocking");
         String listening = server.out().awaitStartingWith("listening on ws://127.0.0.1:", WAIT);
-        assertTrue(listening.endsWith(" (blocking, " + TransportOption.blockingThreads() + ")"), listening);
+        assertTrue(listening.endsWith(" (blocking, " + ((Runtime.version().feature() >= 21 ? "virtual" : "platform") + " threads") + ")"), listening);
         String base = address(listening);
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

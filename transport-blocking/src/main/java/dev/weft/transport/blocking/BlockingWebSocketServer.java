@@ -140,7 +140,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
         Thread acceptor = Threads.daemonFactory("weft-accept-" + port() + "-").newThread(this::acceptLoop);
         acceptor.start();
         LOG.log(INFO, () -> "listening on " + localAddress().getHostString() + ":" + port()
-                + (Threads.virtualThreadsAvailable() && ownsThreads ? " (virtual threads)" : ""));
+                + (onVirtualThreads() ? " (virtual threads)" : ""));
         return this;
     }
 
@@ -151,6 +151,11 @@ public final class BlockingWebSocketServer implements AutoCloseable {
             throw new IllegalStateException("the server is not started");
         }
         return new InetSocketAddress(socket.getInetAddress().getHostAddress(), socket.getLocalPort());
+    }
+
+    /** Whether connections run on virtual threads (the default on Java 21 and later, unless threads were given). */
+    public boolean onVirtualThreads() {
+        return ownsThreads && Threads.virtualThreadsAvailable();
     }
 
     /** The port the server listens on. */
@@ -379,21 +384,21 @@ public final class BlockingWebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** At most this many connections at once; over it a client is answered 503. Default: no cap. */
+        /** At most this many connections at once; over it a client is answered 503. Default 0: no cap. */
         public Builder maxConnections(int max) {
-            this.maxConnections = positive(max, "maxConnections");
+            this.maxConnections = cap(max, "maxConnections");
             return this;
         }
 
-        /** At most this many connections from one address; over it a connection is closed at once. Default: no cap. */
+        /** At most this many connections from one address; over it a connection is closed at once. Default 0: no cap. */
         public Builder maxConnectionsPerAddress(int max) {
-            this.maxConnectionsPerAddress = positive(max, "maxConnectionsPerAddress");
+            this.maxConnectionsPerAddress = cap(max, "maxConnectionsPerAddress");
             return this;
         }
 
-        /** At most this many connections in their opening handshake; over it a connection is closed at once. Default: no cap. */
+        /** At most this many connections in their opening handshake; over it one is closed at once. Default 0: no cap. */
         public Builder maxHandshakes(int max) {
-            this.maxHandshakes = positive(max, "maxHandshakes");
+            this.maxHandshakes = cap(max, "maxHandshakes");
             return this;
         }
 
@@ -445,6 +450,14 @@ public final class BlockingWebSocketServer implements AutoCloseable {
 
         public BlockingWebSocketServer build() {
             return new BlockingWebSocketServer(this);
+        }
+
+        /** A cap as the NIO server takes it: 0 is none. */
+        private static int cap(int n, String what) {
+            if (n < 0) {
+                throw new IllegalArgumentException(what + " must not be negative (0: no cap): " + n);
+            }
+            return n;
         }
 
         private static int positive(int n, String what) {
