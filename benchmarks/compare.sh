@@ -4,13 +4,15 @@
 # holding the same number of idle connections for a resident-memory reading.
 #
 #   benchmarks/compare.sh [--runs N] [--duration S] [--warmup S] [--idle N] [--out FILE] [--baseline JAR]
-#                         [--peers "weft netty jetty"] [--scenarios PATTERN]
+#                         [--peers "weft netty jetty"] [--scenarios PATTERN] [--java PATH]
 #
 # Builds what it needs (cli/target/weft.jar, benchmarks/target/benchmarks.jar) unless
 # --no-build; WEFT_JAR names another Weft jar to serve. --baseline JAR adds a fourth server, an
 # earlier Weft build served from JAR, measured in the same runs, for before-and-after figures.
-# --peers picks the servers (and their order in each run); --scenarios keeps the scenarios whose
-# name matches the extended regular expression PATTERN.
+# --peers picks the servers (and their order in each run): weft, blocking (the Weft demo on the
+# blocking transport, a thread per connection: virtual threads on Java 21+), netty, jetty;
+# --scenarios keeps the scenarios whose name matches the extended regular expression PATTERN;
+# --java runs every JVM (servers and load) with another java, such as a JDK 25 for virtual threads.
 # Each scenario is warmed up by a bench run of its own; the measured run follows on fresh
 # connections, and the server's CPU time over it (user + system, from /proc/PID/stat) divided by
 # the messages echoed gives the server CPU per message. Prints a Markdown table per run and the medians over the runs; every figure also
@@ -30,6 +32,7 @@ BASELINE_JAR=
 PEER_LIST="weft netty jetty"
 SCENARIO_PATTERN=.
 SERVER_THREADS=2
+JAVA=java
 # The same for every server: a fixed heap, so memory readings compare like with like.
 JVM_FLAGS=${JVM_FLAGS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 
@@ -43,8 +46,9 @@ while [[ $# -gt 0 ]]; do
     --baseline) BASELINE_JAR=$(realpath "$2"); shift 2 ;;
     --peers) PEER_LIST=$2; shift 2 ;;
     --scenarios) SCENARIO_PATTERN=$2; shift 2 ;;
+    --java) JAVA=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -81,10 +85,11 @@ read -r -a PEERS <<<"$PEER_LIST"
 start_server() {
   local log=$WORK/$1.out
   case "$1" in
-    weft)  java $JVM_FLAGS -jar "$WEFT_JAR" serve --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
-    baseline) java $JVM_FLAGS -jar "$BASELINE_JAR" serve --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
-    netty) java $JVM_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.NettyEchoServer --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
-    jetty) java $JVM_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.JettyEchoServer --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
+    weft)  "$JAVA" $JVM_FLAGS -jar "$WEFT_JAR" serve --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
+    blocking) "$JAVA" $JVM_FLAGS -jar "$WEFT_JAR" serve --port 0 --transport blocking >"$log" 2>"$WORK/$1.err" & ;;
+    baseline) "$JAVA" $JVM_FLAGS -jar "$BASELINE_JAR" serve --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
+    netty) "$JAVA" $JVM_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.NettyEchoServer --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
+    jetty) "$JAVA" $JVM_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.JettyEchoServer --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
   esac
   SERVER_PID=$!
   local port=
@@ -124,10 +129,10 @@ for run in $(seq 1 "$RUNS"); do
       opts=${scenario#*|}
       [[ $name =~ $SCENARIO_PATTERN ]] || continue
       # shellcheck disable=SC2086 # the options are meant to split
-      java $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$WARMUP" --warmup 0 --json >/dev/null 2>&1 || true
+      "$JAVA" $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$WARMUP" --warmup 0 --json >/dev/null 2>&1 || true
       ticks_before=$(cpu_ticks "$SERVER_PID")
       # shellcheck disable=SC2086
-      result=$(java $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$DURATION" --warmup 0 --json 2>/dev/null || true)
+      result=$("$JAVA" $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$DURATION" --warmup 0 --json 2>/dev/null || true)
       ticks_after=$(cpu_ticks "$SERVER_PID")
       if [[ -z $result ]]; then
         echo "compare.sh: run $run, $peer, $name produced no result" >&2
@@ -149,20 +154,21 @@ done
 # by what lives outside the heap (direct buffers, native memory, thread stacks); what the
 # connections keep on the heap is read after a full GC. Their sum is the memory per connection.
 heap_kb() {
-  jcmd "$1" GC.heap_info | awk '/PSYoungGen|ParOldGen/ {
+  "$JCMD" "$1" GC.heap_info | awk '/PSYoungGen|ParOldGen/ {
     for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); sum += v } }
     END { print sum + 0 }'
 }
+JCMD=$(dirname "$(readlink -f "$(command -v "$JAVA")")")/jcmd
 printf '\nidle\tpeer\tconnections\theap_bytes_each\toff_heap_bytes_each\tbytes_each\n' >>"$OUT"
 BASE_FLAGS=$JVM_FLAGS
 JVM_FLAGS="$BASE_FLAGS -XX:+AlwaysPreTouch"
 (( IDLE > 0 )) && for peer in "${PEERS[@]}"; do
   start_server "$peer"
-  jcmd "$SERVER_PID" GC.run >/dev/null
+  "$JCMD" "$SERVER_PID" GC.run >/dev/null
   heap_before=$(heap_kb "$SERVER_PID")
   rss_before=$(rss_kb "$SERVER_PID")
   mkfifo "$WORK/hold"
-  java $BASE_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.IdleClients "$URL" "$IDLE" <"$WORK/hold" >"$WORK/idle.out" 2>"$WORK/idle.err" &
+  "$JAVA" $BASE_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.IdleClients "$URL" "$IDLE" <"$WORK/hold" >"$WORK/idle.out" 2>"$WORK/idle.err" &
   CLIENT_PID=$!
   exec 3>"$WORK/hold"
   for _ in $(seq 1 1200); do
@@ -171,7 +177,7 @@ JVM_FLAGS="$BASE_FLAGS -XX:+AlwaysPreTouch"
     sleep 0.1
   done
   opened=$(grep -Eo '^open [0-9]+' "$WORK/idle.out" | cut -d' ' -f2 || echo 0)
-  jcmd "$SERVER_PID" GC.run >/dev/null
+  "$JCMD" "$SERVER_PID" GC.run >/dev/null
   heap_after=$(heap_kb "$SERVER_PID")
   rss_after=$(rss_kb "$SERVER_PID")
   exec 3>&-
@@ -221,6 +227,21 @@ awk -F'\t' '
         b = median(cpu[s SUBSEP "baseline"]); w = median(cpu[s SUBSEP "weft"])
         printf "| %s | %.0f | %.0f | %.2f | %.2f | %.2f |\n", s, median(mps[s SUBSEP "baseline"]), median(mps[s SUBSEP "weft"]), b, w, (b > 0 ? w / b : 0)
       }
+    }
+    if ((order[1] SUBSEP "blocking") in mps) {
+      printf "\n| scenario | NIO msg/s | blocking msg/s | NIO server CPU µs/msg | blocking server CPU µs/msg | CPU blocking/NIO | NIO p99 µs | blocking p99 µs |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
+      for (i = 1; i <= n; i++) {
+        s = order[i]
+        w = median(cpu[s SUBSEP "weft"]); b = median(cpu[s SUBSEP "blocking"])
+        printf "| %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f |\n", s, median(mps[s SUBSEP "weft"]), median(mps[s SUBSEP "blocking"]),
+          w, b, (w > 0 ? b / w : 0), median(p99[s SUBSEP "weft"]), median(p99[s SUBSEP "blocking"])
+      }
+    }
+    if (iconn["blocking"] > 0) {
+      printf "\n| bytes per idle connection (%d connections) | NIO | blocking |\n|---|---:|---:|\n", iconn["blocking"]
+      printf "| heap, live after a full GC | %d | %d |\n", heap["weft"], heap["blocking"]
+      printf "| off the heap (resident, heap pre-touched) | %d | %d |\n", off["weft"], off["blocking"]
+      printf "| total | %d | %d |\n", idle["weft"], idle["blocking"]
     }
     if (iconn["weft"] + iconn["netty"] + iconn["jetty"] > 0) {
       printf "\n| bytes per idle connection (%d connections) | Weft | Netty | Jetty |\n|---|---:|---:|---:|\n", iconn["weft"]

@@ -35,12 +35,17 @@ public final class Threads {
     }
 
     /**
-     * An executor that starts a new thread per task: virtual where available, else a platform daemon
-     * thread. For work that comes and goes (timer tasks, a client's connections); never bounded.
+     * An executor for work that comes and goes (timer tasks, a client's connections), never bounded:
+     * a new virtual thread per task where there are virtual threads, else platform daemon threads
+     * reused while they are idle for less than a minute.
      */
     public static Executor perTask(String namePrefix) {
-        ThreadFactory factory = virtualThreadsAvailable() ? virtualFactory(namePrefix) : daemonFactory(namePrefix);
-        return task -> factory.newThread(task).start();
+        if (virtualThreadsAvailable()) {
+            ThreadFactory factory = virtualFactory(namePrefix);
+            return task -> factory.newThread(task).start();
+        }
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                daemonFactory(namePrefix));
     }
 
     /**
