@@ -1,8 +1,6 @@
 package dev.weft.transport.blocking;
 
 import dev.weft.api.Connection;
-import dev.weft.api.FrameObserver;
-import dev.weft.api.PartialMessageHandler;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
@@ -21,6 +19,7 @@ import dev.weft.transport.blocking.socket.Wire;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -30,6 +29,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -89,11 +90,12 @@ public final class BlockingWebSocketClient {
      * @throws IllegalArgumentException if {@code uri} is not a WebSocket URI
      */
     public BlockingWebSocket open(URI uri, Headers headers) throws IOException {
-        return open(uri, headers, settings);
+        ClientHandshake handshake = new ClientHandshake(uri, headers, settings.config(), random);
+        return end(opened(dial(uri), handshake));
     }
 
-    private BlockingWebSocket open(URI uri, Headers headers, EndSettings settings) throws IOException {
-        ClientHandshake handshake = new ClientHandshake(uri, headers, settings.config(), random);
+    /** TCP, then TLS for {@code wss://}; the socket is closed if either fails. */
+    private Wire dial(URI uri) throws IOException {
         boolean secure = isSecure(uri);
         InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80);
         if (address.isUnresolved()) {
@@ -103,9 +105,8 @@ public final class BlockingWebSocketClient {
         try {
             socket.connect(address, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
             socket.setTcpNoDelay(true);
-            Socket open = secure ? SecureSockets.client(tls, socket, host(uri), address.getPort(),
-                    settings.config().handshakeTimeout()) : socket;
-            return handshake(Wire.of(open), handshake, settings);
+            return Wire.of(secure ? SecureSockets.client(tls, socket, host(uri), address.getPort(),
+                    settings.config().handshakeTimeout()) : socket);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -118,7 +119,7 @@ public final class BlockingWebSocketClient {
      * The socket is closed if the handshake fails.
      */
     public BlockingWebSocket open(URI uri, Headers headers, Socket socket) throws IOException {
-        return handshake(Wire.of(socket), new ClientHandshake(uri, headers, settings.config(), random), settings);
+        return end(opened(Wire.of(socket), new ClientHandshake(uri, headers, settings.config(), random)));
     }
 
     /**
@@ -129,26 +130,36 @@ public final class BlockingWebSocketClient {
      */
     public BlockingWebSocket open(URI uri, Headers headers, InputStream in, OutputStream out, Closeable close)
             throws IOException {
-        return handshake(Wire.of(in, out, null, close), new ClientHandshake(uri, headers, settings.config(), random),
-                settings);
+        return end(opened(Wire.of(in, out, null, close), new ClientHandshake(uri, headers, settings.config(), random)));
     }
 
     /**
      * Connects to {@code uri} and hands the connection to {@code handler}, driven by a thread of this
-     * client's (as {@link BlockingWebSocket#receiveForever}): {@code onOpen} first, on that thread.
-     * A handler written for the NIO transport runs here unchanged; one that takes parts or frames
-     * gets them.
+     * client's: every callback runs on it, {@code onOpen} first. The handler is the connection's from
+     * its first byte, as on the NIO transport, so a handler written for NIO runs here unchanged, and
+     * one that takes parts or observes frames gets them.
      *
-     * @return the open connection
+     * @return the open connection, once {@code onOpen} has returned
      * @throws IOException as {@link #open(URI, Headers)}
      */
     public Connection connect(URI uri, Headers headers, WebSocketHandler handler) throws IOException {
         Objects.requireNonNull(handler, "handler");
-        Receiving receiving = handler instanceof PartialMessageHandler ? Receiving.STREAMS
-                : handler instanceof FrameObserver ? Receiving.FRAMES : Receiving.MESSAGES;
-        BlockingWebSocket ws = open(uri, headers, settings.receiving(receiving));
-        threads.execute(() -> ws.receiveForever(handler));
-        return ws.connection();
+        ClientHandshake handshake = new ClientHandshake(uri, headers, settings.config(), random);
+        Opened opened = opened(dial(uri), handshake);
+        CompletableFuture<Connection> started = new CompletableFuture<>();
+        threads.execute(() -> {
+            SocketSession session = opened.start(handler, settings);
+            started.complete(session.connection());
+            session.readUntilClosed();
+        });
+        try {
+            return started.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the connection opened");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the connection's thread failed to start it", e.getCause());
+        }
     }
 
     /** Connects to {@code uri}; see {@link #connect(URI, Headers, WebSocketHandler)}. */
@@ -156,14 +167,23 @@ public final class BlockingWebSocketClient {
         return connect(uri, Headers.empty(), handler);
     }
 
-    private static BlockingWebSocket handshake(Wire wire, ClientHandshake handshake, EndSettings settings)
-            throws IOException {
-        ClientOpening.Open open = SocketOpening.connect(wire, new ClientOpening(handshake, settings.config()),
-                settings.config().handshakeTimeout());
+    /** A completed opening handshake over a wire, before its session starts. */
+    private record Opened(Wire wire, ClientOpening.Open open) {
+        SocketSession start(WebSocketHandler handler, EndSettings settings) {
+            return SocketSession.open(Role.CLIENT, settings.config(), open.agreement(), handler, wire,
+                    settings.sessionOptions(), settings.writeTimeout(), null, open.leftover());
+        }
+    }
+
+    private Opened opened(Wire wire, ClientHandshake handshake) throws IOException {
+        return new Opened(wire, SocketOpening.connect(wire, new ClientOpening(handshake, settings.config()),
+                settings.config().handshakeTimeout()));
+    }
+
+    /** An end read with blocking calls, the way this client's settings say. */
+    private BlockingWebSocket end(Opened opened) {
         Inbox inbox = settings.newInbox();
-        SocketSession session = SocketSession.open(Role.CLIENT, settings.config(), open.agreement(), inbox, wire,
-                settings.sessionOptions(), settings.writeTimeout(), null, open.leftover());
-        return new BlockingWebSocket(session, inbox, settings.receiving());
+        return new BlockingWebSocket(opened.start(inbox, settings), inbox, settings.receiving());
     }
 
     /** The URI's host, without the brackets of an IPv6 literal. */

@@ -30,11 +30,6 @@ record EndSettings(WebSocketConfig config, Receiving receiving, Duration writeTi
                 new MemoryBudget(MemoryBudget.defaultLimit()));
     }
 
-    /** The same settings and budget, read another way. */
-    EndSettings receiving(Receiving other) {
-        return new EndSettings(config, other, writeTimeout, budget);
-    }
-
     /** A new inbox for an end read the way these settings say. */
     Inbox newInbox() {
         return Inbox.of(switch (receiving) {
