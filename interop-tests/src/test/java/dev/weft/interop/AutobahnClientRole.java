@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * (5), UTF-8 (6), close handling (7), limits and performance (9) and auto-fragmentation (10); the
  * compression categories (12, 13) are left out, as in {@link AutobahnServerRole}.
  * {@code -Dautobahn.cases=3.*,5.1} and {@code -Dautobahn.exclude=…} choose cases, for either test.
- * Under Jython the run takes about three minutes on two cores, most of it in category 9.
+ * Under Jython the run takes two to three minutes on two cores, most of it in category 9.
  *
  * <p>The suite writes its reports to {@code target/autobahn/TRANSPORT/client-reports/}; this test
  * adds a table of all cases beside them ({@code client-summary.txt}).
