@@ -31,15 +31,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 final class AutobahnReports {
 
-    /** The name the Weft side gives the suite, which files the results under it. */
-    static final String AGENT = "weft";
-
     private final Path dir;
     private final String agent;
 
     /**
      * @param dir where the suite writes its reports
-     * @param agent the name the results are filed under
+     * @param agent the name the Weft side gives the suite, which files the results under it
      */
     AutobahnReports(Path dir, String agent) {
         this.dir = dir;
@@ -66,6 +63,20 @@ final class AutobahnReports {
 
     /** Empties the report directory, so a stale report from an earlier run cannot pass for a new one. */
     void clear() throws IOException {
+        delete(dir);
+    }
+
+    /** Moves here the reports the suite wrote to {@code written}, a directory it chose itself. */
+    void moveFrom(Path written) throws IOException {
+        clear();
+        if (Files.exists(written)) {
+            Files.createDirectories(dir.getParent());
+            Files.move(written, dir);
+        }
+    }
+
+    /** Deletes {@code dir} and all it holds, if it is there. */
+    static void delete(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

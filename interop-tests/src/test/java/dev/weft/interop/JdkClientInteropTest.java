@@ -1,11 +1,9 @@
 package dev.weft.interop;
 
 import dev.weft.api.Connection;
-import dev.weft.transport.nio.WebSocketServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -14,7 +12,9 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The JDK's own WebSocket client ({@code java.net.http}), an implementation nobody here wrote,
- * against a Weft server on 127.0.0.1 and an ephemeral port.
+ * against a Weft server on 127.0.0.1 and an ephemeral port, on each {@link WeftTransport}.
  */
 class JdkClientInteropTest {
 
@@ -44,28 +44,18 @@ class JdkClientInteropTest {
     /** The server's handler of each connection, in the order they were accepted. */
     private static final BlockingQueue<WeftEcho> accepted = new LinkedBlockingQueue<>();
 
-    private static WebSocketServer server;
+    /** A server per transport, started by the first test that needs it. */
+    private static final Map<WeftTransport, WeftTransport.Server> servers = new EnumMap<>(WeftTransport.class);
     private static HttpClient http;
 
     @BeforeAll
     static void start() {
-        server = WebSocketServer.builder()
-                .bind("127.0.0.1", 0)
-                .config(WeftEcho.config(LIMIT).toBuilder().subprotocols(SERVER_SUBPROTOCOLS).build())
-                .transport(WeftEcho.transport(LIMIT))
-                .endpoint("/echo", JdkClientInteropTest::newHandler)
-                .endpoint("/private", JdkClientInteropTest::newHandler,
-                        (request, decision) -> decision.reject(403, "members only"))
-                .build()
-                .start();
         http = HttpClient.newHttpClient();
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
+        servers.values().forEach(WeftTransport.Server::close);
     }
 
     @BeforeEach
@@ -73,9 +63,9 @@ class JdkClientInteropTest {
         accepted.clear();
     }
 
-    @Test
-    void echoesText() throws Exception {
-        JdkRecorder client = connect();
+    @OnEachTransport
+    void echoesText(WeftTransport weft) throws Exception {
+        JdkRecorder client = connect(weft);
         for (String text : List.of("hello", "", Payloads.MIXED, "😀", Payloads.mixed(MIB))) {
             client.ws.sendText(text, true).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             assertEquals(text, client.nextText());
@@ -83,9 +73,9 @@ class JdkClientInteropTest {
         closeNormally(client);
     }
 
-    @Test
-    void echoesBinary() throws Exception {
-        JdkRecorder client = connect();
+    @OnEachTransport
+    void echoesBinary(WeftTransport weft) throws Exception {
+        JdkRecorder client = connect(weft);
         for (int size : new int[] {0, 1, 125, 126, 65_536, MIB}) {
             byte[] data = Payloads.binary(size, size);
             client.ws.sendBinary(ByteBuffer.wrap(data), true).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -94,9 +84,9 @@ class JdkClientInteropTest {
         closeNormally(client);
     }
 
-    @Test
-    void echoes16MibMessages() throws Exception {
-        JdkRecorder client = connect();
+    @OnEachTransport
+    void echoes16MibMessages(WeftTransport weft) throws Exception {
+        JdkRecorder client = connect(weft);
         String text = Payloads.ascii(16 * MIB);
         client.ws.sendText(text, true).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertEquals(text, client.nextText());
@@ -106,9 +96,9 @@ class JdkClientInteropTest {
         closeNormally(client);
     }
 
-    @Test
-    void echoesTextTheJdkSendsInParts() throws Exception {
-        JdkRecorder client = connect();
+    @OnEachTransport
+    void echoesTextTheJdkSendsInParts(WeftTransport weft) throws Exception {
+        JdkRecorder client = connect(weft);
         client.ws.sendText("Hello, ", false).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         client.ws.sendText("wörld ", false).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         client.ws.sendText("𝄞", true).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -116,28 +106,28 @@ class JdkClientInteropTest {
         closeNormally(client);
     }
 
-    @Test
-    void weftAnswersJdkPing() throws Exception {
-        JdkRecorder client = connect();
+    @OnEachTransport
+    void weftAnswersJdkPing(WeftTransport weft) throws Exception {
+        JdkRecorder client = connect(weft);
         client.ws.sendPing(ByteBuffer.wrap("jdk ping".getBytes(StandardCharsets.UTF_8))).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertEquals("jdk ping", client.nextPong());
         closeNormally(client);
     }
 
-    @Test
-    void jdkAnswersWeftPing() throws Exception {
-        JdkRecorder client = connect();
+    @OnEachTransport
+    void jdkAnswersWeftPing(WeftTransport weft) throws Exception {
+        JdkRecorder client = connect(weft);
         client.ws.sendText(WeftEcho.PING_COMMAND, true).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertEquals(WeftEcho.PONG_REPORT + WeftEcho.PING_DATA, client.nextText());
         closeNormally(client);
     }
 
-    @Test
-    void agreesOnASubprotocol() throws Exception {
+    @OnEachTransport
+    void agreesOnASubprotocol(WeftTransport weft) throws Exception {
         JdkRecorder client = new JdkRecorder();
         client.ws = http.newWebSocketBuilder()
                 .subprotocols("v3.echo.weft.dev", "v1.echo.weft.dev")
-                .buildAsync(uri("/echo"), client)
+                .buildAsync(uri(weft, "/echo"), client)
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertEquals("v1.echo.weft.dev", client.ws.getSubprotocol());
         Connection serverSide = serverSide();
@@ -145,9 +135,9 @@ class JdkClientInteropTest {
         closeNormally(client);
     }
 
-    @Test
-    void noSubprotocolWhenNoneIsOffered() throws Exception {
-        JdkRecorder client = connect();
+    @OnEachTransport
+    void noSubprotocolWhenNoneIsOffered(WeftTransport weft) throws Exception {
+        JdkRecorder client = connect(weft);
         assertEquals("", client.ws.getSubprotocol());
         Connection serverSide = serverSide();
         assertEquals(Optional.empty(), serverSide.subprotocol());
@@ -155,19 +145,19 @@ class JdkClientInteropTest {
         closeNormally(client);
     }
 
-    @Test
-    void interceptorRefusesWith403() {
+    @OnEachTransport
+    void interceptorRefusesWith403(WeftTransport weft) {
         ExecutionException e = assertThrows(ExecutionException.class, () -> http.newWebSocketBuilder()
-                .buildAsync(uri("/private"), new JdkRecorder())
+                .buildAsync(uri(weft, "/private"), new JdkRecorder())
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         WebSocketHandshakeException refused = assertInstanceOf(WebSocketHandshakeException.class, e.getCause());
         assertEquals(403, refused.getResponse().statusCode());
         assertTrue(accepted.isEmpty(), "no handler made for a refused connection");
     }
 
-    @Test
-    void closeStartedByJdk() throws Exception {
-        JdkRecorder client = connect();
+    @OnEachTransport
+    void closeStartedByJdk(WeftTransport weft) throws Exception {
+        JdkRecorder client = connect(weft);
         WeftEcho handler = serverHandler();
         client.ws.sendClose(1000, "jdk done").get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertEquals("1000 jdk done", handler.closed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
@@ -175,9 +165,9 @@ class JdkClientInteropTest {
         assertTrue(client.ws.isInputClosed() && client.ws.isOutputClosed());
     }
 
-    @Test
-    void closeStartedByWeft() throws Exception {
-        JdkRecorder client = connect();
+    @OnEachTransport
+    void closeStartedByWeft(WeftTransport weft) throws Exception {
+        JdkRecorder client = connect(weft);
         WeftEcho handler = serverHandler();
         client.ws.sendText(WeftEcho.CLOSE_COMMAND, true).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertEquals(WeftEcho.CLOSE_CODE + " " + WeftEcho.CLOSE_REASON, client.awaitClose());
@@ -195,13 +185,18 @@ class JdkClientInteropTest {
         return handler;
     }
 
-    private static URI uri(String path) {
-        return URI.create("ws://127.0.0.1:" + server.port() + path);
+    private static URI uri(WeftTransport weft, String path) {
+        return servers.computeIfAbsent(weft, t -> t.serve(
+                WeftEcho.config(LIMIT).toBuilder().subprotocols(SERVER_SUBPROTOCOLS).build(),
+                new WeftTransport.Endpoint("/echo", JdkClientInteropTest::newHandler),
+                new WeftTransport.Endpoint("/private", JdkClientInteropTest::newHandler,
+                        (request, decision) -> decision.reject(403, "members only")))).uri(path);
     }
 
-    private static JdkRecorder connect() throws Exception {
+    private static JdkRecorder connect(WeftTransport weft) throws Exception {
         JdkRecorder client = new JdkRecorder();
-        client.ws = http.newWebSocketBuilder().buildAsync(uri("/echo"), client).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        client.ws = http.newWebSocketBuilder().buildAsync(uri(weft, "/echo"), client)
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         return client;
     }
 

@@ -2,7 +2,6 @@ package dev.weft.interop;
 
 import dev.weft.api.WebSocketConfig;
 import dev.weft.ext.permessagedeflate.PerMessageDeflate;
-import dev.weft.transport.nio.WebSocketServer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.ExtensionConfig;
 import org.eclipse.jetty.websocket.api.Session;
@@ -11,19 +10,21 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Jetty 12's WebSocket client, an implementation nobody here wrote, against the Weft server with
- * permessage-deflate, with and without context takeover on the server's side.
+ * Jetty 12's WebSocket client, an implementation nobody here wrote, against the Weft server of each
+ * {@link WeftTransport} with permessage-deflate, with and without context takeover on the server's
+ * side.
  */
 class JettyClientInteropTest {
 
@@ -67,18 +68,22 @@ class JettyClientInteropTest {
         }
     }
 
-    @ParameterizedTest(name = "server no context takeover: {0}")
-    @ValueSource(booleans = {false, true})
-    void jettyClientAgainstTheWeftServerWithPermessageDeflate(boolean noContextTakeover) throws Exception {
+    static Stream<Arguments> contextTakeover() {
+        return WeftTransport.withEach(false, true);
+    }
+
+    @ParameterizedTest(name = "{0}, server no context takeover: {1}")
+    @MethodSource("contextTakeover")
+    void jettyClientAgainstTheWeftServerWithPermessageDeflate(WeftTransport weft, boolean noContextTakeover)
+            throws Exception {
         WebSocketConfig config = WeftEcho.config(32 << 20).toBuilder()
                 .extensions(List.of(PerMessageDeflate.builder().threshold(0).serverNoContextTakeover(noContextTakeover).build()))
                 .build();
-        try (WebSocketServer server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).config(config)
-                .endpoint("/echo", () -> new WeftEcho(false)).build().start()) {
+        try (WeftTransport.Server server = weft.serve(config, WeftTransport.Endpoint.echo("/echo"))) {
             JettyRecorder recorder = new JettyRecorder();
             ClientUpgradeRequest request = new ClientUpgradeRequest();
             request.addExtensions("permessage-deflate");
-            Session session = jetty.connect(recorder, URI.create("ws://127.0.0.1:" + server.port() + "/echo"), request)
+            Session session = jetty.connect(recorder, server.uri("/echo"), request)
                     .get(Inbox.TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<ExtensionConfig> agreed = session.getUpgradeResponse().getExtensions();
             assertEquals("permessage-deflate", agreed.get(0).getName());

@@ -7,7 +7,6 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.handshake.HandshakeException;
 import dev.weft.ext.permessagedeflate.PerMessageDeflate;
 import dev.weft.testing.Recorder;
-import dev.weft.transport.nio.WebSocketClient;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -18,19 +17,22 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static dev.weft.interop.Payloads.MIB;
 import static dev.weft.interop.Inbox.TIMEOUT_SECONDS;
@@ -41,9 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The Weft client against Jetty 12's WebSocket server, an implementation nobody here wrote,
- * embedded on 127.0.0.1 and an ephemeral port. Weft offers no extensions, so no compression is
- * negotiated.
+ * The Weft client of each {@link WeftTransport} against Jetty 12's WebSocket server, an
+ * implementation nobody here wrote, embedded on 127.0.0.1 and an ephemeral port. Weft offers no
+ * extensions, so no compression is negotiated, but for the permessage-deflate test.
  */
 class JettyServerInteropTest {
 
@@ -60,7 +62,8 @@ class JettyServerInteropTest {
 
     private static Server jetty;
     private static int port;
-    private static WebSocketClient client;
+    /** A client per transport, made by the first test that needs it. */
+    private static final Map<WeftTransport, WeftTransport.Client> clients = new EnumMap<>(WeftTransport.class);
 
     @BeforeAll
     static void start() throws Exception {
@@ -79,16 +82,11 @@ class JettyServerInteropTest {
         }));
         jetty.start();
         port = connector.getLocalPort();
-        client = WebSocketClient.builder()
-                .config(WebSocketConfig.builder().extensions(List.of()).build())
-                .build();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
+        clients.values().forEach(WeftTransport.Client::close);
         if (jetty != null) {
             jetty.stop();
         }
@@ -99,16 +97,19 @@ class JettyServerInteropTest {
         jettyCloses.clear();
     }
 
-    @ParameterizedTest(name = "no context takeover: {0}")
-    @ValueSource(booleans = {false, true})
-    void compressesWithPermessageDeflate(boolean noContextTakeover) throws Exception {
+    static Stream<Arguments> contextTakeover() {
+        return WeftTransport.withEach(false, true);
+    }
+
+    @ParameterizedTest(name = "{0}, no context takeover: {1}")
+    @MethodSource("contextTakeover")
+    void compressesWithPermessageDeflate(WeftTransport weft, boolean noContextTakeover) throws Exception {
         PerMessageDeflate deflate = PerMessageDeflate.builder().threshold(0)
                 .clientNoContextTakeover(noContextTakeover).serverNoContextTakeover(noContextTakeover).build();
-        try (WebSocketClient compressing = WebSocketClient.builder()
-                .config(WebSocketConfig.builder().extensions(List.of(deflate)).build()).build()) {
+        WebSocketConfig config = WebSocketConfig.builder().extensions(List.of(deflate)).build();
+        try (WeftTransport.Client compressing = weft.client(config)) {
             Recorder recorder = Recorder.recording();
-            Connection c = compressing.connect(URI.create("ws://127.0.0.1:" + port + "/echo"), recorder)
-                    .get(Inbox.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Connection c = compressing.connect(uri("/echo"), recorder).get(Inbox.TIMEOUT_SECONDS, TimeUnit.SECONDS);
             assertEquals("permessage-deflate", c.extensions().get(0).name());
             assertEquals(noContextTakeover, c.extensions().get(0).has("server_no_context_takeover"));
             for (int size : new int[] {0, 1, 4096, 65536, MIB}) {
@@ -123,32 +124,36 @@ class JettyServerInteropTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} bytes")
-    @ValueSource(ints = {0, 125, 126, 65535, 65536, MIB})
-    void echoesText(int size) throws Exception {
+    static Stream<Arguments> sizes() {
+        return WeftTransport.withEach(0, 125, 126, 65535, 65536, MIB);
+    }
+
+    @ParameterizedTest(name = "{0}, {1} bytes")
+    @MethodSource("sizes")
+    void echoesText(WeftTransport weft, int size) throws Exception {
         Recorder recorder = Recorder.recording();
-        Connection c = connect("/echo", recorder);
+        Connection c = connect(weft, "/echo", recorder);
         String text = Payloads.ascii(size);
         c.sendText(text);
         assertEquals(text, recorder.nextText());
         closeNormally(c, recorder);
     }
 
-    @ParameterizedTest(name = "{0} bytes")
-    @ValueSource(ints = {0, 125, 126, 65535, 65536, MIB})
-    void echoesBinary(int size) throws Exception {
+    @ParameterizedTest(name = "{0}, {1} bytes")
+    @MethodSource("sizes")
+    void echoesBinary(WeftTransport weft, int size) throws Exception {
         Recorder recorder = Recorder.recording();
-        Connection c = connect("/echo", recorder);
+        Connection c = connect(weft, "/echo", recorder);
         byte[] data = Payloads.binary(size, size);
         c.sendBinary(ByteBuffer.wrap(data));
         assertArrayEquals(data, recorder.nextBinary());
         closeNormally(c, recorder);
     }
 
-    @Test
-    void echoesTextWithCharactersOfEveryUtf8Length() throws Exception {
+    @OnEachTransport
+    void echoesTextWithCharactersOfEveryUtf8Length(WeftTransport weft) throws Exception {
         Recorder recorder = Recorder.recording();
-        Connection c = connect("/echo", recorder);
+        Connection c = connect(weft, "/echo", recorder);
         c.sendText(Payloads.MIXED);
         String big = Payloads.mixed(MIB);
         c.sendText(big);
@@ -157,10 +162,10 @@ class JettyServerInteropTest {
         closeNormally(c, recorder);
     }
 
-    @Test
-    void textSentInPartsArrivesAsOneMessageOfThatManyFrames() throws Exception {
+    @OnEachTransport
+    void textSentInPartsArrivesAsOneMessageOfThatManyFrames(WeftTransport weft) throws Exception {
         Recorder recorder = Recorder.recording();
-        Connection c = connect("/echo", recorder);
+        Connection c = connect(weft, "/echo", recorder);
         c.sendText("Hello, ", false);
         c.sendText("", false);
         c.sendText("fragmented ", false);
@@ -171,7 +176,7 @@ class JettyServerInteropTest {
         closeNormally(c, recorder);
 
         Recorder counted = Recorder.recording();
-        Connection parts = connect("/parts", counted);
+        Connection parts = connect(weft, "/parts", counted);
         parts.sendText("one ", false);
         parts.sendText("two ", false);
         parts.sendText("three", true);
@@ -179,10 +184,10 @@ class JettyServerInteropTest {
         closeNormally(parts, counted);
     }
 
-    @Test
-    void binarySentInPartsArrivesAsOneMessage() throws Exception {
+    @OnEachTransport
+    void binarySentInPartsArrivesAsOneMessage(WeftTransport weft) throws Exception {
         Recorder recorder = Recorder.recording();
-        Connection c = connect("/echo", recorder);
+        Connection c = connect(weft, "/echo", recorder);
         byte[] data = Payloads.binary(200_000, 7);
         int[] cuts = {0, 1, 125, 126, 65_662, 65_662, 200_000};
         for (int i = 0; i + 1 < cuts.length; i++) {
@@ -192,28 +197,28 @@ class JettyServerInteropTest {
         closeNormally(c, recorder);
     }
 
-    @Test
-    void jettyAnswersWeftPing() throws Exception {
+    @OnEachTransport
+    void jettyAnswersWeftPing(WeftTransport weft) throws Exception {
         Recorder recorder = Recorder.recording();
-        Connection c = connect("/echo", recorder);
+        Connection c = connect(weft, "/echo", recorder);
         c.ping(ByteBuffer.wrap("weft ping".getBytes(StandardCharsets.UTF_8)));
         assertEquals("weft ping", recorder.nextPong());
         closeNormally(c, recorder);
     }
 
-    @Test
-    void weftAnswersJettyPing() throws Exception {
+    @OnEachTransport
+    void weftAnswersJettyPing(WeftTransport weft) throws Exception {
         Recorder recorder = Recorder.recording();
-        Connection c = connect("/echo", recorder);
+        Connection c = connect(weft, "/echo", recorder);
         c.sendText(PING_COMMAND);
         assertEquals("jetty got pong: " + JETTY_PING, recorder.nextText());
         closeNormally(c, recorder);
     }
 
-    @Test
-    void closeStartedByWeft() throws Exception {
+    @OnEachTransport
+    void closeStartedByWeft(WeftTransport weft) throws Exception {
         Recorder recorder = Recorder.recording();
-        Connection c = connect("/echo", recorder);
+        Connection c = connect(weft, "/echo", recorder);
         c.close(CloseCodes.NORMAL_CLOSURE, "weft done").get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertEquals("1000 weft done", jettyCloses.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         assertTrue(recorder.awaitClose().startsWith("1000"), "Jetty answers with 1000");
@@ -221,10 +226,10 @@ class JettyServerInteropTest {
         assertTrue(recorder.errors().isEmpty(), "no error on a clean close");
     }
 
-    @Test
-    void closeStartedByJetty() throws Exception {
+    @OnEachTransport
+    void closeStartedByJetty(WeftTransport weft) throws Exception {
         Recorder recorder = Recorder.recording();
-        Connection c = connect("/echo", recorder);
+        Connection c = connect(weft, "/echo", recorder);
         c.sendText(CLOSE_COMMAND);
         assertEquals(JETTY_CLOSE_CODE + " " + JETTY_CLOSE_REASON, recorder.awaitClose());
         // Weft echoes the status code in its answer (RFC 6455 §5.5.1).
@@ -233,10 +238,10 @@ class JettyServerInteropTest {
         assertEquals(ConnectionState.CLOSED, c.state());
     }
 
-    @Test
-    void unknownPathIsRefusedWith404() {
+    @OnEachTransport
+    void unknownPathIsRefusedWith404(WeftTransport weft) {
         ExecutionException e = assertThrows(ExecutionException.class,
-                () -> client.connect(uri("/nowhere"), Recorder.recording()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                () -> client(weft).connect(uri("/nowhere"), Recorder.recording()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         HandshakeException refused = assertInstanceOf(HandshakeException.class, e.getCause());
         assertEquals(404, refused.status());
     }
@@ -247,8 +252,13 @@ class JettyServerInteropTest {
         return URI.create("ws://127.0.0.1:" + port + path);
     }
 
-    private static Connection connect(String path, Recorder recorder) throws Exception {
-        Connection c = client.connect(uri(path), recorder).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    /** The client of {@code weft}, offering no extensions. */
+    private static WeftTransport.Client client(WeftTransport weft) {
+        return clients.computeIfAbsent(weft, t -> t.client(WebSocketConfig.builder().extensions(List.of()).build()));
+    }
+
+    private static Connection connect(WeftTransport weft, String path, Recorder recorder) throws Exception {
+        Connection c = client(weft).connect(uri(path), recorder).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertEquals(List.of(), c.extensions(), "no extension negotiated");
         return c;
     }

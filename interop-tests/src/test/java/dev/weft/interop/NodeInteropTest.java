@@ -5,13 +5,12 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.ext.permessagedeflate.PerMessageDeflate;
 import dev.weft.testing.Recorder;
-import dev.weft.transport.nio.WebSocketClient;
-import dev.weft.transport.nio.WebSocketServer;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,14 +25,16 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Weft against Node's {@code ws} library, an implementation nobody here wrote, both ways: Node's
- * client against the Weft server, and the Weft client against Node's server. Then Weft against
+ * Weft against Node's {@code ws} library, an implementation nobody here wrote, both ways and on
+ * each {@link WeftTransport}: Node's client against the Weft server, and the Weft client against
+ * Node's server. Then Weft against
  * messages compressed by Node's zlib ({@code deflateRawSync}), whose DEFLATE data ends in a block
  * with BFINAL set (RFC 7692 §7.2.3.4), which {@code ws} never sends: scripts that speak WebSocket
  * by hand over a TCP socket send them, both ways. Needs Node.js and
@@ -78,6 +79,14 @@ class NodeInteropTest {
         }
     }
 
+    static Stream<Arguments> modes() {
+        return WeftTransport.withEach((Object[]) Mode.values());
+    }
+
+    static Stream<Arguments> compressingModes() {
+        return WeftTransport.withEach(Mode.TAKEOVER, Mode.NO_TAKEOVER);
+    }
+
     @BeforeAll
     static void needsNode() {
         boolean present = Files.isDirectory(SCRIPTS.resolve("node_modules/ws")) && runs("node", "--version");
@@ -89,12 +98,11 @@ class NodeInteropTest {
         Assumptions.assumeTrue(present, why);
     }
 
-    @ParameterizedTest
-    @EnumSource(Mode.class)
-    void nodeClientAgainstTheWeftServer(Mode mode) throws Exception {
-        try (WebSocketServer server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).config(mode.config())
-                .endpoint("/", () -> new WeftEcho(false)).build().start()) {
-            Process node = new ProcessBuilder("node", "client.mjs", "ws://127.0.0.1:" + server.port() + "/", mode.script)
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("modes")
+    void nodeClientAgainstTheWeftServer(WeftTransport weft, Mode mode) throws Exception {
+        try (WeftTransport.Server server = weft.serve(mode.config(), WeftTransport.Endpoint.echo("/"))) {
+            Process node = new ProcessBuilder("node", "client.mjs", server.uri("/").toString(), mode.script)
                     .directory(SCRIPTS.toFile()).redirectErrorStream(true).start();
             String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(node.waitFor(60, TimeUnit.SECONDS), output);
@@ -104,12 +112,12 @@ class NodeInteropTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(Mode.class)
-    void weftClientAgainstTheNodeServer(Mode mode) throws Exception {
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("modes")
+    void weftClientAgainstTheNodeServer(WeftTransport weft, Mode mode) throws Exception {
         Process node = new ProcessBuilder("node", "echo-server.mjs", mode.script).directory(SCRIPTS.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (WebSocketClient client = WebSocketClient.builder().config(mode.config()).build()) {
+        try (WeftTransport.Client client = weft.client(mode.config())) {
             BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
             String listening = out.readLine();
             assertTrue(listening != null && listening.startsWith("port "), String.valueOf(listening));
@@ -135,13 +143,12 @@ class NodeInteropTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"TAKEOVER", "NO_TAKEOVER"})
-    void nodeSendsFinishedDeflateStreamsToTheWeftServer(Mode mode) throws Exception {
-        try (WebSocketServer server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).config(mode.config())
-                .transport(WeftEcho.transport(32 << 20)).endpoint("/", () -> new WeftEcho(false)).build().start()) {
-            Process node = new ProcessBuilder("node", "final-block-client.mjs", "ws://127.0.0.1:" + server.port() + "/",
-                    mode.script).directory(SCRIPTS.toFile()).redirectErrorStream(true).start();
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("compressingModes")
+    void nodeSendsFinishedDeflateStreamsToTheWeftServer(WeftTransport weft, Mode mode) throws Exception {
+        try (WeftTransport.Server server = weft.serve(mode.config(), WeftTransport.Endpoint.echo("/"))) {
+            Process node = new ProcessBuilder("node", "final-block-client.mjs", server.uri("/").toString(), mode.script)
+                    .directory(SCRIPTS.toFile()).redirectErrorStream(true).start();
             String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(node.waitFor(60, TimeUnit.SECONDS), output);
             assertEquals(0, node.exitValue(), output);
@@ -149,12 +156,12 @@ class NodeInteropTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"TAKEOVER", "NO_TAKEOVER"})
-    void theWeftClientTakesFinishedDeflateStreamsFromNode(Mode mode) throws Exception {
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("compressingModes")
+    void theWeftClientTakesFinishedDeflateStreamsFromNode(WeftTransport weft, Mode mode) throws Exception {
         Process node = new ProcessBuilder("node", "final-block-server.mjs", mode.script).directory(SCRIPTS.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (WebSocketClient client = WebSocketClient.builder().config(mode.config()).build()) {
+        try (WeftTransport.Client client = weft.client(mode.config())) {
             BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
             String listening = out.readLine();
             assertTrue(listening != null && listening.startsWith("port "), String.valueOf(listening));

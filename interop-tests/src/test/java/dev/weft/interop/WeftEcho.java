@@ -4,7 +4,6 @@ import dev.weft.api.Connection;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.transport.nio.TransportConfig;
-import dev.weft.transport.nio.WebSocketServer;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -54,20 +53,9 @@ final class WeftEcho implements WebSocketHandler {
                 .build();
     }
 
-    /** A write queue with room for a whole echoed message of {@code limit} bytes. */
+    /** A write queue (NIO's) with room for a whole echoed message of {@code limit} bytes. */
     static TransportConfig transport(int limit) {
         return TransportConfig.builder().maxQueuedBytes(2L * limit).build();
-    }
-
-    /** A started plain echo server on 127.0.0.1 and an ephemeral port, with a catch-all endpoint. */
-    static WebSocketServer start(int limit) {
-        return WebSocketServer.builder()
-                .bind("127.0.0.1", 0)
-                .config(config(limit))
-                .transport(transport(limit))
-                .endpoint("/*", () -> new WeftEcho(false))
-                .build()
-                .start();
     }
 
     @Override
