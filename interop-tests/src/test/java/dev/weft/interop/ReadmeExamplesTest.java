@@ -2,6 +2,7 @@ package dev.weft.interop;
 
 import dev.weft.api.Connection;
 import dev.weft.core.session.Session;
+import dev.weft.transport.blocking.BlockingWebSocket;
 import dev.weft.transport.nio.WebSocketServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The README's server and client examples compile as written against {@code weft-api} and {@code
- * weft-transport-nio} alone, and its in-memory example against {@code weft-api} and {@code
+ * weft-transport-nio} alone, its socket-adoption example against {@code weft-api} and {@code
+ * weft-transport-blocking}, and its in-memory example against {@code weft-api} and {@code
  * weft-testing} (issue 14). Each example is a whole source file with no package line, and is
  * compiled twice, with Weft's modules on the module path and nothing on the class path:
  * <ul>
@@ -49,6 +51,15 @@ class ReadmeExamplesTest {
     @Test
     void theClientExampleCompilesAgainstApiAndTransportNio(@TempDir Path dir) throws IOException {
         assertCompiles(dir, ReadmeExamplesTest::apiCoreAndNio, "HelloClient", "dev.weft.transport.nio");
+    }
+
+    @Test
+    void theSocketAdoptionExampleCompilesAgainstApiAndTransportBlocking(@TempDir Path dir) throws IOException {
+        assertCompiles(dir, d -> new ApplicationCompiler(d)
+                        .withModule("dev.weft.api", Connection.class)
+                        .withModule("dev.weft.core", Session.class)
+                        .withModule("dev.weft.transport.blocking", BlockingWebSocket.class),
+                "AdoptSocket", "dev.weft.transport.blocking");
     }
 
     @Test
