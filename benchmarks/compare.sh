@@ -204,6 +204,8 @@ awk -F'\t' '
   { key = $2 SUBSEP $3; mps[key] = mps[key] " " $4; p99[key] = p99[key] " " $7; err[key] += $8; cpu[key] = cpu[key] " " $9
     if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
   END {
+    others = ((order[1] SUBSEP "netty") in mps) || ((order[1] SUBSEP "jetty") in mps)
+    if (others) {
     printf "| scenario | Weft msg/s | Netty msg/s | Jetty msg/s | Weft/Netty | Weft/Jetty | Weft p99 µs | Netty p99 µs | Jetty p99 µs | errors |\n"
     printf "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     for (i = 1; i <= n; i++) {
@@ -219,6 +221,7 @@ awk -F'\t' '
       s = order[i]
       w = median(cpu[s SUBSEP "weft"]); nt = median(cpu[s SUBSEP "netty"]); j = median(cpu[s SUBSEP "jetty"])
       printf "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n", s, w, nt, j, (nt > 0 ? w / nt : 0), (j > 0 ? w / j : 0)
+    }
     }
     if ((order[1] SUBSEP "baseline") in mps) {
       printf "\n| scenario | baseline msg/s | Weft msg/s | baseline server CPU µs/msg | Weft server CPU µs/msg | CPU Weft/baseline |\n|---|---:|---:|---:|---:|---:|\n"
@@ -243,7 +246,7 @@ awk -F'\t' '
       printf "| off the heap (resident, heap pre-touched) | %d | %d |\n", off["weft"], off["blocking"]
       printf "| total | %d | %d |\n", idle["weft"], idle["blocking"]
     }
-    if (iconn["weft"] + iconn["netty"] + iconn["jetty"] > 0) {
+    if (iconn["netty"] + iconn["jetty"] > 0) {
       printf "\n| bytes per idle connection (%d connections) | Weft | Netty | Jetty |\n|---|---:|---:|---:|\n", iconn["weft"]
       printf "| heap, live after a full GC | %d | %d | %d |\n", heap["weft"], heap["netty"], heap["jetty"]
       printf "| off the heap (resident, heap pre-touched) | %d | %d | %d |\n", off["weft"], off["netty"], off["jetty"]

@@ -1,9 +1,13 @@
 package dev.weft.transport.blocking;
 
+import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
+import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
+import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeException;
+import dev.weft.api.handshake.Interceptors;
 import dev.weft.api.handshake.StaticResources;
 import dev.weft.testing.RawClient;
 import dev.weft.testing.Recorder;
@@ -146,6 +150,89 @@ class BlockingWebSocketServerTest {
                 assertEquals("wait for me", blockedSaw.get(10, TimeUnit.SECONDS));
             }
         }
+    }
+
+    @Test
+    void interceptorsDecideAsOnTheNioServer() throws Exception {
+        try (BlockingWebSocketServer server = echoServer()
+                .interceptor(Interceptors.allowOrigins("https://good.example")).build().start()) {
+            try (RawClient refused = new RawClient(server.port())) {
+                refused.send(RawClient.UPGRADE.replace("\r\n\r\n", "\r\nOrigin: https://evil.example\r\n\r\n"));
+                assertTrue(refused.readHead().startsWith("HTTP/1.1 403"));
+            }
+            try (RawClient allowed = new RawClient(server.port())) {
+                allowed.send(RawClient.UPGRADE.replace("\r\n\r\n", "\r\nOrigin: https://good.example\r\n\r\n"));
+                assertTrue(allowed.readHead().startsWith("HTTP/1.1 101"));
+            }
+        }
+    }
+
+    @Test
+    void keepalivePingsGoOutOnTheirTimerWhileNobodySends() throws Exception {
+        WebSocketConfig pinging = WebSocketConfig.builder().keepAliveInterval(Duration.ofMillis(100)).build();
+        try (BlockingWebSocketServer server = echoServer().config(pinging).build().start();
+             RawClient client = RawClient.upgraded(server.port())) {
+            assertEquals(Opcode.PING, client.readFrame().opcode());
+            assertEquals(Opcode.PING, client.readFrame().opcode());
+        }
+    }
+
+    @Test
+    void unfinishedMessagesPastTheMemoryBudgetAreClosedWith1013AndOthersAreStillServed() throws Exception {
+        int mib = 1 << 20;
+        WebSocketConfig large = WebSocketConfig.builder().maxFrameSize(64 * mib).maxMessageSize(64 * mib).build();
+        try (BlockingWebSocketServer server = echoServer().config(large).memoryBudget(2L * mib).build().start()) {
+            List<RawClient> attackers = new ArrayList<>();
+            List<Thread> writers = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                RawClient c = RawClient.upgraded(server.port());
+                attackers.add(c);
+                // Each declares 8 MiB and sends 1 MiB of it, from a thread of its own: a paused
+                // connection's writes block in TCP.
+                Thread writer = new Thread(() -> {
+                    try {
+                        c.send(declaredBinaryHeader(8L * mib));
+                        for (int k = 0; k < 16; k++) {
+                            c.send(new byte[64 * 1024]);
+                        }
+                    } catch (IOException closedByTheServer) {
+                        // expected once the budget closes this one
+                    }
+                });
+                writer.start();
+                writers.add(writer);
+            }
+            int closedWith1013 = 0;
+            for (RawClient c : attackers) {
+                try {
+                    c.socket().setSoTimeout(2000);
+                    Frame frame = c.readFrame();
+                    if (frame.opcode() == Opcode.CLOSE && frame.payload().getShort() == CloseCodes.TRY_AGAIN_LATER) {
+                        closedWith1013++;
+                    }
+                } catch (IOException timedOutOrReset) {
+                    // paused, not closed: it holds less than the largest
+                }
+            }
+            assertTrue(closedWith1013 >= 1, "the largest holders are told 1013");
+            try (BlockingWebSocket ws = BlockingWebSocket.connect(uri(server))) {
+                ws.sendText("still served");
+                assertEquals("still served", ((dev.weft.api.Message.Text) ws.receive()).text());
+            }
+            for (RawClient c : attackers) {
+                c.close();
+            }
+            for (Thread writer : writers) {
+                writer.join(10_000);
+            }
+        }
+    }
+
+    /** A masked binary frame header declaring {@code length} bytes (mask key zero: the bytes go as sent). */
+    private static byte[] declaredBinaryHeader(long length) {
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(14);
+        header.put((byte) 0x82).put((byte) (0x80 | 127)).putLong(length).putInt(0);
+        return header.array();
     }
 
     private static BlockingWebSocketServer.Builder echoServer() {
