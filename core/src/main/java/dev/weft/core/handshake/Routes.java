@@ -1,12 +1,18 @@
 package dev.weft.core.handshake;
 
+import dev.weft.api.WebSocketConfig;
+import dev.weft.api.WebSocketHandler;
+import dev.weft.api.handshake.HandshakeInterceptor;
 import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.api.handshake.Headers;
 import dev.weft.api.handshake.HttpResponder;
 import dev.weft.api.handshake.HttpResponses;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * Where a server sends each opening request: to the endpoint whose path matches best, to the plain
@@ -35,6 +41,57 @@ public final class Routes {
         this.endpoints = List.copyOf(endpoints);
         this.httpResponder = httpResponder;
         this.shuttingDown = shuttingDown;
+    }
+
+    /**
+     * What a server's builder collects of its routes: interceptors for every endpoint, the endpoints
+     * with their own, and the plain HTTP responder. Every transport's server builder fills one in and
+     * builds its {@link Routes} from it. Not thread-safe, like a builder.
+     */
+    public static final class Plan {
+
+        private record Spec(String pattern, Function<HandshakeRequest, ? extends WebSocketHandler> handlers,
+                            List<HandshakeInterceptor> interceptors) {
+        }
+
+        private final List<HandshakeInterceptor> interceptors = new ArrayList<>();
+        private final List<Spec> endpoints = new ArrayList<>();
+        private HttpResponder httpResponder;
+
+        /** An interceptor run for every endpoint, before the endpoint's own. */
+        public void interceptor(HandshakeInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor));
+        }
+
+        /** An endpoint: a path pattern, its handler factory, and interceptors of its own. */
+        public void endpoint(String pattern, Function<HandshakeRequest, ? extends WebSocketHandler> handlers,
+                             HandshakeInterceptor... own) {
+            endpoints.add(new Spec(pattern, Objects.requireNonNull(handlers), List.of(own)));
+        }
+
+        /** Answers plain HTTP, or null for none. */
+        public void httpResponder(HttpResponder responder) {
+            this.httpResponder = responder;
+        }
+
+        /**
+         * The routes, every endpoint's handshake running with {@code config}.
+         *
+         * @throws IllegalStateException if there is no endpoint
+         * @throws IllegalArgumentException if a pattern does not start with {@code /}
+         */
+        public Routes build(WebSocketConfig config, BooleanSupplier shuttingDown) {
+            if (endpoints.isEmpty()) {
+                throw new IllegalStateException("a server needs at least one endpoint");
+            }
+            List<Endpoint> built = new ArrayList<>();
+            for (Spec spec : endpoints) {
+                List<HandshakeInterceptor> chain = new ArrayList<>(interceptors);
+                chain.addAll(spec.interceptors());
+                built.add(Endpoint.of(spec.pattern(), new ServerHandshake(config, chain), config, spec.handlers()));
+            }
+            return new Routes(built, httpResponder, shuttingDown);
+        }
     }
 
     /**

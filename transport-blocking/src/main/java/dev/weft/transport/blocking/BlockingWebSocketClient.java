@@ -2,13 +2,11 @@ package dev.weft.transport.blocking;
 
 import dev.weft.api.Connection;
 import dev.weft.api.Role;
-import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.Headers;
 import dev.weft.api.tls.ClientTls;
 import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.ClientOpening;
-import dev.weft.core.session.MemoryBudget;
 import dev.weft.transport.blocking.socket.Inbox;
 import dev.weft.transport.blocking.socket.SocketOpening;
 import dev.weft.transport.blocking.socket.SocketSession;
@@ -59,7 +57,7 @@ public final class BlockingWebSocketClient {
     private final SecureRandom random = new SecureRandom();
 
     private BlockingWebSocketClient(Builder b) {
-        this.settings = new EndSettings(b.config, b.receiving, b.writeTimeout, new MemoryBudget(b.memoryBudget));
+        this.settings = b.settings(b.receiving);
         this.connectTimeout = b.connectTimeout;
         this.tls = b.tls;
         this.threads = b.threads != null ? b.threads : Threads.perTask("weft-client-");
@@ -198,11 +196,8 @@ public final class BlockingWebSocketClient {
     }
 
     /** Settings for a {@link BlockingWebSocketClient}; each has a documented default. */
-    public static final class Builder {
-        private WebSocketConfig config = WebSocketConfig.defaults();
+    public static final class Builder extends EndBuilder<Builder> {
         private Receiving receiving = Receiving.MESSAGES;
-        private Duration writeTimeout = EndSettings.DEFAULT_WRITE_TIMEOUT;
-        private long memoryBudget = MemoryBudget.defaultLimit();
         private Duration connectTimeout = Duration.ofSeconds(10);
         private ClientTls tls = ClientTls.defaults();
         private Executor threads;
@@ -210,30 +205,9 @@ public final class BlockingWebSocketClient {
         private Builder() {
         }
 
-        /** Limits, timeouts, subprotocols and extensions to offer; default {@link WebSocketConfig#defaults()}. */
-        public Builder config(WebSocketConfig config) {
-            this.config = Objects.requireNonNull(config);
-            return this;
-        }
-
         /** How ends from {@link #open} are read; default {@link Receiving#MESSAGES}. */
         public Builder receiving(Receiving receiving) {
             this.receiving = Objects.requireNonNull(receiving);
-            return this;
-        }
-
-        /** How long one write may block before the connection is aborted; default 30 seconds. */
-        public Builder writeTimeout(Duration timeout) {
-            this.writeTimeout = Objects.requireNonNull(timeout);
-            return this;
-        }
-
-        /** What this client's connections may hold in all, in bytes; default a share of the heap. */
-        public Builder memoryBudget(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("the memory budget must be positive: " + bytes);
-            }
-            this.memoryBudget = bytes;
             return this;
         }
 

@@ -12,12 +12,9 @@ import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.api.handshake.HttpResponder;
 import dev.weft.api.tls.ServerTls;
 import dev.weft.core.handshake.ConnectionCaps;
-import dev.weft.core.handshake.Endpoint;
 import dev.weft.core.handshake.Routes;
-import dev.weft.core.handshake.ServerHandshake;
 import dev.weft.core.handshake.ServerOpening;
 import dev.weft.core.session.Broadcast;
-import dev.weft.core.session.MemoryBudget;
 import dev.weft.transport.blocking.socket.SecureSockets;
 import dev.weft.transport.blocking.socket.SocketOpening;
 import dev.weft.transport.blocking.socket.SocketSession;
@@ -32,8 +29,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,14 +94,8 @@ public final class BlockingWebSocketServer implements AutoCloseable {
     private BlockingWebSocketServer(Builder b) {
         this.bindAddress = b.bindAddress;
         this.config = b.config;
-        this.settings = new EndSettings(b.config, Receiving.MESSAGES, b.writeTimeout, new MemoryBudget(b.memoryBudget));
-        List<Endpoint> endpoints = new ArrayList<>();
-        for (Builder.EndpointSpec spec : b.endpoints) {
-            List<HandshakeInterceptor> chain = new ArrayList<>(b.interceptors);
-            chain.addAll(spec.interceptors());
-            endpoints.add(Endpoint.of(spec.pattern(), new ServerHandshake(config, chain), config, spec.handlers()));
-        }
-        this.routes = new Routes(endpoints, b.httpResponder, () -> shuttingDown);
+        this.settings = b.settings(Receiving.MESSAGES);
+        this.routes = b.routes.build(config, () -> shuttingDown);
         this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress, b.maxHandshakes, cap -> {
         });
         this.tls = b.tls;
@@ -316,24 +305,15 @@ public final class BlockingWebSocketServer implements AutoCloseable {
     }
 
     /** Settings for a {@link BlockingWebSocketServer}; each has a documented default. */
-    public static final class Builder {
-
-        private record EndpointSpec(String pattern, Function<HandshakeRequest, ? extends WebSocketHandler> handlers,
-                                    List<HandshakeInterceptor> interceptors) {
-        }
+    public static final class Builder extends EndBuilder<Builder> {
 
         private InetSocketAddress bindAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        private WebSocketConfig config = WebSocketConfig.defaults();
-        private final List<EndpointSpec> endpoints = new ArrayList<>();
-        private final List<HandshakeInterceptor> interceptors = new ArrayList<>();
-        private HttpResponder httpResponder;
+        private final Routes.Plan routes = new Routes.Plan();
         private int maxConnections = ConnectionCaps.OFF;
         private int maxConnectionsPerAddress = ConnectionCaps.OFF;
         private int maxHandshakes = ConnectionCaps.OFF;
         private int maxThreads = 256;
         private Executor threads;
-        private Duration writeTimeout = EndSettings.DEFAULT_WRITE_TIMEOUT;
-        private long memoryBudget = MemoryBudget.defaultLimit();
         private ServerTls tls;
 
         private Builder() {
@@ -349,15 +329,9 @@ public final class BlockingWebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Limits, timeouts, subprotocols and extensions of every endpoint; default {@link WebSocketConfig#defaults()}. */
-        public Builder config(WebSocketConfig config) {
-            this.config = Objects.requireNonNull(config);
-            return this;
-        }
-
         /** Adds an interceptor run for every endpoint, before the endpoint's own. */
         public Builder interceptor(HandshakeInterceptor interceptor) {
-            interceptors.add(Objects.requireNonNull(interceptor));
+            routes.interceptor(interceptor);
             return this;
         }
 
@@ -367,7 +341,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
          */
         public Builder endpoint(String pattern, Function<HandshakeRequest, ? extends WebSocketHandler> handlers,
                                 HandshakeInterceptor... interceptors) {
-            endpoints.add(new EndpointSpec(pattern, Objects.requireNonNull(handlers), List.of(interceptors)));
+            routes.endpoint(pattern, handlers, interceptors);
             return this;
         }
 
@@ -380,7 +354,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
 
         /** Answers plain HTTP requests on the same port (a page, say); without one they get 404. */
         public Builder httpResponder(HttpResponder responder) {
-            this.httpResponder = Objects.requireNonNull(responder);
+            routes.httpResponder(Objects.requireNonNull(responder));
             return this;
         }
 
@@ -418,21 +392,6 @@ public final class BlockingWebSocketServer implements AutoCloseable {
          */
         public Builder threads(Executor executor) {
             this.threads = Objects.requireNonNull(executor);
-            return this;
-        }
-
-        /** How long one write may block before the connection is aborted; default 30 seconds. */
-        public Builder writeTimeout(Duration timeout) {
-            this.writeTimeout = Objects.requireNonNull(timeout);
-            return this;
-        }
-
-        /** What all connections may hold, in bytes (as the NIO server's); default a share of the heap. */
-        public Builder memoryBudget(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("the memory budget must be positive: " + bytes);
-            }
-            this.memoryBudget = bytes;
             return this;
         }
 

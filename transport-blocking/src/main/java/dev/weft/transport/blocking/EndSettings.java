@@ -20,14 +20,7 @@ record EndSettings(WebSocketConfig config, Receiving receiving, Duration writeTi
     EndSettings {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(receiving, "receiving");
-        if (writeTimeout.isNegative() || writeTimeout.isZero()) {
-            throw new IllegalArgumentException("the write timeout must be positive: " + writeTimeout);
-        }
-    }
-
-    static EndSettings defaults() {
-        return new EndSettings(WebSocketConfig.defaults(), Receiving.MESSAGES, DEFAULT_WRITE_TIMEOUT,
-                new MemoryBudget(MemoryBudget.defaultLimit()));
+        Objects.requireNonNull(writeTimeout, "writeTimeout");
     }
 
     /** A new inbox for an end read the way these settings say. */

@@ -7,7 +7,6 @@ import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.api.handshake.HttpResponses;
 import dev.weft.core.handshake.ServerHandshake;
 import dev.weft.core.handshake.ServerOpening;
-import dev.weft.core.session.MemoryBudget;
 import dev.weft.transport.blocking.socket.Inbox;
 import dev.weft.transport.blocking.socket.SocketOpening;
 import dev.weft.transport.blocking.socket.SocketSession;
@@ -16,7 +15,6 @@ import dev.weft.transport.blocking.socket.Wire;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,7 +43,7 @@ public final class SocketAcceptor {
     private final ServerHandshake handshake;
 
     private SocketAcceptor(Builder b) {
-        this.settings = new EndSettings(b.config, b.receiving, b.writeTimeout, new MemoryBudget(b.memoryBudget));
+        this.settings = b.settings(b.receiving);
         this.handshake = new ServerHandshake(b.config, List.copyOf(b.interceptors));
     }
 
@@ -108,20 +106,11 @@ public final class SocketAcceptor {
     }
 
     /** Settings for a {@link SocketAcceptor}; each has a documented default. */
-    public static final class Builder {
-        private WebSocketConfig config = WebSocketConfig.defaults();
+    public static final class Builder extends EndBuilder<Builder> {
         private final List<HandshakeInterceptor> interceptors = new ArrayList<>();
         private Receiving receiving = Receiving.MESSAGES;
-        private Duration writeTimeout = EndSettings.DEFAULT_WRITE_TIMEOUT;
-        private long memoryBudget = MemoryBudget.defaultLimit();
 
         private Builder() {
-        }
-
-        /** Limits, timeouts, subprotocols and extensions; default {@link WebSocketConfig#defaults()}. */
-        public Builder config(WebSocketConfig config) {
-            this.config = Objects.requireNonNull(config);
-            return this;
         }
 
         /** Adds an interceptor, run in the order added, as on the NIO server. */
@@ -133,25 +122,6 @@ public final class SocketAcceptor {
         /** How the ends are read; default {@link Receiving#MESSAGES}. */
         public Builder receiving(Receiving receiving) {
             this.receiving = Objects.requireNonNull(receiving);
-            return this;
-        }
-
-        /** How long one write may block before the connection is aborted; default 30 seconds. */
-        public Builder writeTimeout(Duration timeout) {
-            this.writeTimeout = Objects.requireNonNull(timeout);
-            return this;
-        }
-
-        /**
-         * What the ends of this acceptor may hold in all (buffers of messages in progress, input kept
-         * back), in bytes; past it they stop reading, and the largest holders are closed with 1013 (try again later).
-         * Default: a share of the heap ({@code MemoryBudget.defaultLimit()}, as the NIO transport).
-         */
-        public Builder memoryBudget(long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("the memory budget must be positive: " + bytes);
-            }
-            this.memoryBudget = bytes;
             return this;
         }
 

@@ -11,9 +11,7 @@ import dev.weft.api.handshake.HandshakeInterceptor;
 import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.api.handshake.HttpResponder;
 import dev.weft.core.handshake.ConnectionCaps;
-import dev.weft.core.handshake.Endpoint;
 import dev.weft.core.handshake.Routes;
-import dev.weft.core.handshake.ServerHandshake;
 import dev.weft.core.session.Broadcast;
 import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.SessionOptions;
@@ -32,8 +30,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -104,13 +100,7 @@ public final class WebSocketServer implements AutoCloseable {
         this.stats = new TransportStats(counters);
         this.sessionOptions = SessionOptions.DEFAULT.callbackExecutor(transportConfig.handlerExecutor())
                 .metrics(counters).budget(counters.budget);
-        List<Endpoint> built = new ArrayList<>();
-        for (Builder.EndpointSpec spec : b.endpoints) {
-            List<HandshakeInterceptor> chain = new ArrayList<>(b.interceptors);
-            chain.addAll(spec.interceptors());
-            built.add(Endpoint.of(spec.pattern(), new ServerHandshake(config, chain), config, spec.handlers()));
-        }
-        this.routes = new Routes(built, b.httpResponder, connections::isClosing);
+        this.routes = b.routes.build(config, connections::isClosing);
         this.rooms = b.rooms;
         this.networkLayer = b.networkLayer;
         this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress, b.maxHandshakes, counters);
@@ -304,18 +294,13 @@ public final class WebSocketServer implements AutoCloseable {
     /** Builds a {@link WebSocketServer}. Not thread-safe. */
     public static final class Builder {
 
-        private record EndpointSpec(String pattern, Function<HandshakeRequest, ? extends WebSocketHandler> handlers,
-                                    List<HandshakeInterceptor> interceptors) {
-        }
 
         private InetSocketAddress bindAddress = new InetSocketAddress("127.0.0.1", 8080);
         private EventLoopGroup loops;
         private int threads = Runtime.getRuntime().availableProcessors();
         private WebSocketConfig config = WebSocketConfig.defaults();
         private TransportConfig transportConfig = TransportConfig.defaults();
-        private final List<HandshakeInterceptor> interceptors = new ArrayList<>();
-        private final List<EndpointSpec> endpoints = new ArrayList<>();
-        private HttpResponder httpResponder;
+        private final Routes.Plan routes = new Routes.Plan();
         private Rooms rooms = new Rooms();
         private NetworkLayer.Factory networkLayer = NetworkLayer.PLAIN;
         private int maxConnections = ConnectionCaps.OFF;
@@ -428,7 +413,7 @@ public final class WebSocketServer implements AutoCloseable {
 
         /** An interceptor run for every endpoint, before the endpoint's own. */
         public Builder interceptor(HandshakeInterceptor interceptor) {
-            interceptors.add(Objects.requireNonNull(interceptor));
+            routes.interceptor(interceptor);
             return this;
         }
 
@@ -441,7 +426,7 @@ public final class WebSocketServer implements AutoCloseable {
          */
         public Builder endpoint(String pattern, Function<HandshakeRequest, ? extends WebSocketHandler> handlers,
                                 HandshakeInterceptor... interceptors) {
-            endpoints.add(new EndpointSpec(pattern, Objects.requireNonNull(handlers), List.of(interceptors)));
+            routes.endpoint(pattern, handlers, interceptors);
             return this;
         }
 
@@ -454,7 +439,7 @@ public final class WebSocketServer implements AutoCloseable {
 
         /** Answers plain HTTP requests (no {@code Upgrade} header), such as a page. */
         public Builder httpResponder(HttpResponder responder) {
-            this.httpResponder = responder;
+            routes.httpResponder(responder);
             return this;
         }
 
@@ -467,9 +452,6 @@ public final class WebSocketServer implements AutoCloseable {
 
         /** The server, not started yet. */
         public WebSocketServer build() {
-            if (endpoints.isEmpty()) {
-                throw new IllegalStateException("a server needs at least one endpoint");
-            }
             return new WebSocketServer(this);
         }
     }
