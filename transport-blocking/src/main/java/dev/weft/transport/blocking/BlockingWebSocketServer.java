@@ -259,16 +259,16 @@ public final class BlockingWebSocketServer implements AutoCloseable {
             } finally {
                 ticket.handshakeOver();
             }
-            if (shuttingDown) {
-                wire.close();
-                return;
-            }
-            SocketSession session = SocketSession.open(Role.SERVER, accepted.endpoint().config(), accepted.agreement(),
-                    accepted.handler(), wire, settings.sessionOptions(), settings.writeTimeout(),
-                    accepted.responseBytes(), accepted.leftover());
+            SocketSession session = SocketSession.over(Role.SERVER, accepted.endpoint().config(), accepted.agreement(),
+                    accepted.handler(), wire, settings.sessionOptions(), settings.writeTimeout());
             connection = session.connection();
-            open.add(connection);
+            open.add(connection); // before the 101: a shutdown from here on closes it
             sockets.remove(client);
+            session.start(accepted.responseBytes(), accepted.leftover());
+            if (shuttingDown) {
+                // The shutdown may have found it before it was open, when a close does nothing.
+                connection.close(CloseCodes.GOING_AWAY, "server shutting down");
+            }
             session.readUntilClosed();
         } catch (HandshakeException refused) {
             // answered and closed; logged by the driver when it was the peer's doing

@@ -57,22 +57,35 @@ public final class SocketSession {
     }
 
     /**
-     * Starts a session over {@code wire}: writes {@code response} (a server's 101, or null), calls
-     * {@code onOpen}, then decodes {@code leftover}, the bytes that came after the handshake's head.
+     * A session over {@code wire}, not started yet: a server registers its connection before the
+     * client can see the 101, so that a shutdown or a broadcast that follows always includes it.
      *
      * @param writeTimeout how long one write may block before the connection is aborted
      */
+    public static SocketSession over(Role role, WebSocketConfig config, Agreement agreement, WebSocketHandler handler,
+                                     Wire wire, SessionOptions options, Duration writeTimeout) {
+        return new SocketSession(role, config, agreement, handler, wire, options, writeTimeout);
+    }
+
+    /** A session over {@code wire}, {@linkplain #start started}. */
     public static SocketSession open(Role role, WebSocketConfig config, Agreement agreement, WebSocketHandler handler,
                                      Wire wire, SessionOptions options, Duration writeTimeout, ByteBuffer response,
                                      ByteBuffer leftover) {
-        SocketSession s = new SocketSession(role, config, agreement, handler, wire, options, writeTimeout);
-        s.lock.run(() -> {
-            s.session.start(response);
+        return over(role, config, agreement, handler, wire, options, writeTimeout).start(response, leftover);
+    }
+
+    /**
+     * Starts the session: writes {@code response} (a server's 101, or null), calls {@code onOpen},
+     * then decodes {@code leftover}, the bytes that came after the handshake's head.
+     */
+    public SocketSession start(ByteBuffer response, ByteBuffer leftover) {
+        lock.run(() -> {
+            session.start(response);
             if (leftover.hasRemaining()) {
-                s.session.receive(leftover);
+                session.receive(leftover);
             }
         });
-        return s;
+        return this;
     }
 
     /** What the application holds: safe from any thread. */
