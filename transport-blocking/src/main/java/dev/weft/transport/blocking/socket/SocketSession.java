@@ -149,7 +149,6 @@ public final class SocketSession {
         in.limit(n);
         lock.run(() -> session.receive(in));
         buffer.afterRead(n);
-        transport.flush(); // what the read made the session send (pongs, a handler's answers), before reading on
         return !transport.isClosed();
     }
 

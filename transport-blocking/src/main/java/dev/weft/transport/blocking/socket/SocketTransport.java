@@ -95,7 +95,9 @@ final class SocketTransport implements Transport {
         }
         // A control frame counts as written once queued, as on a loop that writes it at once: it goes
         // out before anything queued after it. So the pong of each ping in a read is its own, not
-        // one pong pending for them all; the reading thread writes them before it reads again.
+        // one pong pending for them all. The reading thread writes what a read queued unless another
+        // thread is writing; a peer that floods pings and reads nothing blocks that write, and so
+        // the reading, and what piles up behind another writer counts against the memory budget.
         boolean control = kind.isControl();
         Pending p = new Pending(head, body, control ? null : written);
         queue.add(p);
@@ -164,10 +166,7 @@ final class SocketTransport implements Transport {
         }
     }
 
-    /**
-     * Writes what is queued, waiting for a thread that is writing: a blocking send, and the reading
-     * thread before it reads again (so a peer that sends faster than it reads is pushed back).
-     */
+    /** Writes what is queued, waiting for a thread that is writing: a blocking send. */
     void flush() {
         if (!hasWork()) {
             return;
