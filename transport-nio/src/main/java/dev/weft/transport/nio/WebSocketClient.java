@@ -6,6 +6,7 @@ import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.Headers;
+import dev.weft.api.metrics.WebSocketMetrics;
 import dev.weft.core.handshake.ClientHandshake;
 
 import dev.weft.core.session.LoopFuture;
@@ -51,8 +52,9 @@ public final class WebSocketClient implements AutoCloseable {
     private final WebSocketConfig config;
     private final TransportConfig transportConfig;
     private final NetworkLayer.Factory secureLayer;
-    private final Counters counters;
     private final TransportStats stats;
+    /** The client's own counters, then the listener it was given. */
+    private final WebSocketMetrics metrics;
     private final SessionOptions sessionOptions;
     private final SecureRandom random = new SecureRandom();
     private final Connections connections = new Connections();
@@ -62,10 +64,13 @@ public final class WebSocketClient implements AutoCloseable {
         this.loops = ownsLoops ? new EventLoopGroup(b.threads, "weft-client") : b.loops;
         this.config = b.config;
         this.transportConfig = b.transportConfig;
-        this.counters = new Counters(new MemoryBudget(transportConfig.memoryBudget()));
+        Counters counters = new Counters();
         this.stats = new TransportStats(counters);
+        this.metrics = counters.andThen(b.metrics);
+        MemoryBudget budget = new MemoryBudget(transportConfig.memoryBudget());
+        metrics.memoryBudget(budget);
         this.sessionOptions = SessionOptions.DEFAULT.callbackExecutor(transportConfig.handlerExecutor())
-                .metrics(counters).budget(counters.budget);
+                .metrics(metrics).budget(budget);
         this.secureLayer = b.secureLayer;
     }
 
@@ -156,11 +161,11 @@ public final class WebSocketClient implements AutoCloseable {
             result.completeExceptionally(e);
             return;
         }
-        NioConnection connection = new NioConnection(loop, channel, transportConfig, counters, address, layer,
+        NioConnection connection = new NioConnection(loop, channel, transportConfig, metrics, address, layer,
                 c -> new ClientUpgrade(c, config, sessionOptions, handshake, handler,
                         transportConfig.connectTimeout(), result),
                 this::closed);
-        counters.connectionOpened(); // before tracking it: a connection refused below is counted closed
+        metrics.socketOpened(); // before tracking it: a connection refused below is counted closed
         if (!connections.add(connection)) {
             result.completeExceptionally(new IllegalStateException("the client is shut down"));
             connection.abort();
@@ -180,7 +185,7 @@ public final class WebSocketClient implements AutoCloseable {
     }
 
     private void closed(NioConnection connection) {
-        counters.connectionClosed();
+        metrics.socketClosed();
         connections.remove(connection);
     }
 
@@ -191,8 +196,18 @@ public final class WebSocketClient implements AutoCloseable {
         private WebSocketConfig config = WebSocketConfig.defaults();
         private TransportConfig transportConfig = TransportConfig.defaults();
         private NetworkLayer.Factory secureLayer;
+        private WebSocketMetrics metrics = WebSocketMetrics.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * Where the client reports its connections, messages and bytes, besides its own
+         * {@link WebSocketClient#stats() stats()} (default: {@link WebSocketMetrics#NONE}).
+         */
+        public Builder metrics(WebSocketMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics);
+            return this;
         }
 
         /** The layer {@code wss://} connections go through (the TLS transport provides one); {@code ws://} stays plain. */
