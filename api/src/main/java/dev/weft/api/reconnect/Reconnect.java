@@ -144,7 +144,8 @@ public final class Reconnect {
          * Starts opening a connection that reports to {@code handler}.
          *
          * @return completes once the connection is open ({@code handler.onOpen} has been called),
-         *     or exceptionally with why it could not be opened
+         *     or exceptionally with why it could not be opened ({@code CompletionException} and
+         *     {@code UncheckedIOException} wrappers are looked through)
          */
         CompletableFuture<? extends Connection> connect(WebSocketHandler handler);
     }

@@ -91,7 +91,7 @@ public final class WebSocketClient implements AutoCloseable {
      * extensions. User-info in the URI ({@code ws://user:pass@host/}) becomes HTTP Basic
      * credentials.
      *
-     * A redirect answered to the upgrade fails the connect unless the client was built to
+     * <p>A redirect answered to the upgrade fails the connect unless the client was built to
      * {@linkplain Builder#followRedirects(int) follow redirects}.
      *
      * @param uri a {@code ws://} URI: host, optional port (default 80), path and query
