@@ -126,6 +126,7 @@ class ReconnectTest {
         c.sendText("one");
         lastPair().flush();
         assertEquals("one", servers.get(0).nextText());
+        app.expect("text:one");
 
         serverCloses(1001);
         assertEquals(List.of("1@250"), attempts);
