@@ -2,10 +2,12 @@ package dev.weft.cli.command;
 
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
+import dev.weft.api.ConnectionState;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.api.handshake.Headers;
+import dev.weft.api.reconnect.Reconnect;
 import dev.weft.cli.Terminal;
 import dev.weft.transport.blocking.BlockingWebSocketClient;
 import dev.weft.transport.nio.WebSocketClient;
@@ -43,7 +45,9 @@ import java.util.stream.Collectors;
  * printed first.
  *
  * <p>Standard error gets one {@code connected to ...} line, and {@code closed: CODE REASON} if the
- * server closes first. Exit status: 0 after a normal close (1000 or 1001), 1 after any other, 2 if
+ * server closes first. With {@code --reconnect}, a dropped connection is opened again with backoff
+ * (each attempt on standard error, then {@code reconnected to ...}); lines typed meanwhile are not
+ * sent, and said so. Exit status: 0 after a normal close (1000 or 1001), 1 after any other, 2 if
  * the connection could not be opened.
  */
 @Command(name = "connect",
@@ -57,10 +61,16 @@ import java.util.stream.Collectors;
                     + "end of the input the connection is closed with 1000, after the replies still "
                     + "on their way.",
             "",
+            "With --reconnect, a connection that drops is opened again, with exponential backoff "
+                    + "and jitter from 0.5 s up to 30 s; each attempt is printed on standard error. It "
+                    + "gives up when the server closes with 1003 or 1008 or refuses the upgrade with "
+                    + "an HTTP 3xx or 4xx status. Lines typed while it is disconnected are not sent.",
+            "",
             "Exit status: 0 after a 1000 or 1001 close, 1 after any other, 2 if it cannot connect.",
             ""},
         footer = {"", "Examples:", "  printf 'hello\\n' | weft connect ws://127.0.0.1:8080/echo",
-            "  printf 'hello\\n' | weft connect ws://127.0.0.1:8080/echo --transport blocking"})
+            "  printf 'hello\\n' | weft connect ws://127.0.0.1:8080/echo --transport blocking",
+            "  weft connect ws://127.0.0.1:8080/echo --reconnect"})
 final class ConnectCommand implements Callable<Integer> {
 
     /** How many bytes of a binary message are shown in hex. */
@@ -76,6 +86,10 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = {"-s", "--subprotocol"}, paramLabel = "PROTOCOL",
             description = "A subprotocol to offer, in order of preference; may be repeated.")
     List<String> subprotocols = new ArrayList<>();
+
+    @Option(names = "--reconnect",
+            description = "Open the connection again each time it drops, with backoff; print each attempt on standard error.")
+    boolean reconnect;
 
     @Mixin
     TransportOption transport;
@@ -118,7 +132,8 @@ final class ConnectCommand implements Callable<Integer> {
             Printer printer = new Printer();
             Connection connection;
             try {
-                connection = dialer.connect(url, extra, printer);
+                connection = reconnect ? dialer.connect(url, extra, printer, reconnectPolicy())
+                        : dialer.connect(url, extra, printer);
             } catch (ExecutionException e) {
                 terminal.err().println("weft: " + Failures.connectFailure(url, e.getCause()));
                 if (verbose.verbose) {
@@ -141,8 +156,24 @@ final class ConnectCommand implements Callable<Integer> {
                 : Dialer.of(WebSocketClient.builder().config(config).secureLayer(tlsOptions.layer()).build());
     }
 
+    /** Reconnects with the default backoff, telling standard error about each attempt and each reconnect. */
+    private Reconnect reconnectPolicy() {
+        return Reconnect.builder()
+                .onAttempt((attempt, delay, cause) -> {
+                    terminal.err().printf("reconnecting to %s: attempt %d in %d ms (%s)%n",
+                            url, attempt, delay.toMillis(), Failures.describe(cause));
+                    terminal.err().flush();
+                })
+                .onReconnect(connection -> {
+                    terminal.err().println("reconnected to " + url + " (" + describe(connection) + ")");
+                    terminal.err().flush();
+                })
+                .build();
+    }
+
     /**
-     * Sends each line of standard input, in order, until it ends or the connection does.
+     * Sends each line of standard input, in order, until it ends or the connection does (with
+     * {@code --reconnect}, a line typed between connections is dropped, and said so).
      *
      * @return false if standard input could not be read
      */
@@ -154,6 +185,11 @@ final class ConnectCommand implements Callable<Integer> {
                     // One line in flight at a time keeps memory flat however long the input is.
                     connection.sendText(line).get();
                 } catch (ExecutionException e) {
+                    if (connection.state() == ConnectionState.CONNECTING) {
+                        terminal.err().println("weft: not sent, reconnecting: " + line);
+                        terminal.err().flush();
+                        continue;
+                    }
                     // The connection is closing or closed: onClose says how it ended.
                     return true;
                 }

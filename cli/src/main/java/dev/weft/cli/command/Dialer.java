@@ -3,6 +3,7 @@ package dev.weft.cli.command;
 import dev.weft.api.Connection;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.Headers;
+import dev.weft.api.reconnect.Reconnect;
 import dev.weft.transport.blocking.BlockingWebSocketClient;
 import dev.weft.transport.nio.WebSocketClient;
 
@@ -25,6 +26,15 @@ interface Dialer extends AutoCloseable {
      */
     Connection connect(URI uri, Headers headers, WebSocketHandler handler) throws ExecutionException, InterruptedException;
 
+    /**
+     * Connects to {@code uri} and opens it again each time it drops, as {@code reconnect} says.
+     *
+     * @return the connection, once one attempt has opened it
+     * @throws ExecutionException if {@code reconnect} gave up before that; its cause says why
+     */
+    Connection connect(URI uri, Headers headers, WebSocketHandler handler, Reconnect reconnect)
+            throws ExecutionException, InterruptedException;
+
     /** Stops what the client started (the NIO client's event loop). */
     @Override
     void close();
@@ -36,6 +46,12 @@ interface Dialer extends AutoCloseable {
             public Connection connect(URI uri, Headers headers, WebSocketHandler handler)
                     throws ExecutionException, InterruptedException {
                 return client.connect(uri, headers, handler).get();
+            }
+
+            @Override
+            public Connection connect(URI uri, Headers headers, WebSocketHandler handler, Reconnect reconnect)
+                    throws ExecutionException, InterruptedException {
+                return client.connect(uri, headers, handler, reconnect).get();
             }
 
             @Override
@@ -54,6 +70,16 @@ interface Dialer extends AutoCloseable {
                     return client.connect(uri, headers, handler);
                 } catch (IOException | RuntimeException e) {
                     // As the NIO client's future would fail, so both are reported alike.
+                    throw new ExecutionException(e);
+                }
+            }
+
+            @Override
+            public Connection connect(URI uri, Headers headers, WebSocketHandler handler, Reconnect reconnect)
+                    throws ExecutionException {
+                try {
+                    return client.connect(uri, headers, handler, reconnect);
+                } catch (IOException | RuntimeException e) {
                     throw new ExecutionException(e);
                 }
             }

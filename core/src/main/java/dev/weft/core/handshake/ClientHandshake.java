@@ -146,10 +146,11 @@ public final class ClientHandshake {
     public Agreement accept(HandshakeResponse response) {
         // "If the status code received from the server is not 101, the client handles the response
         // per HTTP [RFC2616] procedures." (RFC 6455 §4.1) Redirects and authentication are the
-        // caller's to follow, so the status goes back with the exception.
+        // caller's to follow, so the status and the headers go back with the exception.
         if (response.status() != 101) {
             String reason = response.reason().isEmpty() ? "" : " " + response.reason();
-            throw new HandshakeException(response.status(), "server answered " + response.status() + reason);
+            throw new HandshakeException(response.status(), "server answered " + response.status() + reason,
+                    response.headers());
         }
         Headers headers = response.headers();
         // "If the response lacks an |Upgrade| header field or the |Upgrade| header field contains a

@@ -3,10 +3,14 @@ package dev.weft.transport.blocking;
 import dev.weft.api.Connection;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketHandler;
+import dev.weft.api.handshake.HandshakeException;
 import dev.weft.api.handshake.Headers;
+import dev.weft.api.reconnect.Reconnect;
+import dev.weft.api.reconnect.ReconnectingConnection;
 import dev.weft.api.tls.ClientTls;
 import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.ClientOpening;
+import dev.weft.core.handshake.Redirects;
 import dev.weft.transport.blocking.socket.Inbox;
 import dev.weft.transport.blocking.socket.SocketOpening;
 import dev.weft.transport.blocking.socket.SocketSession;
@@ -19,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -54,6 +59,7 @@ public final class BlockingWebSocketClient {
     private final Duration connectTimeout;
     private final ClientTls tls;
     private final Executor threads;
+    private final int maxRedirects;
     private final SecureRandom random = new SecureRandom();
 
     private BlockingWebSocketClient(Builder b) {
@@ -61,6 +67,7 @@ public final class BlockingWebSocketClient {
         this.connectTimeout = b.connectTimeout;
         this.tls = b.tls;
         this.threads = b.threads != null ? b.threads : Threads.perTask("weft-client-");
+        this.maxRedirects = b.maxRedirects;
     }
 
     /** A client with the default settings. */
@@ -82,14 +89,35 @@ public final class BlockingWebSocketClient {
      * open end. User-info in the URI ({@code ws://user:pass@host/}) becomes HTTP Basic credentials.
      *
      * @param headers extra request headers (not the handshake's own)
-     * @throws dev.weft.api.handshake.HandshakeException if the server refused or answered wrongly
+     * @throws HandshakeException if the server refused or answered wrongly, or answered with a
+     *     redirect that the client was not built to {@linkplain Builder#followRedirects(int) follow}
      * @throws java.net.SocketTimeoutException if the connection or the handshake took too long
      * @throws IOException if the connection failed
      * @throws IllegalArgumentException if {@code uri} is not a WebSocket URI
      */
     public BlockingWebSocket open(URI uri, Headers headers) throws IOException {
-        ClientHandshake handshake = new ClientHandshake(uri, headers, settings.config(), random);
-        return end(opened(dial(uri), handshake));
+        return end(opened(uri, headers));
+    }
+
+    /**
+     * Dials {@code uri} and runs the opening handshake, then does so again where each redirect
+     * answered leads, as far as {@link Builder#followRedirects(int)} allows.
+     */
+    private Opened opened(URI uri, Headers headers) throws IOException {
+        Redirects redirects = new Redirects(maxRedirects);
+        for (URI target = uri; ; ) {
+            ClientHandshake handshake = new ClientHandshake(target, headers, settings.config(), random);
+            try {
+                return opened(dial(target), handshake);
+            } catch (HandshakeException refusal) {
+                URI next = redirects.next(target, refusal);
+                if (next == null) {
+                    throw refusal;
+                }
+                headers = Redirects.headersFor(target, next, headers);
+                target = next;
+            }
+        }
     }
 
     /** TCP, then TLS for {@code wss://}; the socket is closed if either fails. */
@@ -142,8 +170,7 @@ public final class BlockingWebSocketClient {
      */
     public Connection connect(URI uri, Headers headers, WebSocketHandler handler) throws IOException {
         Objects.requireNonNull(handler, "handler");
-        ClientHandshake handshake = new ClientHandshake(uri, headers, settings.config(), random);
-        Opened opened = opened(dial(uri), handshake);
+        Opened opened = opened(uri, headers);
         CompletableFuture<Connection> started = new CompletableFuture<>();
         threads.execute(() -> {
             SocketSession session = opened.start(handler, settings);
@@ -163,6 +190,39 @@ public final class BlockingWebSocketClient {
     /** Connects to {@code uri}; see {@link #connect(URI, Headers, WebSocketHandler)}. */
     public Connection connect(URI uri, WebSocketHandler handler) throws IOException {
         return connect(uri, Headers.empty(), handler);
+    }
+
+    /**
+     * Connects to {@code uri} and opens it again each time it drops, as {@code reconnect} says; see
+     * {@link ReconnectingConnection} for what {@code handler} sees and for sends between connections.
+     * Each attempt runs {@link #connect(URI, Headers, WebSocketHandler)} on a thread of this
+     * client's.
+     *
+     * @return the connection, once one attempt has opened it
+     * @throws IOException (or {@link HandshakeException}, {@link IllegalArgumentException}) the
+     *     failure that made {@code reconnect} give up before any attempt opened it
+     */
+    public ReconnectingConnection connect(URI uri, Headers headers, WebSocketHandler handler, Reconnect reconnect)
+            throws IOException {
+        CompletableFuture<ReconnectingConnection> first = reconnect.connect(h -> CompletableFuture.supplyAsync(() -> {
+            try {
+                return connect(uri, headers, h);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, threads), handler);
+        try {
+            return first.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while connecting");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+        }
     }
 
     /** A completed opening handshake over a wire, before its session starts. */
@@ -201,6 +261,7 @@ public final class BlockingWebSocketClient {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private ClientTls tls = ClientTls.defaults();
         private Executor threads;
+        private int maxRedirects;
 
         private Builder() {
         }
@@ -234,6 +295,25 @@ public final class BlockingWebSocketClient {
         /** Where {@link #connect} runs each connection's thread; default a new virtual thread each (a platform thread before Java 21). */
         public Builder threads(Executor threads) {
             this.threads = Objects.requireNonNull(threads);
+            return this;
+        }
+
+        /**
+         * Follows up to {@code max} redirects (301, 302, 307, 308) answered to an upgrade request,
+         * to the {@code ws}, {@code wss}, {@code http} or {@code https} URI of their
+         * {@code Location} (a relative one resolved against the URI asked for), never from
+         * {@code wss} to {@code ws}; {@code Authorization} and {@code Cookie} headers go only to the
+         * host and port they were given for. A redirect that breaks these rules, or one past the
+         * limit, fails with a {@link HandshakeException} saying why. Default 0: a redirect fails,
+         * its status in the exception and its {@code Location} in {@link HandshakeException#headers()}.
+         * Only for the connections this client dials itself, not over a socket or streams given to
+         * {@code open}.
+         */
+        public Builder followRedirects(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("the redirect limit must not be negative: " + max);
+            }
+            this.maxRedirects = max;
             return this;
         }
 

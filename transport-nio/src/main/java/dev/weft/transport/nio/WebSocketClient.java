@@ -5,9 +5,13 @@ import dev.weft.api.Connection;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
+import dev.weft.api.handshake.HandshakeException;
 import dev.weft.api.handshake.Headers;
 import dev.weft.api.metrics.WebSocketMetrics;
+import dev.weft.api.reconnect.Reconnect;
+import dev.weft.api.reconnect.ReconnectingConnection;
 import dev.weft.core.handshake.ClientHandshake;
+import dev.weft.core.handshake.Redirects;
 
 import dev.weft.core.session.LoopFuture;
 import dev.weft.core.session.MemoryBudget;
@@ -30,6 +34,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A WebSocket client over TCP ({@code ws://} URIs; {@code wss://} needs the TLS transport).
@@ -56,6 +61,7 @@ public final class WebSocketClient implements AutoCloseable {
     /** The client's own counters, then the listener it was given. */
     private final WebSocketMetrics metrics;
     private final SessionOptions sessionOptions;
+    private final int maxRedirects;
     private final SecureRandom random = new SecureRandom();
     private final Connections connections = new Connections();
 
@@ -72,6 +78,7 @@ public final class WebSocketClient implements AutoCloseable {
         this.sessionOptions = SessionOptions.DEFAULT.callbackExecutor(transportConfig.handlerExecutor())
                 .metrics(metrics).budget(budget);
         this.secureLayer = b.secureLayer;
+        this.maxRedirects = b.maxRedirects;
     }
 
     /** A builder. */
@@ -89,15 +96,51 @@ public final class WebSocketClient implements AutoCloseable {
      * extensions. User-info in the URI ({@code ws://user:pass@host/}) becomes HTTP Basic
      * credentials.
      *
+     * <p>A redirect answered to the upgrade fails the connect unless the client was built to
+     * {@linkplain Builder#followRedirects(int) follow redirects}.
+     *
      * @param uri a {@code ws://} URI: host, optional port (default 80), path and query
      * @param headers extra request headers (not the handshake's own)
      * @param handler receives the connection's events
      * @return completes with the open connection, after {@code onOpen}; or exceptionally with a
-     *     {@link dev.weft.api.handshake.HandshakeException} naming what the server got wrong, an
+     *     {@link HandshakeException} naming what the server got wrong, an
      *     {@link IOException} (refused, timed out), {@link IllegalArgumentException} for a bad URI,
      *     or {@link IllegalStateException} once the client is shut down
      */
     public CompletableFuture<Connection> connect(URI uri, Headers headers, WebSocketHandler handler) {
+        return maxRedirects == 0 ? connectOnce(uri, headers, handler)
+                : following(new Redirects(maxRedirects), uri, headers, handler);
+    }
+
+    /**
+     * Connects to {@code uri} and opens it again each time it drops, as {@code reconnect} says; see
+     * {@link ReconnectingConnection} for what {@code handler} sees and for sends between connections.
+     *
+     * @return completes with the connection once one attempt has opened it, or exceptionally with
+     *     the failure that made {@code reconnect} give up first
+     */
+    public CompletableFuture<ReconnectingConnection> connect(URI uri, Headers headers, WebSocketHandler handler,
+                                                             Reconnect reconnect) {
+        return reconnect.connect(h -> connect(uri, headers, h), handler);
+    }
+
+    /** Connects to {@code uri}, then to where each redirect answered leads, as far as {@code redirects} go. */
+    private CompletableFuture<Connection> following(Redirects redirects, URI uri, Headers headers,
+                                                    WebSocketHandler handler) {
+        return connectOnce(uri, headers, handler).exceptionallyCompose(failure -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            try {
+                URI next = cause instanceof HandshakeException refusal ? redirects.next(uri, refusal) : null;
+                return next == null ? CompletableFuture.failedFuture(cause)
+                        : following(redirects, next, Redirects.headersFor(uri, next, headers), handler);
+            } catch (HandshakeException notFollowed) {
+                return CompletableFuture.failedFuture(notFollowed);
+            }
+        });
+    }
+
+    private CompletableFuture<Connection> connectOnce(URI uri, Headers headers, WebSocketHandler handler) {
         if (connections.isClosing()) {
             return CompletableFuture.failedFuture(new IllegalStateException("the client is shut down"));
         }
@@ -197,6 +240,7 @@ public final class WebSocketClient implements AutoCloseable {
         private TransportConfig transportConfig = TransportConfig.defaults();
         private NetworkLayer.Factory secureLayer;
         private WebSocketMetrics metrics = WebSocketMetrics.NONE;
+        private int maxRedirects;
 
         private Builder() {
         }
@@ -243,6 +287,24 @@ public final class WebSocketClient implements AutoCloseable {
         /** Write-queue limits, read pausing, callbacks' executor, connect timeout. */
         public Builder transport(TransportConfig transportConfig) {
             this.transportConfig = Objects.requireNonNull(transportConfig);
+            return this;
+        }
+
+        /**
+         * Follows up to {@code max} redirects (301, 302, 307, 308) answered to an upgrade request,
+         * to the {@code ws}, {@code wss}, {@code http} or {@code https} URI of their
+         * {@code Location} (a relative one resolved against the URI asked for), never from
+         * {@code wss} to {@code ws}; {@code Authorization} and {@code Cookie} headers go only to the
+         * host and port they were given for. A redirect that breaks these rules, or one past the
+         * limit, fails the connect with a {@link HandshakeException} saying why. Default 0: a
+         * redirect fails the connect, its status in the exception and its {@code Location} in
+         * {@link HandshakeException#headers()}.
+         */
+        public Builder followRedirects(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("the redirect limit must not be negative: " + max);
+            }
+            this.maxRedirects = max;
             return this;
         }
 
