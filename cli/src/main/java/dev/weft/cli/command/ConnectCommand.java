@@ -2,6 +2,7 @@ package dev.weft.cli.command;
 
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
+import dev.weft.api.HttpProxy;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.extension.ExtensionParameters;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -60,7 +62,8 @@ import java.util.stream.Collectors;
             "Exit status: 0 after a 1000 or 1001 close, 1 after any other, 2 if it cannot connect.",
             ""},
         footer = {"", "Examples:", "  printf 'hello\\n' | weft connect ws://127.0.0.1:8080/echo",
-            "  printf 'hello\\n' | weft connect ws://127.0.0.1:8080/echo --transport blocking"})
+            "  printf 'hello\\n' | weft connect ws://127.0.0.1:8080/echo --transport blocking",
+            "  weft connect wss://echo.example/ --proxy http://user:secret@proxy.corp:3128"})
 final class ConnectCommand implements Callable<Integer> {
 
     /** How many bytes of a binary message are shown in hex. */
@@ -82,6 +85,9 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Mixin
     TlsClientOptions tlsOptions;
+
+    @Mixin
+    ProxyOption proxy;
 
     @Mixin
     ExtensionsOption extensions;
@@ -135,10 +141,20 @@ final class ConnectCommand implements Callable<Integer> {
         }
     }
 
-    /** The client of {@code --transport}, trusting {@code wss://} servers as the TLS options say. */
+    /**
+     * The client of {@code --transport}, trusting {@code wss://} servers as the TLS options say, through
+     * the proxy {@code --proxy} or the environment names.
+     */
     private Dialer dialer(WebSocketConfig config) throws IOException, GeneralSecurityException {
-        return transport.blocking() ? Dialer.of(BlockingWebSocketClient.builder().config(config).tls(tlsOptions.tls()).build())
-                : Dialer.of(WebSocketClient.builder().config(config).secureLayer(tlsOptions.layer()).build());
+        Optional<HttpProxy> via = proxy.forTarget(url);
+        if (transport.blocking()) {
+            BlockingWebSocketClient.Builder builder = BlockingWebSocketClient.builder().config(config).tls(tlsOptions.tls());
+            via.ifPresent(builder::proxy);
+            return Dialer.of(builder.build());
+        }
+        WebSocketClient.Builder builder = WebSocketClient.builder().config(config).secureLayer(tlsOptions.layer());
+        via.ifPresent(builder::proxy);
+        return Dialer.of(builder.build());
     }
 
     /**
