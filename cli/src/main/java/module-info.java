@@ -9,6 +9,8 @@ module dev.weft.cli {
     requires dev.weft.transport.nio;
     requires dev.weft.transport.tls;
     requires dev.weft.transport.blocking;
+    requires dev.weft.metrics.micrometer;
+    requires micrometer.registry.prometheus;
     requires info.picocli;
     requires HdrHistogram;
     requires java.logging;

@@ -5,11 +5,14 @@ import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.tls.SelfSignedCertificate;
 import dev.weft.api.tls.ServerTls;
 import dev.weft.cli.Terminal;
+import dev.weft.metrics.micrometer.MicrometerMetrics;
 import dev.weft.transport.blocking.BlockingWebSocketServer;
 import dev.weft.transport.nio.TransportConfig;
 import dev.weft.transport.nio.TransportStats;
 import dev.weft.transport.nio.WebSocketServer;
 import dev.weft.transport.tls.Tls;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,6 +52,7 @@ import static java.lang.System.Logger.Level.INFO;
             "  /echo        echoes every message: text as text, binary as binary",
             "  /chat/ROOM   relays each text message to all in ROOM (/chat: lobby)",
             "  /            a browser page with a chat view and an echo view",
+            "  /metrics     with --metrics: Prometheus text (Micrometer's registry)",
             "",
             "Accepts every extension installed in the jar unless --extensions says otherwise.",
             "",
@@ -63,6 +67,7 @@ import static java.lang.System.Logger.Level.INFO;
             ""},
         footer = {"", "Examples:", "  weft serve --port 9001 --max-message-size 67108864",
             "  weft serve --transport blocking",
+            "  weft serve --metrics                  (then: curl http://127.0.0.1:8080/metrics)",
             "  weft serve --host 0.0.0.0 --max-connections 10000 --max-connections-per-address 50",
             "  weft serve --tls-self-signed          (wss:// on port 8443)"})
 final class ServeCommand implements Callable<Integer> {
@@ -117,6 +122,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Print the server's counters on standard error every SECONDS, as a line "
                     + "starting 'stats: '; 0 never does (default: ${DEFAULT-VALUE}); nio only.")
     long statsIntervalSeconds;
+
+    @Option(names = "--metrics",
+            description = "Serve the server's metrics as Prometheus text on /metrics (plain HTTP on the "
+                    + "same port): connections by endpoint, close code and side, messages, bytes, "
+                    + "refusals, write queues and the memory budget.")
+    boolean metrics;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0",
             description = "Serve at most N connections at once; a request over it is answered 503 "
@@ -302,8 +313,10 @@ final class ServeCommand implements Callable<Integer> {
                 .extensions(accepted)
                 .build();
         LOG.log(INFO, () -> "extensions accepted: " + ExtensionsOption.describe(accepted));
-        DemoSite site = new DemoSite();
-        DemoServer server = transport.blocking() ? blockingServer(site, config) : nioServer(site, config);
+        PrometheusMeterRegistry registry = metrics ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+        DemoSite site = new DemoSite(registry == null ? null : registry::scrape);
+        MicrometerMetrics listener = registry == null ? null : MicrometerMetrics.of(registry);
+        DemoServer server = transport.blocking() ? blockingServer(site, config, listener) : nioServer(site, config, listener);
         String budget = server.stats().map(s -> s.memoryBudget() + " bytes")
                 .orElse(memoryBudget != null ? memoryBudget + " bytes" : "a quarter of the heap");
         LOG.log(INFO, () -> "messages up to " + maxMessageSize + " bytes, idle timeout "
@@ -313,7 +326,9 @@ final class ServeCommand implements Callable<Integer> {
         return server;
     }
 
-    private DemoServer nioServer(DemoSite site, WebSocketConfig config) throws IOException, GeneralSecurityException {
+    /** @param listener the metrics listener of {@code --metrics}, or null */
+    private DemoServer nioServer(DemoSite site, WebSocketConfig config, MicrometerMetrics listener)
+            throws IOException, GeneralSecurityException {
         WebSocketServer.Builder builder = site.addTo(WebSocketServer.builder())
                 .bind(host, port())
                 .config(config)
@@ -324,6 +339,9 @@ final class ServeCommand implements Callable<Integer> {
         if (threads != null) {
             builder.threads(threads);
         }
+        if (listener != null) {
+            builder.metrics(listener);
+        }
         ServerTls tls = serverTls();
         if (tls != null) {
             builder.networkLayer(Tls.server(tls));
@@ -331,7 +349,8 @@ final class ServeCommand implements Callable<Integer> {
         return DemoServer.of(builder.build(), threads != null ? threads : Runtime.getRuntime().availableProcessors());
     }
 
-    private DemoServer blockingServer(DemoSite site, WebSocketConfig config) throws IOException, GeneralSecurityException {
+    private DemoServer blockingServer(DemoSite site, WebSocketConfig config, MicrometerMetrics listener)
+            throws IOException, GeneralSecurityException {
         BlockingWebSocketServer.Builder builder = site.addTo(BlockingWebSocketServer.builder())
                 .bind(host, port())
                 .config(config)
@@ -340,6 +359,9 @@ final class ServeCommand implements Callable<Integer> {
                 .maxHandshakes(maxHandshakes);
         if (memoryBudget != null) {
             builder.memoryBudget(memoryBudget);
+        }
+        if (listener != null) {
+            builder.metrics(listener);
         }
         ServerTls tls = serverTls();
         if (tls != null) {

@@ -1,5 +1,8 @@
 package dev.weft.core.handshake;
 
+import dev.weft.api.metrics.WebSocketMetrics;
+import dev.weft.api.metrics.WebSocketMetrics.Refusal;
+
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +32,7 @@ public final class ConnectionCaps {
     private final int maxConnections;
     private final int maxPerAddress;
     private final int maxHandshakes;
-    private final Refusals refusals;
+    private final WebSocketMetrics metrics;
     private final AtomicInteger served = new AtomicInteger();
     private final AtomicInteger handshakes = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
@@ -38,31 +41,13 @@ public final class ConnectionCaps {
      * @param maxConnections connections served at once, or {@link #OFF}
      * @param maxPerAddress connections one remote address may hold, or {@link #OFF}
      * @param maxHandshakes connections in their opening handshake at once, or {@link #OFF}
-     * @param refusals told of each connection a cap turns away
+     * @param metrics told of each connection a cap turns away, on the accepting thread
      */
-    public ConnectionCaps(int maxConnections, int maxPerAddress, int maxHandshakes, Refusals refusals) {
+    public ConnectionCaps(int maxConnections, int maxPerAddress, int maxHandshakes, WebSocketMetrics metrics) {
         this.maxConnections = maxConnections;
         this.maxPerAddress = maxPerAddress;
         this.maxHandshakes = maxHandshakes;
-        this.refusals = refusals;
-    }
-
-    /** The caps, as {@link Refusals} name them. */
-    public enum Cap {
-        /** {@code maxConnections}: the connection is read and answered 503. */
-        CONNECTIONS,
-        /** {@code maxPerAddress}: the connection is closed at once. */
-        PER_ADDRESS,
-        /** {@code maxHandshakes}: the connection is closed at once. */
-        HANDSHAKES
-    }
-
-    /** Counts the connections the caps turn away, for a server's statistics. */
-    @FunctionalInterface
-    public interface Refusals {
-
-        /** A connection just accepted is over {@code cap}. Called on the accepting thread. */
-        void refused(Cap cap);
+        this.metrics = metrics;
     }
 
     /**
@@ -72,16 +57,16 @@ public final class ConnectionCaps {
      */
     public Ticket admit(InetAddress address) {
         if (maxPerAddress != OFF && perAddress.getOrDefault(address, 0) >= maxPerAddress) {
-            refusals.refused(Cap.PER_ADDRESS);
+            metrics.refused(Refusal.ADDRESS_CAP);
             return null;
         }
         if (maxHandshakes != OFF && handshakes.get() >= maxHandshakes) {
-            refusals.refused(Cap.HANDSHAKES);
+            metrics.refused(Refusal.HANDSHAKE_CAP);
             return null;
         }
         boolean full = maxConnections != OFF && served.get() >= maxConnections;
         if (full) {
-            refusals.refused(Cap.CONNECTIONS);
+            metrics.refused(Refusal.CONNECTION_CAP);
         } else {
             served.incrementAndGet();
         }

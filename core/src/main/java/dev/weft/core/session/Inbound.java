@@ -7,6 +7,7 @@ import dev.weft.api.Opcode;
 import dev.weft.api.PartialMessageHandler;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
+import dev.weft.api.metrics.ConnectionMetrics;
 import dev.weft.core.extension.ExtensionChain;
 import dev.weft.core.frame.FrameDecoder;
 import dev.weft.core.frame.ProtocolViolation;
@@ -44,7 +45,7 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     private final SessionState state;
     private final Callbacks callbacks;
     private final Connection connection;
-    private final SessionMetrics metrics;
+    private final ConnectionMetrics metrics;
     private final Outbound outbound;
     private final CloseFrames closeFrames;
     private final WebSocketHandler handler;
@@ -85,7 +86,7 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
      * @param closeFrames takes a close frame from the peer
      */
     Inbound(WebSocketHandler handler, ExtensionChain extensions, WebSocketConfig config, SessionState state,
-            Callbacks callbacks, SessionMetrics metrics, Outbound outbound, CloseFrames closeFrames) {
+            Callbacks callbacks, ConnectionMetrics metrics, Outbound outbound, CloseFrames closeFrames) {
         this.config = config;
         this.state = state;
         this.callbacks = callbacks;

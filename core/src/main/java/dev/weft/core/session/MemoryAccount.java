@@ -1,5 +1,7 @@
 package dev.weft.core.session;
 
+import dev.weft.api.metrics.ConnectionMetrics;
+
 /**
  * What a session holds, as its share of a {@link MemoryBudget} sees it, and what the budget asks of
  * the session in return: to stop or resume reading, or to close. The budget asks from any thread;
@@ -15,14 +17,16 @@ final class MemoryAccount implements MemoryBudget.Holder {
     private final Scheduler scheduler;
     private final Reading reading;
     private final Eviction eviction;
+    private final ConnectionMetrics metrics;
     /** Null when the session has no budget. */
     private final MemoryBudget.Share share;
     private volatile long held;
 
-    MemoryAccount(MemoryBudget budget, Scheduler scheduler, Reading reading, Eviction eviction) {
+    MemoryAccount(MemoryBudget budget, Scheduler scheduler, Reading reading, Eviction eviction, ConnectionMetrics metrics) {
         this.scheduler = scheduler;
         this.reading = reading;
         this.eviction = eviction;
+        this.metrics = metrics;
         this.share = budget == null ? null : budget.open(this);
     }
 
@@ -51,11 +55,15 @@ final class MemoryAccount implements MemoryBudget.Holder {
 
     @Override
     public void pauseForBudget(boolean paused) {
+        if (paused) {
+            metrics.budgetPaused();
+        }
         scheduler.execute(() -> reading.pauseByBudget(paused));
     }
 
     @Override
     public void evict(int code, String reason) {
+        metrics.closedByBudget();
         scheduler.execute(() -> eviction.evict(code, reason));
     }
 }

@@ -1,6 +1,7 @@
 package dev.weft.core.session;
 
 import dev.weft.api.CloseCodes;
+import dev.weft.api.metrics.MemoryUse;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The common path (a report that stays within the limit) is one atomic add; only a report over
  * the limit takes the lock and looks at the shares.
  */
-public final class MemoryBudget {
+public final class MemoryBudget implements MemoryUse {
 
     /** A budget too large to matter, for tests and tools that measure without bounds. */
     public static final long UNLIMITED = Long.MAX_VALUE / 4;
@@ -58,16 +59,19 @@ public final class MemoryBudget {
     }
 
     /** The limit, in bytes. */
+    @Override
     public long limit() {
         return limit;
     }
 
     /** What all shares hold now, in bytes. */
+    @Override
     public long heldBytes() {
         return total.get();
     }
 
     /** How many connections the budget has stopped reading now. */
+    @Override
     public int pausedConnections() {
         return paused.get();
     }

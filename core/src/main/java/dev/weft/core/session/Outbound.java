@@ -3,6 +3,7 @@ package dev.weft.core.session;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.Role;
+import dev.weft.api.metrics.ConnectionMetrics;
 import dev.weft.core.extension.ExtensionChain;
 import dev.weft.core.frame.FrameEncoder;
 import dev.weft.core.frame.MaskKeySource;
@@ -35,6 +36,7 @@ final class Outbound {
     private final ExtensionChain extensions;
     private final FrameEncoder encoder;
     private final SessionState state;
+    private final ConnectionMetrics metrics;
     private final Owner owner;
     /** The opcode of an outgoing message being sent in parts, or null. */
     private Opcode streaming;
@@ -43,12 +45,13 @@ final class Outbound {
     private ByteBuffer pendingPong;
 
     Outbound(Role role, MaskKeySource maskKeys, Transport transport, ExtensionChain extensions, SessionState state,
-             Owner owner) {
+             ConnectionMetrics metrics, Owner owner) {
         this.role = role;
         this.transport = transport;
         this.extensions = extensions;
         this.encoder = new FrameEncoder(role, maskKeys);
         this.state = state;
+        this.metrics = metrics;
         this.owner = owner;
     }
 
@@ -161,6 +164,7 @@ final class Outbound {
             return;
         }
         transport.write(Transport.Kind.FINAL_DATA, frame, null, written);
+        metrics.messageSent();
     }
 
     private boolean refuseUnlessOpen(CompletableFuture<Void> written) {
@@ -190,7 +194,11 @@ final class Outbound {
             payload = frame.payload();
         }
         ByteBuffer head = encoder.encode(FrameEncoder.firstByte(fin, rsv, opcode.code()), payload);
-        transport.write(kind(fin, opcode), head, encoder.masks() || !payload.hasRemaining() ? null : payload, written);
+        Transport.Kind kind = kind(fin, opcode);
+        transport.write(kind, head, encoder.masks() || !payload.hasRemaining() ? null : payload, written);
+        if (kind == Transport.Kind.FINAL_DATA) {
+            metrics.messageSent();
+        }
         owner.wrote();
     }
 

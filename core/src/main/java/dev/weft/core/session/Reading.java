@@ -2,6 +2,7 @@ package dev.weft.core.session;
 
 import dev.weft.api.CloseCodes;
 import dev.weft.api.WebSocketException;
+import dev.weft.api.metrics.ConnectionMetrics;
 import dev.weft.core.frame.FrameDecoder;
 import dev.weft.core.log.PeerFaultLog;
 
@@ -46,7 +47,7 @@ final class Reading {
     private final SessionState state;
     private final Scheduler scheduler;
     private final Transport transport;
-    private final SessionMetrics metrics;
+    private final ConnectionMetrics metrics;
     private final Owner owner;
     private final InputBacklog backlog = new InputBacklog();
     private final Runnable continueDecoding = this::continueDecoding;
@@ -58,7 +59,7 @@ final class Reading {
     private boolean receiving;
 
     Reading(FrameDecoder decoder, Inbound inbound, SessionState state, Scheduler scheduler, Transport transport,
-            SessionMetrics metrics, Owner owner) {
+            ConnectionMetrics metrics, Owner owner) {
         this.decoder = decoder;
         this.inbound = inbound;
         this.state = state;

@@ -7,6 +7,8 @@ import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.WebSocketHandler;
+import dev.weft.api.metrics.CloseSide;
+import dev.weft.api.metrics.ConnectionMetrics;
 import dev.weft.core.extension.ExtensionChain;
 import dev.weft.core.frame.FrameDecoder;
 import dev.weft.core.frame.MaskKeySource;
@@ -45,7 +47,7 @@ public final class Session {
     private final WebSocketConfig config;
     private final WebSocketHandler handler;
     private final Transport transport;
-    private final SessionMetrics metrics;
+    private final ConnectionMetrics metrics;
     private final SessionState state = new SessionState();
     private final ExtensionChain extensions;
     private final SessionConnection connection;
@@ -63,7 +65,7 @@ public final class Session {
      * @param handler receives the events
      * @param transport carries the bytes
      * @param scheduler the loop thread and clock
-     * @param options callbacks, metrics, memory budget and masking keys
+     * @param options callbacks, metrics (asked here for this connection's), memory budget and masking keys
      */
     public Session(Role role, WebSocketConfig config, Agreement agreement, WebSocketHandler handler,
                    Transport transport, Scheduler scheduler, SessionOptions options) {
@@ -71,25 +73,30 @@ public final class Session {
         this.config = config;
         this.handler = handler;
         this.transport = transport;
-        this.metrics = options.metrics();
+        this.metrics = options.metrics().opened(role, options.endpoint());
         this.extensions = new ExtensionChain(agreement.extensions());
         this.connection = new SessionConnection(this, agreement, extensions, transport, scheduler, state);
         Events events = new Events();
         this.callbacks = new Callbacks(connection, scheduler, options.callbackExecutor(), events);
         MaskKeySource keys = role == Role.SERVER ? NO_MASKING
                 : options.maskKeys() != null ? options.maskKeys() : MaskKeySource.secure();
-        this.outbound = new Outbound(role, keys, transport, extensions, state, events);
+        this.outbound = new Outbound(role, keys, transport, extensions, state, metrics, events);
         this.inbound = new Inbound(handler, extensions, config, state, callbacks, metrics, outbound, events);
         FrameDecoder decoder = new FrameDecoder(role, config.maxFrameSize());
         decoder.allowRsv(extensions.rsv());
         this.reading = new Reading(decoder, inbound, state, scheduler, transport, metrics, events);
         this.timers = new SessionTimers(scheduler, config, inbound, events);
-        this.memory = new MemoryAccount(options.budget(), scheduler, reading, events);
+        this.memory = new MemoryAccount(options.budget(), scheduler, reading, events, metrics);
     }
 
     /** What the application holds: safe from any thread. */
     public Connection connection() {
         return connection;
+    }
+
+    /** Where this connection's events go: what the transport reports its own events of the connection to. */
+    public ConnectionMetrics metrics() {
+        return metrics;
     }
 
     // ---------------------------------------------------------------- from the transport (loop thread)
@@ -146,7 +153,7 @@ public final class Session {
             timers.cancelCloseTimer();
             transport.close();
         } else {
-            enterClosed(CloseCodes.ABNORMAL_CLOSURE, "the connection ended without a close frame", false);
+            enterClosed(CloseCodes.ABNORMAL_CLOSURE, "the connection ended without a close frame", false, sideOfAnEnd());
         }
     }
 
@@ -154,7 +161,12 @@ public final class Session {
     public void transportFailed(Throwable cause) {
         state.closeInput();
         callbacks.reportError(() -> handler.onError(connection, cause));
-        enterClosed(CloseCodes.ABNORMAL_CLOSURE, cause.toString(), true);
+        enterClosed(CloseCodes.ABNORMAL_CLOSURE, cause.toString(), true, sideOfAnEnd());
+    }
+
+    /** Who began a close that ends in the connection ending: this end if it had sent its close frame. */
+    private CloseSide sideOfAnEnd() {
+        return state.closeSent() ? CloseSide.LOCAL : CloseSide.REMOTE;
     }
 
     /**
@@ -221,13 +233,14 @@ public final class Session {
     }
 
     void abort() {
-        enterClosed(CloseCodes.ABNORMAL_CLOSURE, "aborted", true);
+        enterClosed(CloseCodes.ABNORMAL_CLOSURE, "aborted", true, CloseSide.LOCAL);
     }
 
     // ---------------------------------------------------------------- inbound events
 
     private void onCloseFrame(CloseFrame close) {
         state.closeInput();
+        CloseSide side = state.closeSent() ? CloseSide.LOCAL : CloseSide.REMOTE;
         if (!state.closeSent()) {
             // "If an endpoint receives a Close frame and did not previously send a Close frame, the
             // endpoint MUST send a Close frame in response. ... it typically echos the status code it
@@ -236,7 +249,7 @@ public final class Session {
                     ? ByteBuffer.allocate(0) : CloseFrame.body(close.code(), new byte[0]);
             outbound.sendClose(echo, null);
         }
-        enterClosed(close.code(), close.reason(), false);
+        enterClosed(close.code(), close.reason(), false, side);
     }
 
     /** After a turn of decoding: time the message in progress and report what is held, or let go of it all. */
@@ -263,7 +276,7 @@ public final class Session {
         if (!state.closeSent()) {
             outbound.sendClose(CloseFrame.body(code, CloseFrame.fitReason(reason)), null);
         }
-        enterClosed(code, reason, false);
+        enterClosed(code, reason, false, CloseSide.LOCAL);
     }
 
     /** Fails the connection for what the peer did (or made happen), in the rate-limited peer log. */
@@ -272,12 +285,12 @@ public final class Session {
         fail(code, reason, new WebSocketException(code, reason));
     }
 
-    private void enterClosed(int code, String reason, boolean abortTransport) {
+    private void enterClosed(int code, String reason, boolean abortTransport, CloseSide side) {
         if (!state.close()) {
             return;
         }
         // Counted before the transport closes, so whoever sees the close also sees it counted.
-        metrics.closed(code);
+        metrics.closed(code, side);
         timers.cancelAll();
         extensions.close();
         if (!reading.receiving()) {
@@ -349,7 +362,7 @@ public final class Session {
 
         @Override
         public void idleTimedOut() {
-            enterClosed(CloseCodes.ABNORMAL_CLOSURE, "idle timeout", true);
+            enterClosed(CloseCodes.ABNORMAL_CLOSURE, "idle timeout", true, CloseSide.LOCAL);
         }
 
         @Override
@@ -372,7 +385,7 @@ public final class Session {
         @Override
         public void closeTimedOut() {
             if (!state.isClosed()) {
-                enterClosed(CloseCodes.ABNORMAL_CLOSURE, "no close frame within the close timeout", true);
+                enterClosed(CloseCodes.ABNORMAL_CLOSURE, "no close frame within the close timeout", true, CloseSide.LOCAL);
             } else {
                 transport.close(); // a client that waited in vain for the server to close TCP
             }

@@ -1,5 +1,6 @@
 package dev.weft.core.session;
 
+import dev.weft.api.metrics.WebSocketMetrics;
 import dev.weft.core.frame.MaskKeySource;
 
 import java.util.Objects;
@@ -7,40 +8,47 @@ import java.util.concurrent.Executor;
 
 /**
  * What a transport gives each of its sessions besides the connection itself: where callbacks run,
- * what counts events, what bounds memory, and where a client's masking keys come from. Immutable.
+ * what hears of events, what bounds memory, and where a client's masking keys come from. Immutable.
  *
  * @param callbackExecutor runs handler callbacks, one at a time and in order, instead of the loop
  *     thread; null for the loop thread. Frames given to a {@link dev.weft.api.FrameObserver} are
  *     then copied first.
- * @param metrics counts the session's events
+ * @param metrics the server's or client's listener; each session asks it for a
+ *     {@link dev.weft.api.metrics.ConnectionMetrics} of its own as it is made
+ * @param endpoint the pattern of the server endpoint the session belongs to, or null (a client)
  * @param budget what the session's memory is charged to (it may pause reading or close the
  *     session), or null for none
  * @param maskKeys a client's masking keys, or null for a new {@link MaskKeySource#secure()} source per
  *     session (a source is not thread-safe); a server never masks
  */
-public record SessionOptions(Executor callbackExecutor, SessionMetrics metrics, MemoryBudget budget,
+public record SessionOptions(Executor callbackExecutor, WebSocketMetrics metrics, String endpoint, MemoryBudget budget,
                              MaskKeySource maskKeys) {
 
     /** Callbacks on the loop thread, no metrics, no budget, secure masking keys. */
-    public static final SessionOptions DEFAULT = new SessionOptions(null, SessionMetrics.NONE, null, null);
+    public static final SessionOptions DEFAULT = new SessionOptions(null, WebSocketMetrics.NONE, null, null, null);
 
     public SessionOptions {
         Objects.requireNonNull(metrics, "metrics");
     }
 
     public SessionOptions callbackExecutor(Executor executor) {
-        return new SessionOptions(executor, metrics, budget, maskKeys);
+        return new SessionOptions(executor, metrics, endpoint, budget, maskKeys);
     }
 
-    public SessionOptions metrics(SessionMetrics counters) {
-        return new SessionOptions(callbackExecutor, counters, budget, maskKeys);
+    public SessionOptions metrics(WebSocketMetrics listener) {
+        return new SessionOptions(callbackExecutor, listener, endpoint, budget, maskKeys);
+    }
+
+    /** These options for a session of the server endpoint registered as {@code pattern}. */
+    public SessionOptions endpoint(String pattern) {
+        return new SessionOptions(callbackExecutor, metrics, pattern, budget, maskKeys);
     }
 
     public SessionOptions budget(MemoryBudget memoryBudget) {
-        return new SessionOptions(callbackExecutor, metrics, memoryBudget, maskKeys);
+        return new SessionOptions(callbackExecutor, metrics, endpoint, memoryBudget, maskKeys);
     }
 
     public SessionOptions maskKeys(MaskKeySource keys) {
-        return new SessionOptions(callbackExecutor, metrics, budget, keys);
+        return new SessionOptions(callbackExecutor, metrics, endpoint, budget, keys);
     }
 }

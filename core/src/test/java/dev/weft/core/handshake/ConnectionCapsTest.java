@@ -1,6 +1,7 @@
 package dev.weft.core.handshake;
 
-import dev.weft.core.handshake.ConnectionCaps.Cap;
+import dev.weft.api.metrics.WebSocketMetrics;
+import dev.weft.api.metrics.WebSocketMetrics.Refusal;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -17,8 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The caps' decisions and counts, with no sockets: addresses are made up, so several can be used. */
 class ConnectionCapsTest {
 
-    private final Map<Cap, Integer> turnedAway = new EnumMap<>(Cap.class);
-    private final ConnectionCaps.Refusals refusals = cap -> turnedAway.merge(cap, 1, Integer::sum);
+    private final Map<Refusal, Integer> turnedAway = new EnumMap<>(Refusal.class);
+    private final WebSocketMetrics refusals = new WebSocketMetrics() {
+        @Override
+        public void refused(Refusal cap) {
+            turnedAway.merge(cap, 1, Integer::sum);
+        }
+    };
 
     @Test
     void eachAddressHasItsOwnCap() throws Exception {
@@ -28,7 +34,7 @@ class ConnectionCapsTest {
         assertNotNull(caps.admit(address(1)));
         assertNull(caps.admit(address(1)), "a third from one address is closed at accept");
         assertNotNull(caps.admit(address(2)), "another address is not affected");
-        assertEquals(Map.of(Cap.PER_ADDRESS, 1), turnedAway);
+        assertEquals(Map.of(Refusal.ADDRESS_CAP, 1), turnedAway);
 
         first.release();
         assertNotNull(caps.admit(address(1)), "a released slot can be taken again");
@@ -41,7 +47,7 @@ class ConnectionCapsTest {
         ConnectionCaps.Ticket first = caps.admit(address(1));
         ConnectionCaps.Ticket second = caps.admit(address(2));
         assertNull(caps.admit(address(3)));
-        assertEquals(Map.of(Cap.HANDSHAKES, 1), turnedAway);
+        assertEquals(Map.of(Refusal.HANDSHAKE_CAP, 1), turnedAway);
 
         first.handshakeOver();
         first.handshakeOver();
@@ -61,7 +67,7 @@ class ConnectionCapsTest {
         ConnectionCaps.Ticket refused = caps.admit(address(2));
         assertFalse(served.refused());
         assertTrue(refused.refused(), "over the connection cap: answered 503 once its request is read");
-        assertEquals(Map.of(Cap.CONNECTIONS, 1), turnedAway);
+        assertEquals(Map.of(Refusal.CONNECTION_CAP, 1), turnedAway);
         assertEquals(1, caps.served());
         assertEquals(2, caps.handshakesInProgress());
         assertNull(caps.admit(address(3)), "refusals in progress count against the handshake cap");

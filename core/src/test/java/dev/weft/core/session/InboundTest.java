@@ -11,6 +11,7 @@ import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionParameters;
+import dev.weft.api.metrics.ConnectionMetrics;
 import dev.weft.core.extension.ExtensionChain;
 import dev.weft.core.extension.FakeExtensionFactory;
 import dev.weft.core.frame.FrameDecoder;
@@ -428,7 +429,7 @@ class InboundTest {
     }
 
     private Outbound outbound(ExtensionChain extensions) {
-        return new Outbound(Role.SERVER, MaskKeySource.secure(), wire, extensions, state, new Outbound.Owner() {
+        return new Outbound(Role.SERVER, MaskKeySource.secure(), wire, extensions, state, ConnectionMetrics.NONE, new Outbound.Owner() {
             @Override
             public void encodeFailed(RuntimeException e) {
                 violations.add("encoding failed: " + e);
@@ -440,8 +441,8 @@ class InboundTest {
         });
     }
 
-    private SessionMetrics counting() {
-        return new SessionMetrics() {
+    private ConnectionMetrics counting() {
+        return new ConnectionMetrics() {
             @Override
             public void messageReceived() {
                 messagesCounted++;

@@ -96,8 +96,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
         this.config = b.config;
         this.settings = b.settings(Receiving.MESSAGES);
         this.routes = b.routes.build(config, () -> shuttingDown);
-        this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress, b.maxHandshakes, cap -> {
-        });
+        this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress, b.maxHandshakes, settings.metrics());
         this.tls = b.tls;
         this.ownsThreads = b.threads == null;
         this.threads = ownsThreads
@@ -246,6 +245,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
 
     /** A connection's thread: the opening handshake, then reading until it closes. */
     private void serve(Socket client, ConnectionCaps.Ticket ticket, ServerOpening.Router router) {
+        settings.metrics().socketOpened();
         sockets.add(client);
         Connection connection = null;
         try {
@@ -260,7 +260,8 @@ public final class BlockingWebSocketServer implements AutoCloseable {
                 ticket.handshakeOver();
             }
             SocketSession session = SocketSession.over(Role.SERVER, accepted.endpoint().config(), accepted.agreement(),
-                    accepted.handler(), wire, settings.sessionOptions(), settings.writeTimeout());
+                    accepted.handler(), wire, settings.sessionOptions().endpoint(accepted.endpoint().name()),
+                    settings.writeTimeout());
             connection = session.connection();
             open.add(connection); // before the 101: a shutdown from here on closes it
             sockets.remove(client);
@@ -272,6 +273,9 @@ public final class BlockingWebSocketServer implements AutoCloseable {
             session.readUntilClosed();
         } catch (HandshakeException refused) {
             // answered and closed; logged by the driver when it was the peer's doing
+            if (refused.status() != 0) { // 0: a plain HTTP answer, not a refusal
+                settings.metrics().handshakeRefused(refused.status());
+            }
         } catch (IOException | RuntimeException e) {
             if (!(e instanceof SocketException) || !shuttingDown) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "a connection from " + client.getRemoteSocketAddress()
@@ -284,6 +288,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
             }
             sockets.remove(client);
             ticket.release();
+            settings.metrics().socketClosed();
             ended();
         }
     }

@@ -1,6 +1,7 @@
 package dev.weft.transport.blocking;
 
 import dev.weft.api.WebSocketConfig;
+import dev.weft.api.metrics.WebSocketMetrics;
 import dev.weft.core.session.MemoryBudget;
 
 import java.time.Duration;
@@ -8,7 +9,8 @@ import java.util.Objects;
 
 /**
  * The settings every blocking builder takes (a server's, a client's, an acceptor's): the protocol
- * settings, how long a write may block, and the memory budget its connections share.
+ * settings, how long a write may block, the memory budget its connections share, and where they
+ * report their metrics.
  *
  * @param <B> the builder, returned by each setter
  */
@@ -17,6 +19,7 @@ abstract class EndBuilder<B extends EndBuilder<B>> {
     WebSocketConfig config = WebSocketConfig.defaults();
     Duration writeTimeout = EndSettings.DEFAULT_WRITE_TIMEOUT;
     long memoryBudget = MemoryBudget.defaultLimit();
+    WebSocketMetrics metrics = WebSocketMetrics.NONE;
 
     /** Limits, timeouts, subprotocols and extensions; default {@link WebSocketConfig#defaults()}. */
     public B config(WebSocketConfig config) {
@@ -46,9 +49,21 @@ abstract class EndBuilder<B extends EndBuilder<B>> {
         return self();
     }
 
-    /** The settings of ends read the way {@code receiving} says. */
+    /**
+     * Where the connections report their messages, bytes, closes and the rest, and a server its
+     * refusals (default: {@link WebSocketMetrics#NONE}). {@code weft-metrics-micrometer} provides
+     * one for Micrometer.
+     */
+    public B metrics(WebSocketMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics);
+        return self();
+    }
+
+    /** The settings of ends read the way {@code receiving} says; the listener hears of their budget. */
     EndSettings settings(Receiving receiving) {
-        return new EndSettings(config, receiving, writeTimeout, new MemoryBudget(memoryBudget));
+        MemoryBudget budget = new MemoryBudget(memoryBudget);
+        metrics.memoryBudget(budget);
+        return new EndSettings(config, receiving, writeTimeout, budget, metrics);
     }
 
     @SuppressWarnings("unchecked")

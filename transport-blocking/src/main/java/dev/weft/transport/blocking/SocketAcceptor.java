@@ -2,6 +2,7 @@ package dev.weft.transport.blocking;
 
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
+import dev.weft.api.handshake.HandshakeException;
 import dev.weft.api.handshake.HandshakeInterceptor;
 import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.api.handshake.HttpResponses;
@@ -99,7 +100,13 @@ public final class SocketAcceptor {
         ServerOpening.Endpoint endpoint = new ServerOpening.Endpoint("an adopted socket", handshake, settings.config(),
                 request -> inbox);
         ServerOpening opening = new ServerOpening(settings.config(), request -> endpoint, wire.remoteAddress());
-        ServerOpening.Open open = SocketOpening.serve(wire, opening, alreadyRead, settings.config().handshakeTimeout());
+        ServerOpening.Open open;
+        try {
+            open = SocketOpening.serve(wire, opening, alreadyRead, settings.config().handshakeTimeout());
+        } catch (HandshakeException refused) {
+            settings.metrics().handshakeRefused(refused.status());
+            throw refused;
+        }
         SocketSession session = SocketSession.open(Role.SERVER, settings.config(), open.agreement(), inbox, wire,
                 settings.sessionOptions(), settings.writeTimeout(), open.responseBytes(), open.leftover());
         return new BlockingWebSocket(session, inbox, settings.receiving());

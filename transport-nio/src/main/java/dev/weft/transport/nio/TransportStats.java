@@ -7,7 +7,10 @@ import java.util.TreeMap;
 
 /**
  * Live counters of a server or client: connections, messages, bytes, protocol errors, closes by
- * code, and a server's refusals at its connection caps. Thread-safe; every read is a current value, not a snapshot of all counters at one instant.
+ * code, and a server's refusals at its connection caps. Every NIO server and client keeps these,
+ * counted through the same {@link dev.weft.api.metrics.WebSocketMetrics} events as the listener
+ * it was given (if any), which a monitoring system reads instead: see {@code weft-metrics-micrometer}.
+ * Thread-safe; every read is a current value, not a snapshot of all counters at one instant.
  */
 public final class TransportStats {
 
@@ -19,22 +22,22 @@ public final class TransportStats {
 
     /** What all connections hold now, in bytes (see {@link dev.weft.api.Connection#heldBytes()}). */
     public long heldBytes() {
-        return counters.budget.heldBytes();
+        return counters.budget().heldBytes();
     }
 
     /** The memory budget in bytes: see {@link TransportConfig#memoryBudget()}. */
     public long memoryBudget() {
-        return counters.budget.limit();
+        return counters.budget().limit();
     }
 
     /** Connections that are not reading now because the memory budget is exceeded. */
     public long pausedByBudget() {
-        return counters.budget.pausedConnections();
+        return counters.budget().pausedConnections();
     }
 
     /** Connections closed with 1013 to bring the held memory back within the budget. */
     public long closedByBudget() {
-        return counters.budget.evictions();
+        return counters.closedByBudget.sum();
     }
 
     /** TCP connections open now, in the handshake or after it. */

@@ -7,6 +7,7 @@ import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.Headers;
+import dev.weft.api.metrics.WebSocketMetrics;
 import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.ProxyRoute;
 import dev.weft.core.handshake.ProxyTunnel;
@@ -59,8 +60,9 @@ public final class WebSocketClient implements AutoCloseable {
     private final NetworkLayer.Factory secureLayer;
     private final HttpProxy proxy;
     private final ProxySelector proxySelector;
-    private final Counters counters;
     private final TransportStats stats;
+    /** The client's own counters, then the listener it was given. */
+    private final WebSocketMetrics metrics;
     private final SessionOptions sessionOptions;
     private final SecureRandom random = new SecureRandom();
     private final Connections connections = new Connections();
@@ -70,10 +72,13 @@ public final class WebSocketClient implements AutoCloseable {
         this.loops = ownsLoops ? new EventLoopGroup(b.threads, "weft-client") : b.loops;
         this.config = b.config;
         this.transportConfig = b.transportConfig;
-        this.counters = new Counters(new MemoryBudget(transportConfig.memoryBudget()));
+        Counters counters = new Counters();
         this.stats = new TransportStats(counters);
+        this.metrics = counters.andThen(b.metrics);
+        MemoryBudget budget = new MemoryBudget(transportConfig.memoryBudget());
+        metrics.memoryBudget(budget);
         this.sessionOptions = SessionOptions.DEFAULT.callbackExecutor(transportConfig.handlerExecutor())
-                .metrics(counters).budget(counters.budget);
+                .metrics(metrics).budget(budget);
         this.secureLayer = b.secureLayer;
         this.proxy = b.proxy;
         this.proxySelector = b.proxySelector;
@@ -175,11 +180,11 @@ public final class WebSocketClient implements AutoCloseable {
             result.completeExceptionally(e);
             return;
         }
-        NioConnection connection = new NioConnection(loop, channel, transportConfig, counters, address, layer,
+        NioConnection connection = new NioConnection(loop, channel, transportConfig, metrics, address, layer,
                 c -> new ClientUpgrade(c, config, sessionOptions, handshake, handler,
                         transportConfig.connectTimeout(), result),
                 this::closed);
-        counters.connectionOpened(); // before tracking it: a connection refused below is counted closed
+        metrics.socketOpened(); // before tracking it: a connection refused below is counted closed
         if (!connections.add(connection)) {
             result.completeExceptionally(new IllegalStateException("the client is shut down"));
             connection.abort();
@@ -199,7 +204,7 @@ public final class WebSocketClient implements AutoCloseable {
     }
 
     private void closed(NioConnection connection) {
-        counters.connectionClosed();
+        metrics.socketClosed();
         connections.remove(connection);
     }
 
@@ -212,6 +217,7 @@ public final class WebSocketClient implements AutoCloseable {
         private NetworkLayer.Factory secureLayer;
         private HttpProxy proxy;
         private ProxySelector proxySelector;
+        private WebSocketMetrics metrics = WebSocketMetrics.NONE;
 
         private Builder() {
         }
@@ -239,6 +245,15 @@ public final class WebSocketClient implements AutoCloseable {
          */
         public Builder proxySelector(ProxySelector selector) {
             this.proxySelector = Objects.requireNonNull(selector);
+            return this;
+        }
+
+        /**
+         * Where the client reports its connections, messages and bytes, besides its own
+         * {@link WebSocketClient#stats() stats()} (default: {@link WebSocketMetrics#NONE}).
+         */
+        public Builder metrics(WebSocketMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics);
             return this;
         }
 

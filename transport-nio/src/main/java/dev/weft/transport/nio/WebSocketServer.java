@@ -10,6 +10,7 @@ import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeInterceptor;
 import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.api.handshake.HttpResponder;
+import dev.weft.api.metrics.WebSocketMetrics;
 import dev.weft.core.handshake.ConnectionCaps;
 import dev.weft.core.handshake.Routes;
 import dev.weft.core.session.Broadcast;
@@ -80,8 +81,9 @@ public final class WebSocketServer implements AutoCloseable {
     private final TransportConfig transportConfig;
     private final Routes routes;
     private final NetworkLayer.Factory networkLayer;
-    private final Counters counters;
     private final TransportStats stats;
+    /** The server's own counters, then the listener it was given. */
+    private final WebSocketMetrics metrics;
     private final SessionOptions sessionOptions;
     private final Rooms rooms;
     private final Connections connections = new Connections();
@@ -96,14 +98,17 @@ public final class WebSocketServer implements AutoCloseable {
         this.loops = ownsLoops ? new EventLoopGroup(b.threads, "weft-server") : b.loops;
         this.config = b.config;
         this.transportConfig = b.transportConfig;
-        this.counters = new Counters(new MemoryBudget(transportConfig.memoryBudget()));
+        Counters counters = new Counters();
         this.stats = new TransportStats(counters);
+        this.metrics = counters.andThen(b.metrics);
+        MemoryBudget budget = new MemoryBudget(transportConfig.memoryBudget());
+        metrics.memoryBudget(budget);
         this.sessionOptions = SessionOptions.DEFAULT.callbackExecutor(transportConfig.handlerExecutor())
-                .metrics(counters).budget(counters.budget);
+                .metrics(metrics).budget(budget);
         this.routes = b.routes.build(config, connections::isClosing);
         this.rooms = b.rooms;
         this.networkLayer = b.networkLayer;
-        this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress, b.maxHandshakes, counters);
+        this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress, b.maxHandshakes, metrics);
     }
 
     /** A builder. */
@@ -125,7 +130,7 @@ public final class WebSocketServer implements AutoCloseable {
             channel.configureBlocking(false);
             boundAddress = (InetSocketAddress) channel.getLocalAddress();
             EventLoop loop = loops.next();
-            Acceptor accepting = new Acceptor(channel, loop, caps, counters, this::accepted);
+            Acceptor accepting = new Acceptor(channel, loop, caps, metrics, this::accepted);
             acceptor = accepting;
             CompletableFuture<Void> registered = new CompletableFuture<>();
             loop.execute(() -> {
@@ -166,7 +171,7 @@ public final class WebSocketServer implements AutoCloseable {
         return localAddress().getPort();
     }
 
-    /** Live counters. */
+    /** Live counters, kept whatever {@linkplain Builder#metrics listener} the server was given. */
     public TransportStats stats() {
         return stats;
     }
@@ -236,10 +241,10 @@ public final class WebSocketServer implements AutoCloseable {
             NetworkLayer layer = networkLayer.create(Role.SERVER, peer.getHostString(), peer.getPort());
             // Known to the server before the client can see the 101, so a broadcast or a shutdown
             // that follows the client's open always includes it.
-            tracked = new NioConnection(loop, channel, transportConfig, counters, peer, layer,
+            tracked = new NioConnection(loop, channel, transportConfig, metrics, peer, layer,
                     c -> new ServerUpgrade(c, routes, config, sessionOptions, ticket, s -> open.add(s.connection())),
                     c -> closed(c, ticket));
-            counters.connectionOpened(); // from here on, its close counts it closed and releases the ticket
+            metrics.socketOpened(); // from here on, its close counts it closed and releases the ticket
             if (!connections.add(tracked)) {
                 tracked.abort();
                 return;
@@ -265,7 +270,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     private void closed(NioConnection connection, ConnectionCaps.Ticket ticket) {
         ticket.release();
-        counters.connectionClosed();
+        metrics.socketClosed();
         Connection session = connection.session() == null ? null : connection.session().connection();
         if (session != null) {
             open.remove(session);
@@ -306,6 +311,7 @@ public final class WebSocketServer implements AutoCloseable {
         private int maxConnections = ConnectionCaps.OFF;
         private int maxConnectionsPerAddress = ConnectionCaps.OFF;
         private int maxHandshakes = BACKLOG;
+        private WebSocketMetrics metrics = WebSocketMetrics.NONE;
 
         private Builder() {
         }
@@ -370,6 +376,17 @@ public final class WebSocketServer implements AutoCloseable {
          */
         public Builder rooms(Rooms rooms) {
             this.rooms = Objects.requireNonNull(rooms);
+            return this;
+        }
+
+        /**
+         * Where the server reports its connections, messages, bytes and refusals, besides its own
+         * {@link WebSocketServer#stats() stats()} (default: {@link WebSocketMetrics#NONE}); TLS under
+         * this server reports through it too. {@code weft-metrics-micrometer} provides one for
+         * Micrometer.
+         */
+        public Builder metrics(WebSocketMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics);
             return this;
         }
 

@@ -5,6 +5,8 @@ import dev.weft.api.ConnectionState;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
+import dev.weft.api.metrics.ConnectionMetrics;
+import dev.weft.api.metrics.WebSocketMetrics;
 import dev.weft.core.handshake.Agreement;
 import dev.weft.core.session.Session;
 import dev.weft.core.session.SessionOptions;
@@ -25,6 +27,7 @@ import java.time.Duration;
 public final class SocketSession {
 
     private final Wire wire;
+    private final WebSocketMetrics metrics;
     private final SessionLock lock;
     private final SocketTransport transport;
     private final Session session;
@@ -34,8 +37,9 @@ public final class SocketSession {
     private SocketSession(Role role, WebSocketConfig config, Agreement agreement, WebSocketHandler handler, Wire wire,
                           SessionOptions options, Duration writeTimeout) {
         this.wire = wire;
+        this.metrics = options.metrics();
         this.lock = new SessionLock(Timers.shared(), this::writeQueued);
-        this.transport = new SocketTransport(wire, lock, Timers.shared(), writeTimeout, new SocketTransport.Owner() {
+        this.transport = new SocketTransport(wire, lock, Timers.shared(), writeTimeout, metrics, new SocketTransport.Owner() {
             @Override
             public void writeFailed(IOException cause) {
                 if (!isClosed()) {
@@ -50,7 +54,13 @@ public final class SocketSession {
 
             @Override
             public void writable() {
+                session.metrics().writeQueueDrained();
                 session.writable();
+            }
+
+            @Override
+            public ConnectionMetrics metrics() {
+                return session.metrics();
             }
         });
         this.session = new Session(role, config, agreement, handler, transport, lock, options);
@@ -146,6 +156,7 @@ public final class SocketSession {
             lock.run(session::endOfInput);
             return false;
         }
+        metrics.bytesRead(n);
         in.limit(n);
         lock.run(() -> session.receive(in));
         buffer.afterRead(n);

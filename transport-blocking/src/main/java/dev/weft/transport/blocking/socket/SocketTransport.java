@@ -1,5 +1,7 @@
 package dev.weft.transport.blocking.socket;
 
+import dev.weft.api.metrics.ConnectionMetrics;
+import dev.weft.api.metrics.WebSocketMetrics;
 import dev.weft.core.session.Scheduler;
 import dev.weft.core.session.Transport;
 
@@ -43,6 +45,9 @@ final class SocketTransport implements Transport {
 
         /** The queue drained to the low watermark after passing the high one. */
         void writable();
+
+        /** Where the connection's events go; asked once the session exists. */
+        ConnectionMetrics metrics();
     }
 
     private record Pending(ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written) {
@@ -52,6 +57,7 @@ final class SocketTransport implements Transport {
     }
 
     private final Wire wire;
+    private final WebSocketMetrics metrics;
     private final OutputStream out;
     private final SessionLock lock;
     private final Owner owner;
@@ -67,6 +73,8 @@ final class SocketTransport implements Transport {
     private final ArrayList<CompletableFuture<Void>> gathered = new ArrayList<>();
     private byte[] scratch = new byte[0];
     private volatile long queued;
+    /** The most {@link #queued} ever was: the high-water mark. Written under the session's lock. */
+    private volatile long peak;
     private volatile boolean aboveWatermark;
     private volatile long writingSince;
     private volatile boolean paused;
@@ -75,8 +83,10 @@ final class SocketTransport implements Transport {
     private volatile boolean timedOut;
 
     /** @param writeTimeout how long one write may block */
-    SocketTransport(Wire wire, SessionLock lock, Timers timers, Duration writeTimeout, Owner owner) {
+    SocketTransport(Wire wire, SessionLock lock, Timers timers, Duration writeTimeout, WebSocketMetrics metrics,
+                    Owner owner) {
         this.wire = wire;
+        this.metrics = metrics;
         this.out = wire.out();
         this.lock = lock;
         this.owner = owner;
@@ -102,8 +112,10 @@ final class SocketTransport implements Transport {
         Pending p = new Pending(head, body, control ? null : written);
         queue.add(p);
         queued += p.size(); // only under the session's lock: one adder at a time
-        if (queued > HIGH_WATERMARK) {
+        peak = Math.max(peak, queued);
+        if (queued > HIGH_WATERMARK && !aboveWatermark) {
             aboveWatermark = true;
+            owner.metrics().writeQueueFull(queued);
         }
         if (control && written != null) {
             written.complete(null);
@@ -226,6 +238,7 @@ final class SocketTransport implements Transport {
                 writingSince = 0;
             }
             queued -= size;
+            metrics.bytesWritten(size);
             if (aboveWatermark && queued <= LOW_WATERMARK) {
                 aboveWatermark = false;
                 lock.execute(writable);
@@ -314,6 +327,7 @@ final class SocketTransport implements Transport {
         closed = true;
         watchdog.cancel();
         wire.close();
+        owner.metrics().writeQueuePeak(peak);
         wakeReader();
     }
 

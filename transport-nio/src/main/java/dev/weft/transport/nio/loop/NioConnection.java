@@ -1,6 +1,7 @@
 package dev.weft.transport.nio.loop;
 
 import dev.weft.api.CloseCodes;
+import dev.weft.api.metrics.WebSocketMetrics;
 import dev.weft.core.session.Session;
 import dev.weft.core.session.Transport;
 import dev.weft.transport.nio.NetworkLayer;
@@ -61,7 +62,7 @@ public final class NioConnection implements Transport, EventLoop.Ready {
     private final EventLoop loop;
     private final SocketChannel channel;
     private final TransportConfig config;
-    private final Counters stats;
+    private final WebSocketMetrics metrics;
     private final SocketAddress remote;
     private final NetworkLayer layer;
     /** What drives the opening handshake; let go of once it is over. */
@@ -96,13 +97,13 @@ public final class NioConnection implements Transport, EventLoop.Ready {
      * @param opening makes what drives the opening handshake, given this connection
      * @param onClosed runs once, when the channel closes
      */
-    public NioConnection(EventLoop loop, SocketChannel channel, TransportConfig config, Counters stats,
+    public NioConnection(EventLoop loop, SocketChannel channel, TransportConfig config, WebSocketMetrics metrics,
                          SocketAddress remote, NetworkLayer layer, Function<NioConnection, Opening> opening,
                          Consumer<NioConnection> onClosed) {
         this.loop = loop;
         this.channel = channel;
         this.config = config;
-        this.stats = stats;
+        this.metrics = metrics;
         this.remote = remote;
         this.layer = layer;
         this.queue = new WriteQueue(config.highWatermark(), config.lowWatermark());
@@ -207,7 +208,7 @@ public final class NioConnection implements Transport, EventLoop.Ready {
             if (n == 0) {
                 return;
             }
-            stats.bytesIn.add(n);
+            metrics.bytesRead(n);
             reading = true;
             try {
                 layer.read(buffer.flip());
@@ -249,9 +250,6 @@ public final class NioConnection implements Transport, EventLoop.Ready {
                 return;
             }
         }
-        if (kind == Kind.FINAL_DATA) {
-            stats.messagesOut.increment();
-        }
         // A pong goes out before the next ping of the same read is processed, so every ping is
         // answered while the socket keeps up; the session coalesces pongs only when it does not.
         urgent = kind.isControl();
@@ -268,8 +266,11 @@ public final class NioConnection implements Transport, EventLoop.Ready {
             fail(written, new ClosedChannelException());
             return;
         }
-        if (queue.add(head, body, written) && config.pauseReadsWhenNotWritable()) {
-            backpressurePaused = true;
+        if (queue.add(head, body, written)) {
+            backpressurePaused = config.pauseReadsWhenNotWritable();
+            if (session != null) {
+                session.metrics().writeQueueFull(queue.queuedBytes());
+            }
         }
         if (!flushing && (!reading || urgent)) {
             flush();
@@ -291,7 +292,10 @@ public final class NioConnection implements Transport, EventLoop.Ready {
     private void flush() {
         flushing = true;
         try {
-            stats.bytesOut.add(queue.writeTo(channel, loop.gatherArray()));
+            long written = queue.writeTo(channel, loop.gatherArray());
+            if (written > 0) {
+                metrics.bytesWritten(written);
+            }
         } catch (IOException e) {
             fail(e);
             return;
@@ -311,6 +315,7 @@ public final class NioConnection implements Transport, EventLoop.Ready {
         if (queue.drained()) {
             backpressurePaused = false;
             if (session != null) {
+                session.metrics().writeQueueDrained();
                 session.writable();
             }
         }
@@ -391,6 +396,9 @@ public final class NioConnection implements Transport, EventLoop.Ready {
             LOG.log(DEBUG, () -> "closing " + this + ": " + e);
         }
         queue.failAll(new ClosedChannelException());
+        if (session != null) {
+            session.metrics().writeQueuePeak(queue.peakBytes());
+        }
         onClosed.accept(this);
     }
 

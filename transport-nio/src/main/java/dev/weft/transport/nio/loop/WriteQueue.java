@@ -22,6 +22,8 @@ final class WriteQueue {
     private final long highWatermark;
     private final long lowWatermark;
     private volatile long queued;
+    /** The most {@link #queued} ever was: the queue's high-water mark. */
+    private long peak;
     private volatile boolean writable = true;
 
     WriteQueue(long highWatermark, long lowWatermark) {
@@ -36,6 +38,11 @@ final class WriteQueue {
     /** Bytes queued and not yet written. */
     long queuedBytes() {
         return queued;
+    }
+
+    /** The most bytes ever queued at once. On the loop thread. */
+    long peakBytes() {
+        return peak;
     }
 
     /** Whether the queue has stayed below the high watermark, or drained to the low one since. */
@@ -58,6 +65,7 @@ final class WriteQueue {
             queue.add(new Pending(body, written));
         }
         queued += n;
+        peak = Math.max(peak, queued);
         if (writable && queued > highWatermark) {
             writable = false;
             return true;

@@ -1,8 +1,8 @@
 package dev.weft.transport.nio.server;
 
+import dev.weft.api.metrics.WebSocketMetrics;
 import dev.weft.core.handshake.ConnectionCaps;
 import dev.weft.core.log.PeerFaultLog;
-import dev.weft.transport.nio.loop.Counters;
 import dev.weft.transport.nio.loop.EventLoop;
 
 import java.io.IOException;
@@ -40,18 +40,18 @@ public final class Acceptor implements EventLoop.Ready {
     private final ServerSocketChannel channel;
     private final EventLoop loop;
     private final ConnectionCaps caps;
-    private final Counters stats;
+    private final WebSocketMetrics metrics;
     private final Admitted admitted;
     private SelectionKey key;
     /** The current back-off delay; 0 while accepting works. */
     private long backOffNanos;
     private long failuresThisEpisode;
 
-    public Acceptor(ServerSocketChannel channel, EventLoop loop, ConnectionCaps caps, Counters stats, Admitted admitted) {
+    public Acceptor(ServerSocketChannel channel, EventLoop loop, ConnectionCaps caps, WebSocketMetrics metrics, Admitted admitted) {
         this.channel = channel;
         this.loop = loop;
         this.caps = caps;
-        this.stats = stats;
+        this.metrics = metrics;
         this.admitted = admitted;
     }
 
@@ -104,7 +104,7 @@ public final class Acceptor implements EventLoop.Ready {
     }
 
     private void backOff(IOException cause) {
-        stats.acceptFailures.increment();
+        metrics.acceptFailed();
         failuresThisEpisode++;
         if (backOffNanos == 0) {
             backOffNanos = FIRST_BACK_OFF_NANOS;

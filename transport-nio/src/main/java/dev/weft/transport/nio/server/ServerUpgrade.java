@@ -64,13 +64,16 @@ public final class ServerUpgrade implements NioConnection.Opening {
         timeout.cancel();
         ticket.handshakeOver();
         if (step instanceof ServerOpening.Refuse refuse) {
+            if (refuse.status() != 0) { // 0: a plain HTTP answer, not a refusal
+                options.metrics().handshakeRefused(refuse.status());
+            }
             connection.write(Transport.Kind.HANDSHAKE, refuse.responseBytes(), null, null);
             connection.close();
             return;
         }
         ServerOpening.Open open = (ServerOpening.Open) step;
         Session session = new Session(Role.SERVER, open.endpoint().config(), open.agreement(), open.handler(),
-                connection, connection.loop(), options);
+                connection, connection.loop(), options.endpoint(open.endpoint().name()));
         connection.upgraded(session);
         opened.accept(session);
         session.start(open.responseBytes());
