@@ -100,6 +100,9 @@ final class BenchCommand implements Callable<Integer> {
     TlsClientOptions tlsOptions;
 
     @Mixin
+    ProxyOption proxy;
+
+    @Mixin
     VerboseOption verbose;
 
     @Spec
@@ -129,6 +132,7 @@ final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         WebSocketClient.Builder builder = WebSocketClient.builder().config(config).secureLayer(tls);
+        proxy.forTarget(url).ifPresent(builder::proxy);
         if (threads != null) {
             builder.threads(threads);
         }

@@ -3,6 +3,7 @@ package dev.weft.cli.command;
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
 import dev.weft.api.ConnectionState;
+import dev.weft.api.HttpProxy;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.extension.ExtensionParameters;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -70,7 +72,8 @@ import java.util.stream.Collectors;
             ""},
         footer = {"", "Examples:", "  printf 'hello\\n' | weft connect ws://127.0.0.1:8080/echo",
             "  printf 'hello\\n' | weft connect ws://127.0.0.1:8080/echo --transport blocking",
-            "  weft connect ws://127.0.0.1:8080/echo --reconnect"})
+            "  weft connect ws://127.0.0.1:8080/echo --reconnect",
+            "  weft connect wss://echo.example/ --proxy http://user:secret@proxy.corp:3128"})
 final class ConnectCommand implements Callable<Integer> {
 
     /** How many bytes of a binary message are shown in hex. */
@@ -96,6 +99,9 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Mixin
     TlsClientOptions tlsOptions;
+
+    @Mixin
+    ProxyOption proxy;
 
     @Mixin
     ExtensionsOption extensions;
@@ -150,10 +156,20 @@ final class ConnectCommand implements Callable<Integer> {
         }
     }
 
-    /** The client of {@code --transport}, trusting {@code wss://} servers as the TLS options say. */
+    /**
+     * The client of {@code --transport}, trusting {@code wss://} servers as the TLS options say, through
+     * the proxy {@code --proxy} or the environment names.
+     */
     private Dialer dialer(WebSocketConfig config) throws IOException, GeneralSecurityException {
-        return transport.blocking() ? Dialer.of(BlockingWebSocketClient.builder().config(config).tls(tlsOptions.tls()).build())
-                : Dialer.of(WebSocketClient.builder().config(config).secureLayer(tlsOptions.layer()).build());
+        Optional<HttpProxy> via = proxy.forTarget(url);
+        if (transport.blocking()) {
+            BlockingWebSocketClient.Builder builder = BlockingWebSocketClient.builder().config(config).tls(tlsOptions.tls());
+            via.ifPresent(builder::proxy);
+            return Dialer.of(builder.build());
+        }
+        WebSocketClient.Builder builder = WebSocketClient.builder().config(config).secureLayer(tlsOptions.layer());
+        via.ifPresent(builder::proxy);
+        return Dialer.of(builder.build());
     }
 
     /** Reconnects with the default backoff, telling standard error about each attempt and each reconnect. */

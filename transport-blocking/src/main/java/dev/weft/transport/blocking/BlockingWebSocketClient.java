@@ -1,6 +1,7 @@
 package dev.weft.transport.blocking;
 
 import dev.weft.api.Connection;
+import dev.weft.api.HttpProxy;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.HandshakeException;
@@ -10,6 +11,8 @@ import dev.weft.api.reconnect.ReconnectingConnection;
 import dev.weft.api.tls.ClientTls;
 import dev.weft.core.handshake.ClientHandshake;
 import dev.weft.core.handshake.ClientOpening;
+import dev.weft.core.handshake.ProxyRoute;
+import dev.weft.core.handshake.ProxyTunnel;
 import dev.weft.core.handshake.Redirects;
 import dev.weft.transport.blocking.socket.Inbox;
 import dev.weft.transport.blocking.socket.SocketOpening;
@@ -25,6 +28,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -32,6 +36,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -40,7 +45,8 @@ import java.util.concurrent.Executor;
  * Opens client connections with blocking calls. {@link #open} returns an end the caller reads
  * itself; {@link #connect} hands the connection to a handler that a thread of its own drives
  * (a virtual thread on Java 21 and later). {@code ws://} runs over a plain socket, {@code wss://}
- * over TLS with the JDK's trusted CAs and a host-name check unless told otherwise. Immutable and
+ * over TLS with the JDK's trusted CAs and a host-name check unless told otherwise; either directly or
+ * through an HTTP proxy ({@link Builder#proxy}, or the JDK's {@link ProxySelector}). Immutable and
  * thread-safe; its connections share its memory budget.
  *
  * <pre>{@code
@@ -58,6 +64,8 @@ public final class BlockingWebSocketClient {
     private final EndSettings settings;
     private final Duration connectTimeout;
     private final ClientTls tls;
+    private final HttpProxy proxy;
+    private final ProxySelector proxySelector;
     private final Executor threads;
     private final int maxRedirects;
     private final SecureRandom random = new SecureRandom();
@@ -66,6 +74,8 @@ public final class BlockingWebSocketClient {
         this.settings = b.settings(b.receiving);
         this.connectTimeout = b.connectTimeout;
         this.tls = b.tls;
+        this.proxy = b.proxy;
+        this.proxySelector = b.proxySelector;
         this.threads = b.threads != null ? b.threads : Threads.perTask("weft-client-");
         this.maxRedirects = b.maxRedirects;
     }
@@ -85,12 +95,14 @@ public final class BlockingWebSocketClient {
     }
 
     /**
-     * Connects to {@code uri} (TCP, TLS for {@code wss://}, then the opening handshake) and returns the
-     * open end. User-info in the URI ({@code ws://user:pass@host/}) becomes HTTP Basic credentials.
+     * Connects to {@code uri} (TCP, to the server or to a proxy and then a CONNECT tunnel through it
+     * as {@link Builder#proxy} says; TLS for {@code wss://}; then the opening handshake) and returns
+     * the open end. User-info in the URI ({@code ws://user:pass@host/}) becomes HTTP Basic credentials.
      *
      * @param headers extra request headers (not the handshake's own)
      * @throws HandshakeException if the server refused or answered wrongly, or answered with a
      *     redirect that the client was not built to {@linkplain Builder#followRedirects(int) follow}
+     * @throws dev.weft.api.ProxyException if the proxy refused the tunnel (its status and the proxy named)
      * @throws java.net.SocketTimeoutException if the connection or the handshake took too long
      * @throws IOException if the connection failed
      * @throws IllegalArgumentException if {@code uri} is not a WebSocket URI
@@ -120,19 +132,27 @@ public final class BlockingWebSocketClient {
         }
     }
 
-    /** TCP, then TLS for {@code wss://}; the socket is closed if either fails. */
+    /** TCP, a tunnel through a proxy if there is one, then TLS for {@code wss://}; the socket is closed if any fails. */
     private Wire dial(URI uri) throws IOException {
         boolean secure = isSecure(uri);
-        InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80);
+        int port = uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80;
+        Optional<HttpProxy> via = ProxyRoute.choose(proxy, proxySelector, uri);
+        // Through a proxy, the proxy resolves the server's name.
+        InetSocketAddress address = via.map(p -> new InetSocketAddress(p.host(), p.port()))
+                .orElseGet(() -> new InetSocketAddress(uri.getHost(), port));
         if (address.isUnresolved()) {
-            throw new UnknownHostException(uri.getHost());
+            throw new UnknownHostException(address.getHostString());
         }
         Socket socket = new Socket();
         try {
             socket.connect(address, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
             socket.setTcpNoDelay(true);
-            return Wire.of(secure ? SecureSockets.client(tls, socket, host(uri), address.getPort(),
-                    settings.config().handshakeTimeout()) : socket);
+            Duration timeout = settings.config().handshakeTimeout();
+            if (via.isPresent()) {
+                SocketOpening.tunnel(Wire.of(socket), new ProxyTunnel(via.get(), uri.getHost(), port, settings.config()),
+                        via.get().authority(), timeout);
+            }
+            return Wire.of(secure ? SecureSockets.client(tls, socket, host(uri), port, timeout) : socket);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -260,6 +280,8 @@ public final class BlockingWebSocketClient {
         private Receiving receiving = Receiving.MESSAGES;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private ClientTls tls = ClientTls.defaults();
+        private HttpProxy proxy;
+        private ProxySelector proxySelector;
         private Executor threads;
         private int maxRedirects;
 
@@ -289,6 +311,32 @@ public final class BlockingWebSocketClient {
          */
         public Builder tls(ClientTls tls) {
             this.tls = Objects.requireNonNull(tls);
+            return this;
+        }
+
+        /**
+         * Connects through {@code proxy}, whatever the proxy selector says: each connection opens
+         * TCP to the proxy and asks it for a tunnel to the server with HTTP {@code CONNECT} (its
+         * answer read within the handshake timeout); TLS (for {@code wss://}, with the server's host
+         * name checked as usual) and the opening handshake run inside the tunnel. A proxy that
+         * refuses fails the connect with a {@link dev.weft.api.ProxyException}. Default: none, so
+         * the {@link #proxySelector} decides.
+         */
+        public Builder proxy(HttpProxy proxy) {
+            this.proxy = Objects.requireNonNull(proxy);
+            return this;
+        }
+
+        /**
+         * Asked for each connection when no {@link #proxy} is given, with the URI's {@code https} form
+         * for {@code wss://} and its {@code http} form for {@code ws://}: its first HTTP proxy is
+         * tunnelled through (without credentials), a {@code DIRECT} answer or none connects directly.
+         * Default: {@link ProxySelector#getDefault()} at each connect, which follows the system
+         * properties {@code https.proxyHost}, {@code http.proxyHost} (and their ports) and
+         * {@code http.nonProxyHosts}; {@code ProxySelector.of(null)} never uses a proxy.
+         */
+        public Builder proxySelector(ProxySelector selector) {
+            this.proxySelector = Objects.requireNonNull(selector);
             return this;
         }
 

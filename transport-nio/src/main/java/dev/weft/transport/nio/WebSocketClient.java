@@ -2,6 +2,7 @@ package dev.weft.transport.nio;
 
 import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
+import dev.weft.api.HttpProxy;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
@@ -11,12 +12,15 @@ import dev.weft.api.metrics.WebSocketMetrics;
 import dev.weft.api.reconnect.Reconnect;
 import dev.weft.api.reconnect.ReconnectingConnection;
 import dev.weft.core.handshake.ClientHandshake;
+import dev.weft.core.handshake.ProxyRoute;
+import dev.weft.core.handshake.ProxyTunnel;
 import dev.weft.core.handshake.Redirects;
 
 import dev.weft.core.session.LoopFuture;
 import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.SessionOptions;
 import dev.weft.transport.nio.client.ClientUpgrade;
+import dev.weft.transport.nio.client.TunnelLayer;
 import dev.weft.transport.nio.loop.Connections;
 import dev.weft.transport.nio.loop.Counters;
 import dev.weft.transport.nio.loop.EventLoop;
@@ -24,6 +28,7 @@ import dev.weft.transport.nio.loop.NioConnection;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -33,13 +38,15 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
  * A WebSocket client over TCP ({@code ws://} URIs; {@code wss://} needs the TLS transport).
  * Connections are spread over the event loops of an {@link EventLoopGroup}, which several clients
- * (and servers) may share.
+ * (and servers) may share. It reaches servers directly or through an HTTP proxy ({@link Builder#proxy},
+ * or the JDK's {@link ProxySelector}).
  *
  * <pre>{@code
  * try (WebSocketClient client = WebSocketClient.builder().build()) {
@@ -57,6 +64,8 @@ public final class WebSocketClient implements AutoCloseable {
     private final WebSocketConfig config;
     private final TransportConfig transportConfig;
     private final NetworkLayer.Factory secureLayer;
+    private final HttpProxy proxy;
+    private final ProxySelector proxySelector;
     private final TransportStats stats;
     /** The client's own counters, then the listener it was given. */
     private final WebSocketMetrics metrics;
@@ -79,6 +88,8 @@ public final class WebSocketClient implements AutoCloseable {
                 .metrics(metrics).budget(budget);
         this.secureLayer = b.secureLayer;
         this.maxRedirects = b.maxRedirects;
+        this.proxy = b.proxy;
+        this.proxySelector = b.proxySelector;
     }
 
     /** A builder. */
@@ -92,9 +103,10 @@ public final class WebSocketClient implements AutoCloseable {
     }
 
     /**
-     * Opens a connection: TCP, then the opening handshake with the configured subprotocols and
-     * extensions. User-info in the URI ({@code ws://user:pass@host/}) becomes HTTP Basic
-     * credentials.
+     * Opens a connection: TCP (to the server, or to a proxy and then a CONNECT tunnel through it;
+     * see {@link Builder#proxy}), TLS for {@code wss://}, then the opening handshake with the
+     * configured subprotocols and extensions. User-info in the URI ({@code ws://user:pass@host/})
+     * becomes HTTP Basic credentials.
      *
      * <p>A redirect answered to the upgrade fails the connect unless the client was built to
      * {@linkplain Builder#followRedirects(int) follow redirects}.
@@ -103,8 +115,9 @@ public final class WebSocketClient implements AutoCloseable {
      * @param headers extra request headers (not the handshake's own)
      * @param handler receives the connection's events
      * @return completes with the open connection, after {@code onOpen}; or exceptionally with a
-     *     {@link HandshakeException} naming what the server got wrong, an
-     *     {@link IOException} (refused, timed out), {@link IllegalArgumentException} for a bad URI,
+     *     {@link HandshakeException} naming what the server got wrong, a
+     *     {@link dev.weft.api.ProxyException} naming the proxy that refused the tunnel and its status,
+     *     an {@link IOException} (refused, timed out), {@link IllegalArgumentException} for a bad URI,
      *     or {@link IllegalStateException} once the client is shut down
      */
     public CompletableFuture<Connection> connect(URI uri, Headers headers, WebSocketHandler handler) {
@@ -152,19 +165,26 @@ public final class WebSocketClient implements AutoCloseable {
         }
         NetworkLayer.Factory layer = secure ? secureLayer : NetworkLayer.PLAIN;
         ClientHandshake handshake;
+        int port = uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80;
+        Optional<HttpProxy> via;
         InetSocketAddress address;
         try {
             handshake = new ClientHandshake(uri, headers, config, random);
-            address = new InetSocketAddress(uri.getHost(), uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80);
+            via = ProxyRoute.choose(proxy, proxySelector, uri);
+            // Through a proxy, the proxy resolves the server's name.
+            address = via.map(p -> new InetSocketAddress(p.host(), p.port()))
+                    .orElseGet(() -> new InetSocketAddress(uri.getHost(), port));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
         if (address.isUnresolved()) {
-            return CompletableFuture.failedFuture(new UnknownHostException(uri.getHost()));
+            return CompletableFuture.failedFuture(new UnknownHostException(address.getHostString()));
         }
         CompletableFuture<Connection> result = new LoopFuture<>();
         EventLoop loop = loops.next();
-        NetworkLayer networkLayer = layer.create(Role.CLIENT, uri.getHost(), address.getPort());
+        NetworkLayer direct = layer.create(Role.CLIENT, uri.getHost(), port);
+        NetworkLayer networkLayer = via.<NetworkLayer>map(p -> new TunnelLayer(direct,
+                new ProxyTunnel(p, uri.getHost(), port, config))).orElse(direct);
         loop.execute(() -> open(loop, address, networkLayer, handshake, Objects.requireNonNull(handler), result));
         return result;
     }
@@ -239,10 +259,38 @@ public final class WebSocketClient implements AutoCloseable {
         private WebSocketConfig config = WebSocketConfig.defaults();
         private TransportConfig transportConfig = TransportConfig.defaults();
         private NetworkLayer.Factory secureLayer;
+        private HttpProxy proxy;
+        private ProxySelector proxySelector;
         private WebSocketMetrics metrics = WebSocketMetrics.NONE;
         private int maxRedirects;
 
         private Builder() {
+        }
+
+        /**
+         * Connects through {@code proxy}, whatever the proxy selector says: each connection opens
+         * TCP to the proxy and asks it for a tunnel to the server with HTTP {@code CONNECT}; TLS (for
+         * {@code wss://}, with the server's host name checked as usual) and the opening handshake
+         * run inside the tunnel, all within the handshake timeout. A proxy that refuses fails the
+         * connect with a {@link dev.weft.api.ProxyException}. Default: none, so the
+         * {@link #proxySelector} decides.
+         */
+        public Builder proxy(HttpProxy proxy) {
+            this.proxy = Objects.requireNonNull(proxy);
+            return this;
+        }
+
+        /**
+         * Asked for each connection when no {@link #proxy} is given, with the URI's {@code https} form
+         * for {@code wss://} and its {@code http} form for {@code ws://}: its first HTTP proxy is
+         * tunnelled through (without credentials), a {@code DIRECT} answer or none connects directly.
+         * Default: {@link ProxySelector#getDefault()} at each connect, which follows the system
+         * properties {@code https.proxyHost}, {@code http.proxyHost} (and their ports) and
+         * {@code http.nonProxyHosts}; {@code ProxySelector.of(null)} never uses a proxy.
+         */
+        public Builder proxySelector(ProxySelector selector) {
+            this.proxySelector = Objects.requireNonNull(selector);
+            return this;
         }
 
         /**

@@ -1,7 +1,9 @@
 package dev.weft.transport.blocking.socket;
 
+import dev.weft.api.ProxyException;
 import dev.weft.api.handshake.HandshakeException;
 import dev.weft.core.handshake.ClientOpening;
+import dev.weft.core.handshake.ProxyTunnel;
 import dev.weft.core.handshake.ServerOpening;
 import dev.weft.core.log.PeerFaultLog;
 
@@ -74,6 +76,36 @@ public final class SocketOpening {
             throw failed.cause();
         }
         return (ClientOpening.Open) step;
+    }
+
+    /**
+     * Asks a proxy for a tunnel and reads its answer. The server speaks only after the client (its
+     * TLS handshake or upgrade request), so a proxy that sends more after its 2xx head is refused
+     * rather than trusted.
+     *
+     * @throws ProxyException if the proxy refused, answered wrongly or closed the connection (the
+     *     wire is closed)
+     * @throws IOException if the wire failed or the proxy stayed silent past the timeout (it is closed)
+     */
+    public static void tunnel(Wire wire, ProxyTunnel tunnel, String proxy, Duration timeout) throws IOException {
+        writeAll(wire, tunnel.requestBytes());
+        ProxyTunnel.Step step;
+        try {
+            step = readUntil(wire, timeout, tunnel::feed, ProxyTunnel.NeedMore.class, "the proxy's answer", () -> {
+            });
+        } catch (EOFException e) {
+            step = tunnel.endOfInput();
+        }
+        if (step instanceof ProxyTunnel.Refused refused) {
+            wire.close();
+            throw refused.cause();
+        }
+        int early = ((ProxyTunnel.Established) step).leftover().remaining();
+        if (early > 0) {
+            wire.close();
+            throw new ProxyException(proxy, 0, "the proxy " + proxy + " sent " + early
+                    + " bytes after its answer, before the tunnel to " + tunnel.target() + " was used");
+        }
     }
 
     /** Reads and feeds until {@code feed} answers something other than {@code needMore}. */
