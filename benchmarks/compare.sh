@@ -4,7 +4,7 @@
 # holding the same number of idle connections for a resident-memory reading.
 #
 #   benchmarks/compare.sh [--runs N] [--duration S] [--warmup S] [--idle N] [--out FILE] [--baseline JAR]
-#                         [--peers "weft netty jetty"] [--scenarios PATTERN] [--java PATH]
+#                         [--peers "weft netty jetty"] [--scenarios PATTERN] [--java PATH] [--load weft|node]
 #
 # Builds what it needs (cli/target/weft.jar, benchmarks/target/benchmarks.jar) unless
 # --no-build; WEFT_JAR names another Weft jar to serve. --baseline JAR adds a fourth server, an
@@ -12,7 +12,10 @@
 # --peers picks the servers (and their order in each run): weft, blocking (the Weft demo on the
 # blocking transport, a thread per connection: virtual threads on Java 21+), netty, jetty;
 # --scenarios keeps the scenarios whose name matches the extended regular expression PATTERN;
-# --java runs every JVM (servers and load) with another java, such as a JDK 25 for virtual threads.
+# --java runs every JVM (servers and load) with another java, such as a JDK 25 for virtual threads;
+# --load node drives the text echo scenarios with Node's ws client (benchmarks/node/echo-load.mjs;
+# npm ci --prefix interop-tests/node first), a load generator that is not Weft: it reports no
+# latency percentiles, and the scenarios it cannot run (binary, pipelined, compressed) are left out.
 # Each scenario is warmed up by a bench run of its own; the measured run follows on fresh
 # connections, and the server's CPU time over it (user + system, from /proc/PID/stat) divided by
 # the messages echoed gives the server CPU per message. Prints a Markdown table per run and the medians over the runs; every figure also
@@ -33,6 +36,7 @@ PEER_LIST="weft netty jetty"
 SCENARIO_PATTERN=.
 SERVER_THREADS=2
 JAVA=java
+LOAD=weft
 # The same for every server: a fixed heap, so memory readings compare like with like.
 JVM_FLAGS=${JVM_FLAGS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 
@@ -47,8 +51,9 @@ while [[ $# -gt 0 ]]; do
     --peers) PEER_LIST=$2; shift 2 ;;
     --scenarios) SCENARIO_PATTERN=$2; shift 2 ;;
     --java) JAVA=$2; shift 2 ;;
+    --load) LOAD=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -128,12 +133,22 @@ for run in $(seq 1 "$RUNS"); do
       name=${scenario%%|*}
       opts=${scenario#*|}
       [[ $name =~ $SCENARIO_PATTERN ]] || continue
-      # shellcheck disable=SC2086 # the options are meant to split
-      "$JAVA" $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$WARMUP" --warmup 0 --json >/dev/null 2>&1 || true
-      ticks_before=$(cpu_ticks "$SERVER_PID")
-      # shellcheck disable=SC2086
-      result=$("$JAVA" $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$DURATION" --warmup 0 --json 2>/dev/null || true)
-      ticks_after=$(cpu_ticks "$SERVER_PID")
+      if [[ $LOAD == node ]]; then
+        [[ $opts =~ --(inflight|binary|extensions) ]] && continue
+        connections=$(grep -Eo -- '--connections [0-9]+' <<<"$opts" | cut -d' ' -f2)
+        size=$(grep -Eo -- '--size [0-9]+' <<<"$opts" | cut -d' ' -f2)
+        node "$ROOT/benchmarks/node/echo-load.mjs" "$URL" "$connections" "$size" "$WARMUP" 0 >/dev/null 2>&1 || true
+        ticks_before=$(cpu_ticks "$SERVER_PID")
+        result=$(node "$ROOT/benchmarks/node/echo-load.mjs" "$URL" "$connections" "$size" "$DURATION" 0 2>/dev/null || true)
+        ticks_after=$(cpu_ticks "$SERVER_PID")
+      else
+        # shellcheck disable=SC2086 # the options are meant to split
+        "$JAVA" $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$WARMUP" --warmup 0 --json >/dev/null 2>&1 || true
+        ticks_before=$(cpu_ticks "$SERVER_PID")
+        # shellcheck disable=SC2086
+        result=$("$JAVA" $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$DURATION" --warmup 0 --json 2>/dev/null || true)
+        ticks_after=$(cpu_ticks "$SERVER_PID")
+      fi
       if [[ -z $result ]]; then
         echo "compare.sh: run $run, $peer, $name produced no result" >&2
         continue
