@@ -152,7 +152,7 @@ public final class ConnectProxy implements AutoCloseable {
                 return; // closed
             }
             sockets.add(client);
-            daemon("connect-proxy-client", () -> serve(client));
+            Pipes.daemon("connect-proxy-client", () -> serve(client));
         }
     }
 
@@ -188,8 +188,8 @@ public final class ConnectProxy implements AutoCloseable {
                 }
                 answer(out, "200 Connection Established", Headers.empty());
                 server.getOutputStream().write(bytes, read.position(), read.remaining());
-                Thread back = daemon("connect-proxy-server", () -> relay(server, client));
-                relay(client, server);
+                Thread back = Pipes.daemon("connect-proxy-server", () -> Pipes.relay(server, client));
+                Pipes.relay(client, server);
                 back.join(); // what the server still sends reaches the client before both close
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -225,21 +225,6 @@ public final class ConnectProxy implements AutoCloseable {
         out.flush();
     }
 
-    /** Copies until {@code from} ends, then ends {@code to}'s output. */
-    private static void relay(Socket from, Socket to) {
-        byte[] buffer = new byte[16 * 1024];
-        try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                out.write(buffer, 0, n);
-            }
-            to.shutdownOutput();
-        } catch (IOException e) {
-            // One side is gone; closing the connection ends the other direction.
-        }
-    }
-
     // authority-form: uri-host ":" port (RFC 9112 §3.2.3)
     private static InetSocketAddress address(String target) throws IOException {
         int colon = target.lastIndexOf(':');
@@ -255,12 +240,5 @@ public final class ConnectProxy implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IOException("not host:port: " + target, e);
         }
-    }
-
-    private static Thread daemon(String name, Runnable task) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
     }
 }

@@ -7,6 +7,7 @@ import dev.weft.api.reconnect.Reconnect;
 import dev.weft.api.reconnect.ReconnectingConnection;
 import dev.weft.testing.CannedHttpServer;
 import dev.weft.testing.Recorder;
+import dev.weft.testing.Relay;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -21,11 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The blocking client's redirects (followed only when asked) and its reconnects across a server restart. */
+/**
+ * The blocking client's redirects (followed only when asked) and its reconnects across a server restart
+ * (behind a {@link Relay}, which keeps the port the client knows).
+ */
 class ClientRedirectAndReconnectTest {
 
-    private static BlockingWebSocketServer echoServer(int port) {
-        return BlockingWebSocketServer.builder().bind("127.0.0.1", port).endpoint("/echo", Recorder::echoing)
+    private static BlockingWebSocketServer echoServer() {
+        return BlockingWebSocketServer.builder().bind("127.0.0.1", 0).endpoint("/echo", Recorder::echoing)
                 .build().start();
     }
 
@@ -35,7 +39,7 @@ class ClientRedirectAndReconnectTest {
 
     @Test
     void redirectsAreFollowedOnlyWhenAskedAndOnlySoFar() throws Exception {
-        try (BlockingWebSocketServer server = echoServer(0);
+        try (BlockingWebSocketServer server = echoServer();
              CannedHttpServer old = CannedHttpServer.start(target -> target.equals("/a/first")
                      ? redirect(301, "second")
                      : redirect(307, "ws://127.0.0.1:" + server.port() + "/echo"))) {
@@ -75,29 +79,32 @@ class ClientRedirectAndReconnectTest {
                 })
                 .build();
         Recorder app = Recorder.recording();
-        BlockingWebSocketServer first = echoServer(0);
-        int port = first.port();
-        ReconnectingConnection c = BlockingWebSocketClient.defaults().connect(
-                URI.create("ws://127.0.0.1:" + port + "/echo"), Headers.empty(), app, reconnect);
-        c.sendText("before");
-        assertEquals("before", app.nextText());
+        BlockingWebSocketServer first = echoServer();
+        try (Relay relay = Relay.to(first.port())) {
+            ReconnectingConnection c = BlockingWebSocketClient.defaults().connect(
+                    URI.create("ws://127.0.0.1:" + relay.port() + "/echo"), Headers.empty(), app, reconnect);
+            c.sendText("before");
+            assertEquals("before", app.nextText());
 
-        first.close();
-        assertEquals("attempt", events.poll(30, TimeUnit.SECONDS), "the drop was seen");
-        try (BlockingWebSocketServer second = echoServer(port)) {
-            String event;
-            do {
-                event = events.poll(30, TimeUnit.SECONDS);
-                assertNotNull(event, "no reconnect");
-            } while (event.equals("attempt"));
-            assertEquals("reconnected", event);
-            assertEquals("subscribe", app.nextText(), "the hook's message, echoed by the new server");
-            c.sendText("after");
-            assertEquals("after", app.nextText());
-            assertEquals(List.of("open", "text:before", "text:subscribe", "text:after"), app.take(),
-                    "one open, and no close across the restart");
-            c.close();
-            assertEquals(1000, app.closeCode());
+            relay.refuse();
+            first.close();
+            assertEquals("attempt", events.poll(30, TimeUnit.SECONDS), "the drop was seen");
+            try (BlockingWebSocketServer second = echoServer()) {
+                relay.forwardTo(second.port());
+                String event;
+                do {
+                    event = events.poll(30, TimeUnit.SECONDS);
+                    assertNotNull(event, "no reconnect");
+                } while (event.equals("attempt"));
+                assertEquals("reconnected", event);
+                assertEquals("subscribe", app.nextText(), "the hook's message, echoed by the new server");
+                c.sendText("after");
+                assertEquals("after", app.nextText());
+                assertEquals(List.of("open", "text:before", "text:subscribe", "text:after"), app.take(),
+                        "one open, and no close across the restart");
+                c.close();
+                assertEquals(1000, app.closeCode());
+            }
         }
     }
 }

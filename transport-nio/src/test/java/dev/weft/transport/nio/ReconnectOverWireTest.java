@@ -4,6 +4,7 @@ import dev.weft.api.handshake.Headers;
 import dev.weft.api.reconnect.Reconnect;
 import dev.weft.api.reconnect.ReconnectingConnection;
 import dev.weft.testing.Recorder;
+import dev.weft.testing.Relay;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-/** The NIO client under a server that is stopped and started again on the same port. */
+/** The NIO client under a server that is stopped and started again behind a {@link Relay}, which keeps its port. */
 class ReconnectOverWireTest {
 
     @Test
@@ -32,16 +33,17 @@ class ReconnectOverWireTest {
                 .build();
         Recorder app = Recorder.recording();
         WebSocketServer first = Echo.server();
-        int port = first.port();
-        try (WebSocketClient client = Echo.client()) {
-            ReconnectingConnection c = client.connect(URI.create("ws://127.0.0.1:" + port + "/echo"),
+        try (Relay relay = Relay.to(first.port()); WebSocketClient client = Echo.client()) {
+            ReconnectingConnection c = client.connect(URI.create("ws://127.0.0.1:" + relay.port() + "/echo"),
                     Headers.empty(), app, reconnect).get(30, TimeUnit.SECONDS);
             c.sendText("before");
             assertEquals("before", app.nextText());
 
+            relay.refuse();
             first.close();
             assertEquals("attempt", events.poll(30, TimeUnit.SECONDS), "the drop was seen");
-            try (WebSocketServer second = Echo.builder().bind("127.0.0.1", port).build().start()) {
+            try (WebSocketServer second = Echo.server()) {
+                relay.forwardTo(second.port());
                 String event;
                 do {
                     event = events.poll(30, TimeUnit.SECONDS);
