@@ -8,6 +8,7 @@
 module dev.weft.transport.blocking {
     requires transitive dev.weft.api;
     requires dev.weft.core;
+    requires transitive dev.weft.cluster;
 
     exports dev.weft.transport.blocking;
 }

@@ -6,6 +6,7 @@
 module dev.weft.transport.nio {
     requires transitive dev.weft.api;
     requires dev.weft.core;
+    requires transitive dev.weft.cluster;
 
     exports dev.weft.transport.nio;
 }

@@ -26,6 +26,24 @@ final class MetricsPair implements WebSocketMetrics {
     }
 
     @Override
+    public void brokerMissed(long messages) {
+        first.brokerMissed(messages);
+        second.brokerMissed(messages);
+    }
+
+    @Override
+    public void brokerPublishDropped() {
+        first.brokerPublishDropped();
+        second.brokerPublishDropped();
+    }
+
+    @Override
+    public void brokerArrivalDropped() {
+        first.brokerArrivalDropped();
+        second.brokerArrivalDropped();
+    }
+
+    @Override
     public void bytesRead(long bytes) {
         first.bytesRead(bytes);
         second.bytesRead(bytes);

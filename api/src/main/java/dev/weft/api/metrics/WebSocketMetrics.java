@@ -9,7 +9,7 @@ import dev.weft.api.Role;
  * Micrometer; the default, {@link #NONE}, does nothing.
  *
  * <p>Every method has an empty default, so that a listener overrides only what it counts, and so
- * that events added later (a cluster broker's gaps, say) break no listener. Events carry
+ * that events added later break no listener. Events carry
  * primitives and constants only: nothing is allocated to report one, so a listener may stay on in
  * production. What a listener keeps per connection it makes in {@link #opened}.
  *
@@ -78,6 +78,28 @@ public interface WebSocketMetrics {
      * to read gauges from. Called once per server or client that reports here.
      */
     default void memoryBudget(MemoryUse budget) {
+    }
+
+    /**
+     * Messages that other nodes of a cluster published to this node's rooms and that never arrived:
+     * gaps in their sequence numbers, seen by {@code weft-cluster}'s rooms. Delivery across nodes is
+     * at most once; this counts what "at most" cost.
+     */
+    default void brokerMissed(long messages) {
+    }
+
+    /**
+     * A message this node's rooms meant to publish to other nodes and dropped: their outbound
+     * queue was full, or the broker failed the publish (its engine down, say).
+     */
+    default void brokerPublishDropped() {
+    }
+
+    /**
+     * A message that arrived from the broker and was dropped: not an envelope (another application
+     * on the channel, say), or the rooms' delivery queue was full.
+     */
+    default void brokerArrivalDropped() {
     }
 
     /**

@@ -4,7 +4,7 @@ import dev.weft.api.CloseCodes;
 import dev.weft.api.Connection;
 import dev.weft.api.Message;
 import dev.weft.api.WebSocketHandler;
-import dev.weft.transport.nio.Rooms;
+import dev.weft.cluster.Rooms;
 
 import java.nio.ByteBuffer;
 

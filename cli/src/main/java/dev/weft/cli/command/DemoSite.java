@@ -7,7 +7,7 @@ import dev.weft.api.handshake.HttpResponder;
 import dev.weft.api.handshake.HttpResponses;
 import dev.weft.cli.web.WebPage;
 import dev.weft.transport.blocking.BlockingWebSocketServer;
-import dev.weft.transport.nio.Rooms;
+import dev.weft.cluster.Rooms;
 import dev.weft.transport.nio.WebSocketServer;
 
 import java.util.List;

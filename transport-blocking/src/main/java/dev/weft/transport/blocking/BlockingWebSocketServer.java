@@ -14,6 +14,7 @@ import dev.weft.api.tls.ServerTls;
 import dev.weft.core.handshake.ConnectionCaps;
 import dev.weft.core.handshake.Routes;
 import dev.weft.core.handshake.ServerOpening;
+import dev.weft.cluster.Rooms;
 import dev.weft.core.session.Broadcast;
 import dev.weft.transport.blocking.socket.SecureSockets;
 import dev.weft.transport.blocking.socket.SocketOpening;
@@ -85,6 +86,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
     private final boolean ownsThreads;
     private final ExecutorService overflow;
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final Rooms rooms;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger running = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -104,6 +106,8 @@ public final class BlockingWebSocketServer implements AutoCloseable {
                         : Threads.boundedPool("weft-connection-", b.maxThreads)
                 : b.threads;
         this.overflow = Threads.singleThreadWithQueue("weft-overflow", OVERFLOW_QUEUE);
+        this.rooms = b.rooms;
+        rooms.serve(Broadcast::send, open);
     }
 
     public static Builder builder() {
@@ -156,9 +160,19 @@ public final class BlockingWebSocketServer implements AutoCloseable {
         return Set.copyOf(open);
     }
 
-    /** Sends {@code message} to every open connection, encoding its frame once; returns how many it was handed to. */
+    /** The server's rooms: a connection leaves every room when it closes. */
+    public Rooms rooms() {
+        return rooms;
+    }
+
+    /**
+     * Sends {@code message} to every open connection, encoding its frame once, and, when the
+     * server's {@link #rooms() rooms} have a broker, to every connection of the other nodes too.
+     *
+     * @return how many connections of this server it was handed to
+     */
     public int broadcast(Message message) {
-        return Broadcast.send(message, open);
+        return rooms.broadcastToAll(message, null);
     }
 
     /**
@@ -174,6 +188,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
             shuttingDown = true;
         }
         closeQuietly(listener);
+        rooms.stopServing(open);
         for (Connection c : open) {
             c.close(CloseCodes.GOING_AWAY, "server shutting down");
         }
@@ -285,6 +300,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
         } finally {
             if (connection != null) {
                 open.remove(connection);
+                rooms.leaveAll(connection); // closed by now: no join can follow (Rooms#join)
             }
             sockets.remove(client);
             ticket.release();
@@ -320,8 +336,19 @@ public final class BlockingWebSocketServer implements AutoCloseable {
         private int maxThreads = 256;
         private Executor threads;
         private ServerTls tls;
+        private Rooms rooms = new Rooms();
 
         private Builder() {
+        }
+
+        /**
+         * The rooms the server uses (default: new ones, of this node only). Create them first to hand
+         * them to handler factories, or to join them to a cluster ({@link Rooms#builder()}). Several
+         * servers, of either transport, may share them. The server does not close them.
+         */
+        public Builder rooms(Rooms rooms) {
+            this.rooms = Objects.requireNonNull(rooms);
+            return this;
         }
 
         /** Where to listen; default 127.0.0.1 on a free port. */

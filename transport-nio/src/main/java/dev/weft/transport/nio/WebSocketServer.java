@@ -13,6 +13,7 @@ import dev.weft.api.handshake.HttpResponder;
 import dev.weft.api.metrics.WebSocketMetrics;
 import dev.weft.core.handshake.ConnectionCaps;
 import dev.weft.core.handshake.Routes;
+import dev.weft.cluster.Rooms;
 import dev.weft.core.session.Broadcast;
 import dev.weft.core.session.MemoryBudget;
 import dev.weft.core.session.SessionOptions;
@@ -107,6 +108,7 @@ public final class WebSocketServer implements AutoCloseable {
                 .metrics(metrics).budget(budget);
         this.routes = b.routes.build(config, connections::isClosing);
         this.rooms = b.rooms;
+        rooms.serve(Broadcast::send, open);
         this.networkLayer = b.networkLayer;
         this.caps = new ConnectionCaps(b.maxConnections, b.maxConnectionsPerAddress, b.maxHandshakes, metrics);
     }
@@ -187,12 +189,13 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /**
-     * Sends {@code message} to every open connection, encoding its frame once.
+     * Sends {@code message} to every open connection, encoding its frame once, and, when the
+     * server's {@link #rooms() rooms} have a broker, to every connection of the other nodes too.
      *
-     * @return how many connections it was handed to
+     * @return how many connections of this server it was handed to
      */
     public int broadcast(Message message) {
-        return Broadcast.send(message, open);
+        return rooms.broadcastToAll(message, null);
     }
 
     /**
@@ -214,6 +217,7 @@ public final class WebSocketServer implements AutoCloseable {
             return;
         }
         closeAcceptor();
+        rooms.stopServing(open);
         connections.closeAll(CloseCodes.GOING_AWAY, "server shutting down", grace);
         if (ownsLoops) {
             loops.close();
@@ -371,8 +375,10 @@ public final class WebSocketServer implements AutoCloseable {
         }
 
         /**
-         * The rooms the server uses (default: new ones). Create them first to hand them to handler
-         * factories, which are declared before the server exists.
+         * The rooms the server uses (default: new ones, of this node only). Create them first to hand
+         * them to handler factories, which are declared before the server exists, or to join them to
+         * a cluster ({@link Rooms#builder()}). Several servers may share them. The server does not
+         * close them.
          */
         public Builder rooms(Rooms rooms) {
             this.rooms = Objects.requireNonNull(rooms);

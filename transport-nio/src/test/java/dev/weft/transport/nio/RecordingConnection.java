@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * A connection with no transport, for tests of {@link Rooms}: it records the text messages sent to
+ * A connection with no transport, for tests of {@link dev.weft.cluster.Rooms}: it records the text messages sent to
  * it (each is expected to be a number) and is open until a test says otherwise. Thread-safe.
  */
 final class RecordingConnection implements Connection {

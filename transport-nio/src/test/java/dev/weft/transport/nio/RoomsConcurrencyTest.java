@@ -1,5 +1,6 @@
 package dev.weft.transport.nio;
 
+import dev.weft.cluster.Rooms;
 import dev.weft.api.ConnectionState;
 import dev.weft.api.Message;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.weft.transport.nio;
 
+import dev.weft.cluster.Rooms;
 import java.time.Duration;
 import dev.weft.testing.Recorder;
 import dev.weft.api.Connection;
