@@ -10,4 +10,6 @@ module dev.weft.cluster {
     requires transitive dev.weft.api;
 
     exports dev.weft.cluster;
+
+    uses dev.weft.cluster.BrokerFactory;
 }

@@ -1,0 +1,42 @@
+package dev.weft.cluster;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * Makes brokers from URIs, found with {@link ServiceLoader}: a binding module provides one for its
+ * schemes ({@code weft-cluster-redis} for {@code redis://} and {@code rediss://}), so that a
+ * command line or a configuration file can name a broker by URI alone.
+ */
+public interface BrokerFactory {
+
+    /** Whether this factory makes brokers for {@code uri}'s scheme. */
+    boolean accepts(URI uri);
+
+    /**
+     * A broker for {@code uri}, not started.
+     *
+     * @throws IllegalArgumentException if the URI is not one this factory can use; the message says why
+     */
+    Broker create(URI uri);
+
+    /**
+     * A broker for {@code uri} from the first factory on the module or class path that accepts it.
+     *
+     * @throws IllegalArgumentException if none does, naming the schemes that are known
+     */
+    static Broker forUri(URI uri) {
+        List<String> known = new ArrayList<>();
+        for (BrokerFactory factory : ServiceLoader.load(BrokerFactory.class, BrokerFactory.class.getClassLoader())) {
+            if (factory.accepts(uri)) {
+                return factory.create(uri);
+            }
+            known.add(factory.getClass().getSimpleName());
+        }
+        throw new IllegalArgumentException("no broker for " + uri.getScheme() + "://"
+                + (known.isEmpty() ? " (no broker module, such as weft-cluster-redis, is present)"
+                        : " (present: " + String.join(", ", known) + ")"));
+    }
+}
