@@ -123,15 +123,16 @@ public final class Rooms implements AutoCloseable {
         if (connection.state() == ConnectionState.CLOSED) {
             return false;
         }
-        boolean[] added = new boolean[1];
+        boolean[] added = new boolean[2];
         rooms.compute(room, (r, members) -> {
             Set<Connection> joined = members == null ? ConcurrentHashMap.newKeySet() : members;
             added[0] = joined.add(connection);
-            if (members == null && link != null) {
-                link.roomChanged(r);
-            }
+            added[1] = members == null;
             return joined;
         });
+        if (added[1]) {
+            roomChanged(room);
+        }
         // Closed meanwhile: its leaveAll may have passed this room already, so leave on its behalf.
         // (CLOSED is final, and leaveAll runs after it is reached.)
         if (added[0] && connection.state() == ConnectionState.CLOSED) {
@@ -143,17 +144,15 @@ public final class Rooms implements AutoCloseable {
 
     /** Removes {@code connection} from {@code room}; returns false if it was not a member. */
     public boolean leave(String room, Connection connection) {
-        boolean[] removed = new boolean[1];
+        boolean[] removed = new boolean[2];
         rooms.computeIfPresent(room, (r, members) -> {
             removed[0] = members.remove(connection);
-            if (!members.isEmpty()) {
-                return members;
-            }
-            if (link != null) {
-                link.roomChanged(r);
-            }
-            return null;
+            removed[1] = members.isEmpty();
+            return removed[1] ? null : members;
         });
+        if (removed[1]) {
+            roomChanged(room);
+        }
         return removed[0];
     }
 
@@ -270,6 +269,16 @@ public final class Rooms implements AutoCloseable {
     public void close() {
         if (link != null) {
             link.close();
+        }
+    }
+
+    /**
+     * Tells the link a room appeared or went, once the map shows it: the link reads the map to
+     * decide, so told from inside the update it could read the room as it was.
+     */
+    private void roomChanged(String room) {
+        if (link != null) {
+            link.roomChanged(room);
         }
     }
 

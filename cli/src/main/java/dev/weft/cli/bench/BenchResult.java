@@ -1,5 +1,7 @@
 package dev.weft.cli.bench;
 
+import dev.weft.cli.Json;
+
 import org.HdrHistogram.Histogram;
 
 import java.util.List;
@@ -64,8 +66,8 @@ public record BenchResult(String url, int connections, int failedConnections, in
                         + "\"seconds\":%.6f,\"messages\":%d,\"messagesPerSecond\":%.1f,\"megabytesPerSecond\":%.3f,"
                         + "\"latencyMicros\":{\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"p999\":%.1f,\"max\":%.1f},"
                         + "\"errors\":%d,\"errorDetail\":{\"connect\":%d,\"mismatch\":%d,\"closed\":%d,\"send\":%d}}",
-                quote(url), connections, size, binary, inflight,
-                String.join(",", extensions.stream().map(BenchResult::quote).toList()),
+                Json.quote(url), connections, size, binary, inflight,
+                String.join(",", extensions.stream().map(Json::quote).toList()),
                 seconds, messages, messagesPerSecond(), megabytesPerSecond(),
                 micros(50), micros(90), micros(99), micros(99.9), roundTrips.getMaxValue() / 1e3,
                 totalErrors(), failedConnections, errors.mismatches(), errors.closes(), errors.sendFailures());
@@ -86,24 +88,5 @@ public record BenchResult(String url, int connections, int failedConnections, in
 
     private static String format(String pattern, Object... args) {
         return String.format(Locale.ROOT, pattern, args);
-    }
-
-    /** A JSON string literal. */
-    static String quote(String value) {
-        StringBuilder s = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '"' -> s.append("\\\"");
-                case '\\' -> s.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        s.append(format("\\u%04x", (int) c));
-                    } else {
-                        s.append(c);
-                    }
-                }
-            }
-        }
-        return s.append('"').toString();
     }
 }

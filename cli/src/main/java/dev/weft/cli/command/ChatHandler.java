@@ -12,10 +12,11 @@ import static java.lang.System.Logger.Level.DEBUG;
 
 /**
  * One member of a chat room: joins the room on open, sends each text message it receives to
- * everyone in the room, itself included, so every member sees the same order, and leaves the room
- * when its connection closes. (The NIO server would take it out of its own {@link Rooms} anyway;
- * the blocking server keeps no rooms, so leaving is the member's job.) The server relays text as
- * it came; the page gives it a shape (a nickname and the text, as JSON).
+ * everyone in the room, itself included, so every member on a node sees the same order, and
+ * leaves the room when its connection closes (as the server would make it anyway). With
+ * {@code --cluster} the room spans nodes: members on other nodes see each node's messages in that
+ * node's order. The server relays text as it came; the page gives it a shape (a nickname and the
+ * text, as JSON).
  */
 final class ChatHandler implements WebSocketHandler {
 

@@ -5,11 +5,13 @@ import dev.weft.api.handshake.HandshakeRequest;
 import dev.weft.api.handshake.Headers;
 import dev.weft.api.handshake.HttpResponder;
 import dev.weft.api.handshake.HttpResponses;
+import dev.weft.cli.Json;
 import dev.weft.cli.web.WebPage;
 import dev.weft.transport.blocking.BlockingWebSocketServer;
 import dev.weft.cluster.Rooms;
 import dev.weft.transport.nio.WebSocketServer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -17,9 +19,9 @@ import java.util.function.Supplier;
 /**
  * What {@code weft serve} serves, described once and put on a server of either transport:
  * {@code /echo}, the chat rooms at {@code /chat} and {@code /chat/ROOM}, the page for plain
- * HTTP requests, and with {@code --metrics} the Prometheus text at {@code /metrics}. Its rooms belong to the site, not to a server: each {@link ChatHandler} leaves
- * its room when its connection closes, on a server that keeps no rooms (the blocking one) as on
- * one that does.
+ * HTTP requests, {@code /info} (which node this is, as JSON, for the page), and with
+ * {@code --metrics} the Prometheus text at {@code /metrics}. The rooms are given: with
+ * {@code --cluster} they span every node on the same broker.
  */
 final class DemoSite {
 
@@ -27,21 +29,34 @@ final class DemoSite {
     private record Endpoint(String pattern, Function<HandshakeRequest, WebSocketHandler> handlers) {
     }
 
-    private final Rooms rooms = new Rooms();
+    private final Rooms rooms;
     private final HttpResponder page;
     private final List<Endpoint> endpoints;
 
-    /** The site without {@code /metrics}. */
+    /** The site of one node, without {@code /metrics}. */
     DemoSite() {
-        this(null);
+        this(new Rooms(), null, null);
     }
 
-    /** @param metrics what {@code /metrics} answers (Prometheus text), or null for no such path */
-    DemoSite(Supplier<String> metrics) {
+    /**
+     * @param rooms the chat rooms: this node's own, or a cluster's
+     * @param cluster the broker the rooms reach other nodes through (its URI without credentials),
+     *     or null for none
+     * @param metrics what {@code /metrics} answers (Prometheus text), or null for no such path
+     */
+    DemoSite(Rooms rooms, String cluster, Supplier<String> metrics) {
+        this.rooms = rooms;
         HttpResponder files = WebPage.responder();
-        this.page = metrics == null ? files : request -> request.path().equals("/metrics")
-                ? HttpResponses.text(200, Headers.empty(), metrics.get(), request.method().equals("HEAD"))
-                : files.respond(request);
+        byte[] info = ("{\"node\":" + Json.quote(rooms.node()) + ",\"cluster\":"
+                + (cluster == null ? "null" : Json.quote(cluster)) + "}").getBytes(StandardCharsets.UTF_8);
+        Headers json = Headers.of("Content-Type", "application/json", "Content-Length", Integer.toString(info.length),
+                "Cache-Control", "no-store", "Connection", "close");
+        this.page = request -> switch (request.path()) {
+            case "/info" -> HttpResponses.of(200, json, request.method().equals("HEAD") ? new byte[0] : info);
+            case "/metrics" -> metrics == null ? files.respond(request)
+                    : HttpResponses.text(200, Headers.empty(), metrics.get(), request.method().equals("HEAD"));
+            default -> files.respond(request);
+        };
         Function<HandshakeRequest, WebSocketHandler> chat = request -> new ChatHandler(rooms, ChatHandler.roomOf(request.path()));
         this.endpoints = List.of(
                 new Endpoint("/echo", request -> new EchoHandler()),
@@ -60,9 +75,9 @@ final class DemoSite {
         return server.httpResponder(page).rooms(rooms);
     }
 
-    /** Puts the site on a blocking server. */
+    /** Puts the site on a blocking server, whose rooms become the site's. */
     BlockingWebSocketServer.Builder addTo(BlockingWebSocketServer.Builder server) {
         endpoints.forEach(e -> server.endpoint(e.pattern(), e.handlers()));
-        return server.httpResponder(page);
+        return server.httpResponder(page).rooms(rooms);
     }
 }

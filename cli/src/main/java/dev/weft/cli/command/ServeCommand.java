@@ -5,6 +5,11 @@ import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.tls.SelfSignedCertificate;
 import dev.weft.api.tls.ServerTls;
 import dev.weft.cli.Terminal;
+import dev.weft.cluster.Broker;
+import dev.weft.cluster.BrokerException;
+import dev.weft.cluster.BrokerFactory;
+import dev.weft.cluster.NodeId;
+import dev.weft.cluster.Rooms;
 import dev.weft.metrics.micrometer.MicrometerMetrics;
 import dev.weft.transport.blocking.BlockingWebSocketServer;
 import dev.weft.transport.nio.TransportConfig;
@@ -24,6 +29,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -53,6 +59,11 @@ import static java.lang.System.Logger.Level.INFO;
             "  /chat/ROOM   relays each text message to all in ROOM (/chat: lobby)",
             "  /            a browser page with a chat view and an echo view",
             "  /metrics     with --metrics: Prometheus text (Micrometer's registry)",
+            "  /info        which node this is (JSON), for the page",
+            "",
+            "With --cluster, the chat rooms span every server started with the same broker URI: "
+                    + "a message typed on one node's page appears on the others'. Delivery across "
+                    + "nodes is at most once, in order per sending node.",
             "",
             "Accepts every extension installed in the jar unless --extensions says otherwise.",
             "",
@@ -68,6 +79,7 @@ import static java.lang.System.Logger.Level.INFO;
         footer = {"", "Examples:", "  weft serve --port 9001 --max-message-size 67108864",
             "  weft serve --transport blocking",
             "  weft serve --metrics                  (then: curl http://127.0.0.1:8080/metrics)",
+            "  weft serve --cluster redis://127.0.0.1:6379 --port 8080   (and --port 8081 in another terminal)",
             "  weft serve --host 0.0.0.0 --max-connections 10000 --max-connections-per-address 50",
             "  weft serve --tls-self-signed          (wss:// on port 8443)"})
 final class ServeCommand implements Callable<Integer> {
@@ -144,6 +156,22 @@ final class ServeCommand implements Callable<Integer> {
                     + "it is closed as soon as it is accepted (default: ${DEFAULT-VALUE}; 0: no cap).")
     int maxHandshakes;
 
+    @Option(names = "--cluster", paramLabel = "URI",
+            description = "Share the chat rooms with every server on this broker: redis://HOST:PORT[/DB] "
+                    + "(redis://:PASSWORD@HOST:PORT with a password, rediss:// for TLS). Refuses to start "
+                    + "if it cannot be reached, unless --cluster-optional.")
+    URI cluster;
+
+    @Option(names = "--cluster-optional",
+            description = "With --cluster: start on this node alone when the broker cannot be reached, "
+                    + "and join the cluster once it can.")
+    boolean clusterOptional;
+
+    @Option(names = "--node", paramLabel = "ID",
+            description = "With --cluster: this server's name in the cluster, 1 to 64 of A-Z a-z 0-9 . _ - "
+                    + "(default: random); the page shows it.")
+    String node;
+
     @Mixin
     TransportOption transport;
 
@@ -157,6 +185,7 @@ final class ServeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final Terminal terminal;
+    private Rooms rooms;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -177,6 +206,10 @@ final class ServeCommand implements Callable<Integer> {
                 built = build();
             } catch (IOException | GeneralSecurityException e) {
                 terminal.err().println("weft: cannot set up TLS: " + Failures.describe(e));
+                return 2;
+            } catch (BrokerException e) {
+                terminal.err().println("weft: cannot join the cluster: " + e.getMessage()
+                        + " (is the broker running? --cluster-optional starts without it)");
                 return 2;
             }
             try {
@@ -202,6 +235,7 @@ final class ServeCommand implements Callable<Integer> {
             terminal.err().println("shutting down: closing " + open + (open == 1 ? " connection" : " connections")
                     + " (waiting up to " + GRACE.toSeconds() + " s)");
             built.shutdown(GRACE);
+            rooms.close();
             terminal.err().println("stopped");
             terminal.err().flush();
             return 0;
@@ -276,7 +310,7 @@ final class ServeCommand implements Callable<Integer> {
         return null;
     }
 
-    private DemoServer build() throws IOException, GeneralSecurityException {
+    private DemoServer build() throws IOException, GeneralSecurityException, BrokerException {
         if (port() < 0 || port() > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535: " + port());
         }
@@ -302,6 +336,13 @@ final class ServeCommand implements Callable<Integer> {
         if (idleTimeoutSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--idle-timeout must not be negative: " + idleTimeoutSeconds);
         }
+        if (cluster == null && (node != null || clusterOptional)) {
+            throw new ParameterException(spec.commandLine(),
+                    (node != null ? "--node" : "--cluster-optional") + " goes with --cluster URI");
+        }
+        if (node != null && !NodeId.isValid(node)) {
+            throw new ParameterException(spec.commandLine(), "--node must be 1 to 64 of A-Z a-z 0-9 . _ -: " + node);
+        }
         requireCap("--max-connections", maxConnections);
         requireCap("--max-connections-per-address", maxConnectionsPerAddress);
         requireCap("--max-handshakes", maxHandshakes);
@@ -314,8 +355,10 @@ final class ServeCommand implements Callable<Integer> {
                 .build();
         LOG.log(INFO, () -> "extensions accepted: " + ExtensionsOption.describe(accepted));
         PrometheusMeterRegistry registry = metrics ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
-        DemoSite site = new DemoSite(registry == null ? null : registry::scrape);
         MicrometerMetrics listener = registry == null ? null : MicrometerMetrics.of(registry);
+        rooms = rooms(listener);
+        DemoSite site = new DemoSite(rooms, cluster == null ? null : describe(cluster),
+                registry == null ? null : registry::scrape);
         DemoServer server = transport.blocking() ? blockingServer(site, config, listener) : nioServer(site, config, listener);
         String budget = server.stats().map(s -> s.memoryBudget() + " bytes")
                 .orElse(memoryBudget != null ? memoryBudget + " bytes" : "a quarter of the heap");
@@ -324,6 +367,40 @@ final class ServeCommand implements Callable<Integer> {
         LOG.log(INFO, () -> "connections at most " + cap(maxConnections) + ", per address " + cap(maxConnectionsPerAddress)
                 + ", in their handshake " + cap(maxHandshakes));
         return server;
+    }
+
+    /**
+     * This node's rooms, or with {@code --cluster} the cluster's, started (last of the checks, so that
+     * a usage error never leaves a broker connection behind).
+     *
+     * @param listener the metrics listener of {@code --metrics}, or null
+     */
+    private Rooms rooms(MicrometerMetrics listener) throws BrokerException {
+        if (cluster == null) {
+            return new Rooms();
+        }
+        Broker broker;
+        try {
+            broker = BrokerFactory.forUri(cluster);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--cluster: " + e.getMessage());
+        }
+        Rooms.Builder builder = Rooms.builder().broker(broker).startWithoutBroker(clusterOptional);
+        if (node != null) {
+            builder.node(node);
+        }
+        if (listener != null) {
+            builder.metrics(listener);
+        }
+        Rooms started = builder.start();
+        LOG.log(INFO, () -> "node " + started.node() + ": rooms shared through " + broker.describe());
+        return started;
+    }
+
+    /** {@code uri} without its user information, for the page and the log. */
+    private static String describe(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 
     /** @param listener the metrics listener of {@code --metrics}, or null */

@@ -62,6 +62,15 @@
 
   // ------------------------------------------------------------------ chat
 
+  // Which node (server process) serves this page: with `weft serve --cluster`, rooms span several.
+  let node = null;
+  fetch("/info").then((response) => response.ok ? response.json() : null).then((info) => {
+    if (info && typeof info.node === "string") {
+      node = info.node;
+      $("node").textContent = "node " + info.node + (info.cluster ? " · cluster " + info.cluster : "");
+    }
+  }).catch(() => { /* an older server: no node to show */ });
+
   const chat = {
     socket: null,
     list: $("chat-messages"),
@@ -92,8 +101,9 @@
     chat.socket = socket;
     setStatus(chat.status, "connecting", "connecting…");
     socket.onopen = () => {
-      setStatus(chat.status, "open", "connected to " + room);
-      chatNotice("joined room " + room);
+      const where = node ? " on node " + node : "";
+      setStatus(chat.status, "open", "connected to " + room + where);
+      chatNotice("joined room " + room + where);
     };
     socket.onmessage = (event) => {
       // Page users send {nick, text}; anyone else (say, weft connect) sends plain text.

@@ -55,7 +55,10 @@ import java.util.function.Supplier;
  * bytes), {@code weft.sockets.active} (TCP connections, in the handshake or after),
  * {@code weft.handshakes.refused} (tagged {@code status}), {@code weft.connections.refused}
  * (tagged {@code cap}), {@code weft.accept.failures}, and the budget's gauges
- * {@code weft.budget.held}, {@code weft.budget.limit} and {@code weft.budget.paused.connections}.
+ * {@code weft.budget.held}, {@code weft.budget.limit} and {@code weft.budget.paused.connections};
+ * and, for rooms that span a cluster ({@code weft-cluster}), {@code weft.cluster.missed} (other
+ * nodes' messages that never arrived), {@code weft.cluster.dropped} (tagged {@code direction}:
+ * {@code out}, not published; {@code in}, dropped on arrival).
  * Every meter also carries the tags given to {@link #of(MeterRegistry, Iterable)}: give each
  * server or client that shares a registry its own (say {@code server=public}), so that their gauges
  * do not collide.
@@ -80,6 +83,9 @@ public final class MicrometerMetrics implements WebSocketMetrics {
     private final Counter bytesSent;
     private final AtomicLong sockets = new AtomicLong();
     private final Counter acceptFailures;
+    private final Counter brokerMissed;
+    private final Counter brokerDroppedOut;
+    private final Counter brokerDroppedIn;
     private final AtomicReferenceArray<Counter> refusedByStatus = new AtomicReferenceArray<>(HTTP_STATUSES);
     private final AtomicReferenceArray<Counter> refusedByCap = new AtomicReferenceArray<>(Refusal.values().length);
     /** The meters of each endpoint, by role and endpoint tag, made as its first connection opens. */
@@ -97,6 +103,12 @@ public final class MicrometerMetrics implements WebSocketMetrics {
                 .description("TCP connections open now, in their handshake or after it").register(registry);
         this.acceptFailures = Counter.builder("weft.accept.failures").tags(common)
                 .description("Failed attempts to accept a connection").register(registry);
+        this.brokerMissed = Counter.builder("weft.cluster.missed").tags(common)
+                .description("Messages other nodes published to this node's rooms that never arrived").register(registry);
+        this.brokerDroppedOut = Counter.builder("weft.cluster.dropped").tags(common).tag("direction", "out")
+                .description("Room messages for other nodes that were not published").register(registry);
+        this.brokerDroppedIn = Counter.builder("weft.cluster.dropped").tags(common).tag("direction", "in")
+                .description("Arrivals from the broker dropped: not envelopes, or the queue was full").register(registry);
     }
 
     /** A listener registering its meters in {@code registry}. */
@@ -139,6 +151,21 @@ public final class MicrometerMetrics implements WebSocketMetrics {
     @Override
     public void acceptFailed() {
         acceptFailures.increment();
+    }
+
+    @Override
+    public void brokerMissed(long messages) {
+        brokerMissed.increment(messages);
+    }
+
+    @Override
+    public void brokerPublishDropped() {
+        brokerDroppedOut.increment();
+    }
+
+    @Override
+    public void brokerArrivalDropped() {
+        brokerDroppedIn.increment();
     }
 
     @Override
