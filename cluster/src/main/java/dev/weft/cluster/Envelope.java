@@ -53,7 +53,7 @@ public sealed interface Envelope permits Envelope.Publication, Envelope.Presence
         public Publication {
             NodeId.check(node);
             EnvelopeCodec.checkSequence(sequence);
-            Objects.requireNonNull(room, "room");
+            EnvelopeCodec.checkRoom(room);
             Objects.requireNonNull(message, "message");
             if (except != null && !EnvelopeCodec.CONNECTION_ID.matcher(except).matches()) {
                 throw new IllegalArgumentException("not a connection id: " + except);
@@ -90,6 +90,12 @@ public sealed interface Envelope permits Envelope.Publication, Envelope.Presence
                 throw new IllegalArgumentException("ttl out of range: " + ttl);
             }
             members = Map.copyOf(members);
+            members.forEach((room, count) -> {
+                EnvelopeCodec.checkRoom(room);
+                if (count < 0) {
+                    throw new IllegalArgumentException("a negative count for room " + room + ": " + count);
+                }
+            });
         }
 
         @Override
