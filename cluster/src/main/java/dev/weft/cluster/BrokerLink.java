@@ -290,13 +290,17 @@ final class BrokerLink implements Broker.Listener {
                 track(channel, false, call(() -> broker.unsubscribe(channel)));
             }
         }
-        if (dirty.isEmpty() && failed.isEmpty() && subscriptionsInFlight.get() == 0) {
-            List<CompletableFuture<Void>> done;
+        // Who waits is read before what is pending: a change made before a settled() call is then
+        // either still pending here, or was handled above.
+        List<CompletableFuture<Void>> waiting;
+        synchronized (settling) {
+            waiting = List.copyOf(settling);
+        }
+        if (!waiting.isEmpty() && dirty.isEmpty() && failed.isEmpty() && subscriptionsInFlight.get() == 0) {
             synchronized (settling) {
-                done = List.copyOf(settling);
-                settling.clear();
+                settling.removeAll(waiting);
             }
-            done.forEach(f -> f.complete(null));
+            waiting.forEach(f -> f.complete(null));
         }
     }
 

@@ -116,22 +116,26 @@ public final class Rooms implements AutoCloseable {
     /**
      * Adds {@code connection} to {@code room}.
      *
+     * @param room its name: any non-empty string
      * @return false if it was already a member, or is closed (a closed connection joins nothing)
+     * @throws IllegalArgumentException if {@code room} is empty
      */
     public boolean join(String room, Connection connection) {
-        Objects.requireNonNull(room, "room");
+        EnvelopeCodec.checkRoom(room);
         if (connection.state() == ConnectionState.CLOSED) {
             return false;
         }
         boolean[] added = new boolean[1];
+        boolean[] created = new boolean[1];
         rooms.compute(room, (r, members) -> {
             Set<Connection> joined = members == null ? ConcurrentHashMap.newKeySet() : members;
             added[0] = joined.add(connection);
-            if (members == null && link != null) {
-                link.roomChanged(r);
-            }
+            created[0] = members == null;
             return joined;
         });
+        if (created[0] && link != null) {
+            link.roomChanged(room); // after the map shows the room, never before: the link reads it
+        }
         // Closed meanwhile: its leaveAll may have passed this room already, so leave on its behalf.
         // (CLOSED is final, and leaveAll runs after it is reached.)
         if (added[0] && connection.state() == ConnectionState.CLOSED) {
@@ -144,16 +148,15 @@ public final class Rooms implements AutoCloseable {
     /** Removes {@code connection} from {@code room}; returns false if it was not a member. */
     public boolean leave(String room, Connection connection) {
         boolean[] removed = new boolean[1];
+        boolean[] emptied = new boolean[1];
         rooms.computeIfPresent(room, (r, members) -> {
             removed[0] = members.remove(connection);
-            if (!members.isEmpty()) {
-                return members;
-            }
-            if (link != null) {
-                link.roomChanged(r);
-            }
-            return null;
+            emptied[0] = members.isEmpty();
+            return emptied[0] ? null : members;
         });
+        if (emptied[0] && link != null) {
+            link.roomChanged(room); // after the map has dropped the room, never before: the link reads it
+        }
         return removed[0];
     }
 
@@ -224,6 +227,7 @@ public final class Rooms implements AutoCloseable {
      * @return how many members on this node it was handed to
      */
     public int broadcast(String room, Message message, Connection except) {
+        EnvelopeCodec.checkRoom(room);
         Objects.requireNonNull(message, "message");
         if (link != null) {
             link.publish(room, message, except == null ? null : idOf(except));
