@@ -45,7 +45,7 @@ final class BrokerLink implements Broker.Listener {
         void deliverToAll(Message message, String except);
     }
 
-    /** The room field of a broadcast to every connection, on {@link Channels#all()}. */
+    /** The room field of a broadcast to every connection, on {@link Channels#all()} only. */
     static final String EVERYONE = "*";
 
     record Settings(Broker broker, String node, Channels channels, int outboundQueue, Rooms.Overflow overflow,
@@ -53,7 +53,7 @@ final class BrokerLink implements Broker.Listener {
                     boolean startWithoutBroker, WebSocketMetrics metrics) {
     }
 
-    private record Outgoing(String room, Message message, String except) {
+    private record Outgoing(String channel, String room, Message message, String except) {
     }
 
     private record Arrival(String channel, byte[] bytes) {
@@ -144,16 +144,22 @@ final class BrokerLink implements Broker.Listener {
         LOG.log(INFO, () -> "rooms of node " + settings.node() + " reach the cluster through " + broker.describe());
     }
 
-    /**
-     * Queues {@code message} for the other nodes; drops it (and counts) if the queue is full.
-     *
-     * @param room the room, or {@link #EVERYONE} for every connection
-     */
+    /** Queues {@code message} for {@code room}'s members on the other nodes; drops it (and counts) if the queue is full. */
     void publish(String room, Message message, String except) {
+        queue(new Outgoing(channels.of(room), room, message, except));
+    }
+
+    /** Queues {@code message} for every connection of the other nodes, likewise. */
+    void publishToAll(Message message, String except) {
+        // A room may be named "*" too: it is the channel, not the room field, that says "everyone".
+        queue(new Outgoing(channels.all(), EVERYONE, message, except));
+    }
+
+    private void queue(Outgoing message) {
         if (closed) {
             return;
         }
-        Outgoing o = new Outgoing(room, stable(message), except);
+        Outgoing o = new Outgoing(message.channel(), message.room(), stable(message.message()), message.except());
         boolean queued = outbound.offer(o);
         while (!queued && settings.overflow() == Rooms.Overflow.DROP_OLDEST) {
             if (outbound.poll() != null) {
@@ -330,8 +336,7 @@ final class BrokerLink implements Broker.Listener {
     }
 
     private void send(Outgoing o) {
-        // By identity: a room its users named "*" is a room like any other.
-        String channel = o.room() == EVERYONE ? channels.all() : channels.of(o.room());
+        String channel = o.channel();
         byte[] bytes = new Envelope.Publication(settings.node(), sequences.next(channel), o.room(), o.except(),
                 o.message()).encode();
         try {

@@ -245,7 +245,7 @@ public final class Rooms implements AutoCloseable {
     public int broadcastToAll(Message message, Connection except) {
         Objects.requireNonNull(message, "message");
         if (link != null) {
-            link.publish(BrokerLink.EVERYONE, message, except == null ? null : idOf(except));
+            link.publishToAll(message, except == null ? null : idOf(except));
         }
         return deliverToAll(message, except);
     }
