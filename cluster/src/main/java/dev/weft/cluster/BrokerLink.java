@@ -77,6 +77,7 @@ final class BrokerLink implements Broker.Listener {
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
     private final AtomicInteger subscriptionsInFlight = new AtomicInteger();
     private final List<CompletableFuture<Void>> settling = new ArrayList<>();
+    private boolean finished; // guarded by settling: the outbound thread has ended
     private final LongAdder published = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder received = new LongAdder();
@@ -185,6 +186,9 @@ final class BrokerLink implements Broker.Listener {
     CompletionStage<Void> settled() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (settling) {
+            if (finished) {
+                return CompletableFuture.completedFuture(null); // closed: nothing more will reach the broker
+            }
             settling.add(done);
         }
         LockSupport.unpark(publisher);
@@ -268,6 +272,16 @@ final class BrokerLink implements Broker.Listener {
         if (started) {
             publishPresence(Map.of(), Duration.ofMillis(1)); // gone: others stop counting this node at once
         }
+        while (outbound.poll() != null) {
+            drop("the rooms closed");
+        }
+        List<CompletableFuture<Void>> waiting;
+        synchronized (settling) {
+            finished = true;
+            waiting = List.copyOf(settling);
+            settling.clear();
+        }
+        waiting.forEach(f -> f.complete(null));
     }
 
     private void retryStart(long now) {

@@ -262,8 +262,8 @@ public final class Rooms implements AutoCloseable {
 
     /**
      * Completes once every join and leave made before the call has reached the broker: after it,
-     * messages other nodes publish to a room this node joined arrive here. At once without a broker;
-     * later, if the broker is down, once it is back.
+     * messages other nodes publish to a room this node joined arrive here. At once without a broker
+     * or once {@link #close closed}; later, if the broker is down, once it is back.
      */
     public CompletionStage<Void> settled() {
         return link == null ? CompletableFuture.completedFuture(null) : link.settled();
