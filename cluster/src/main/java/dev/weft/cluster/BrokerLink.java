@@ -304,6 +304,7 @@ final class BrokerLink implements Broker.Listener {
             dirty.remove(channel);
             boolean wanted = wanted(channel);
             if (wanted && subscribed.add(channel)) {
+                sequences.forget(channel); // what was heard before the last unsubscription, if any came late
                 track(channel, true, call(() -> broker.subscribe(channel)));
             } else if (!wanted && subscribed.remove(channel)) {
                 sequences.forget(channel);
@@ -449,6 +450,11 @@ final class BrokerLink implements Broker.Listener {
             }
             if (p.node().equals(settings.node())) {
                 return; // ours: delivered here when it was published
+            }
+            if (room != null && !local.hasMembers(room)) {
+                // Late from a channel just left: nobody to deliver to, and no count to keep, since
+                // what is published while unsubscribed is not missed.
+                return;
             }
             received.increment();
             long gap = sequences.heard(p.node(), channel, p.sequence());
