@@ -45,7 +45,7 @@ final class BrokerLink implements Broker.Listener {
         void deliverToAll(Message message, String except);
     }
 
-    /** The room field of a broadcast to every connection, on {@link Channels#all()}. */
+    /** The room field of a broadcast to every connection, on {@link Channels#all()} only. */
     static final String EVERYONE = "*";
 
     record Settings(Broker broker, String node, Channels channels, int outboundQueue, Rooms.Overflow overflow,
@@ -53,7 +53,7 @@ final class BrokerLink implements Broker.Listener {
                     boolean startWithoutBroker, WebSocketMetrics metrics) {
     }
 
-    private record Outgoing(String room, Message message, String except) {
+    private record Outgoing(String channel, String room, Message message, String except) {
     }
 
     private record Arrival(String channel, byte[] bytes) {
@@ -77,6 +77,7 @@ final class BrokerLink implements Broker.Listener {
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
     private final AtomicInteger subscriptionsInFlight = new AtomicInteger();
     private final List<CompletableFuture<Void>> settling = new ArrayList<>();
+    private boolean finished; // guarded by settling: the outbound thread has ended
     private final LongAdder published = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder received = new LongAdder();
@@ -144,16 +145,22 @@ final class BrokerLink implements Broker.Listener {
         LOG.log(INFO, () -> "rooms of node " + settings.node() + " reach the cluster through " + broker.describe());
     }
 
-    /**
-     * Queues {@code message} for the other nodes; drops it (and counts) if the queue is full.
-     *
-     * @param room the room, or {@link #EVERYONE} for every connection
-     */
+    /** Queues {@code message} for {@code room}'s members on the other nodes; drops it (and counts) if the queue is full. */
     void publish(String room, Message message, String except) {
+        queue(new Outgoing(channels.of(room), room, message, except));
+    }
+
+    /** Queues {@code message} for every connection of the other nodes, likewise. */
+    void publishToAll(Message message, String except) {
+        // A room may be named "*" too: it is the channel, not the room field, that says "everyone".
+        queue(new Outgoing(channels.all(), EVERYONE, message, except));
+    }
+
+    private void queue(Outgoing message) {
         if (closed) {
             return;
         }
-        Outgoing o = new Outgoing(room, stable(message), except);
+        Outgoing o = new Outgoing(message.channel(), message.room(), stable(message.message()), message.except());
         boolean queued = outbound.offer(o);
         while (!queued && settings.overflow() == Rooms.Overflow.DROP_OLDEST) {
             if (outbound.poll() != null) {
@@ -179,6 +186,9 @@ final class BrokerLink implements Broker.Listener {
     CompletionStage<Void> settled() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (settling) {
+            if (finished) {
+                return CompletableFuture.completedFuture(null); // closed: nothing more will reach the broker
+            }
             settling.add(done);
         }
         LockSupport.unpark(publisher);
@@ -262,6 +272,16 @@ final class BrokerLink implements Broker.Listener {
         if (started) {
             publishPresence(Map.of(), Duration.ofMillis(1)); // gone: others stop counting this node at once
         }
+        while (outbound.poll() != null) {
+            drop("the rooms closed");
+        }
+        List<CompletableFuture<Void>> waiting;
+        synchronized (settling) {
+            finished = true;
+            waiting = List.copyOf(settling);
+            settling.clear();
+        }
+        waiting.forEach(f -> f.complete(null));
     }
 
     private void retryStart(long now) {
@@ -284,19 +304,24 @@ final class BrokerLink implements Broker.Listener {
             dirty.remove(channel);
             boolean wanted = wanted(channel);
             if (wanted && subscribed.add(channel)) {
+                sequences.forget(channel); // what was heard before the last unsubscription, if any came late
                 track(channel, true, call(() -> broker.subscribe(channel)));
             } else if (!wanted && subscribed.remove(channel)) {
                 sequences.forget(channel);
                 track(channel, false, call(() -> broker.unsubscribe(channel)));
             }
         }
-        if (dirty.isEmpty() && failed.isEmpty() && subscriptionsInFlight.get() == 0) {
-            List<CompletableFuture<Void>> done;
+        // Who waits is read before what is pending: a change made before a settled() call is then
+        // either still pending here, or was handled above.
+        List<CompletableFuture<Void>> waiting;
+        synchronized (settling) {
+            waiting = List.copyOf(settling);
+        }
+        if (!waiting.isEmpty() && dirty.isEmpty() && failed.isEmpty() && subscriptionsInFlight.get() == 0) {
             synchronized (settling) {
-                done = List.copyOf(settling);
-                settling.clear();
+                settling.removeAll(waiting);
             }
-            done.forEach(f -> f.complete(null));
+            waiting.forEach(f -> f.complete(null));
         }
     }
 
@@ -326,8 +351,7 @@ final class BrokerLink implements Broker.Listener {
     }
 
     private void send(Outgoing o) {
-        // By identity: a room its users named "*" is a room like any other.
-        String channel = o.room() == EVERYONE ? channels.all() : channels.of(o.room());
+        String channel = o.channel();
         byte[] bytes = new Envelope.Publication(settings.node(), sequences.next(channel), o.room(), o.except(),
                 o.message()).encode();
         try {
@@ -426,6 +450,11 @@ final class BrokerLink implements Broker.Listener {
             }
             if (p.node().equals(settings.node())) {
                 return; // ours: delivered here when it was published
+            }
+            if (room != null && !local.hasMembers(room)) {
+                // Late from a channel just left: nobody to deliver to, and no count to keep, since
+                // what is published while unsubscribed is not missed.
+                return;
             }
             received.increment();
             long gap = sequences.heard(p.node(), channel, p.sequence());

@@ -24,7 +24,7 @@ import java.util.Objects;
  * <li>{@code OPCODE}: {@code t} for a text message (the payload must be UTF-8), {@code b} binary.
  * <li>{@code EXCEPT}: the id of a connection that must not receive it ({@link Rooms#idOf}), or
  *     {@code -}.
- * <li>{@code ROOM}: the rest of the line, UTF-8, with {@code %}, CR and LF written {@code %25},
+ * <li>{@code ROOM}: the rest of the line, not empty, UTF-8, with {@code %}, CR and LF written {@code %25},
  *     {@code %0D} and {@code %0A}.
  * <li>{@code PAYLOAD}: the message's bytes, to the end.
  * <li>{@code TTL_MS}: how long the counts that follow hold, 1 to 3,600,000 ms; each line after the
@@ -53,7 +53,7 @@ public sealed interface Envelope permits Envelope.Publication, Envelope.Presence
         public Publication {
             NodeId.check(node);
             EnvelopeCodec.checkSequence(sequence);
-            Objects.requireNonNull(room, "room");
+            EnvelopeCodec.checkRoom(room);
             Objects.requireNonNull(message, "message");
             if (except != null && !EnvelopeCodec.CONNECTION_ID.matcher(except).matches()) {
                 throw new IllegalArgumentException("not a connection id: " + except);
@@ -90,6 +90,12 @@ public sealed interface Envelope permits Envelope.Publication, Envelope.Presence
                 throw new IllegalArgumentException("ttl out of range: " + ttl);
             }
             members = Map.copyOf(members);
+            members.forEach((room, count) -> {
+                EnvelopeCodec.checkRoom(room);
+                if (count < 0) {
+                    throw new IllegalArgumentException("a negative count for room " + room + ": " + count);
+                }
+            });
         }
 
         @Override

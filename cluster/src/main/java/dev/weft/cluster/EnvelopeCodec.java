@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** The parsing and escaping behind {@link Envelope}. */
@@ -25,6 +26,13 @@ final class EnvelopeCodec {
     static void checkSequence(long sequence) {
         if (sequence < 0) {
             throw new IllegalArgumentException("negative sequence: " + sequence);
+        }
+    }
+
+    /** A room the decoder would refuse cannot be encoded: an empty name has no room field. */
+    static void checkRoom(String room) {
+        if (Objects.requireNonNull(room, "room").isEmpty()) {
+            throw new IllegalArgumentException("a room needs a name");
         }
     }
 

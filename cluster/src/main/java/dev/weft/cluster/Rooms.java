@@ -116,22 +116,25 @@ public final class Rooms implements AutoCloseable {
     /**
      * Adds {@code connection} to {@code room}.
      *
+     * @param room its name: any non-empty string
      * @return false if it was already a member, or is closed (a closed connection joins nothing)
+     * @throws IllegalArgumentException if {@code room} is empty
      */
     public boolean join(String room, Connection connection) {
-        Objects.requireNonNull(room, "room");
+        EnvelopeCodec.checkRoom(room);
         if (connection.state() == ConnectionState.CLOSED) {
             return false;
         }
-        boolean[] added = new boolean[2];
+        boolean[] added = new boolean[1];
+        boolean[] created = new boolean[1];
         rooms.compute(room, (r, members) -> {
             Set<Connection> joined = members == null ? ConcurrentHashMap.newKeySet() : members;
             added[0] = joined.add(connection);
-            added[1] = members == null;
+            created[0] = members == null;
             return joined;
         });
-        if (added[1]) {
-            roomChanged(room);
+        if (created[0] && link != null) {
+            link.roomChanged(room); // after the map shows the room, never before: the link reads it
         }
         // Closed meanwhile: its leaveAll may have passed this room already, so leave on its behalf.
         // (CLOSED is final, and leaveAll runs after it is reached.)
@@ -144,14 +147,15 @@ public final class Rooms implements AutoCloseable {
 
     /** Removes {@code connection} from {@code room}; returns false if it was not a member. */
     public boolean leave(String room, Connection connection) {
-        boolean[] removed = new boolean[2];
+        boolean[] removed = new boolean[1];
+        boolean[] emptied = new boolean[1];
         rooms.computeIfPresent(room, (r, members) -> {
             removed[0] = members.remove(connection);
-            removed[1] = members.isEmpty();
-            return removed[1] ? null : members;
+            emptied[0] = members.isEmpty();
+            return emptied[0] ? null : members;
         });
-        if (removed[1]) {
-            roomChanged(room);
+        if (emptied[0] && link != null) {
+            link.roomChanged(room); // after the map has dropped the room, never before: the link reads it
         }
         return removed[0];
     }
@@ -223,6 +227,7 @@ public final class Rooms implements AutoCloseable {
      * @return how many members on this node it was handed to
      */
     public int broadcast(String room, Message message, Connection except) {
+        EnvelopeCodec.checkRoom(room);
         Objects.requireNonNull(message, "message");
         if (link != null) {
             link.publish(room, message, except == null ? null : idOf(except));
@@ -240,7 +245,7 @@ public final class Rooms implements AutoCloseable {
     public int broadcastToAll(Message message, Connection except) {
         Objects.requireNonNull(message, "message");
         if (link != null) {
-            link.publish(BrokerLink.EVERYONE, message, except == null ? null : idOf(except));
+            link.publishToAll(message, except == null ? null : idOf(except));
         }
         return deliverToAll(message, except);
     }
@@ -257,8 +262,8 @@ public final class Rooms implements AutoCloseable {
 
     /**
      * Completes once every join and leave made before the call has reached the broker: after it,
-     * messages other nodes publish to a room this node joined arrive here. At once without a broker;
-     * later, if the broker is down, once it is back.
+     * messages other nodes publish to a room this node joined arrive here. At once without a broker
+     * or once {@link #close closed}; later, if the broker is down, once it is back.
      */
     public CompletionStage<Void> settled() {
         return link == null ? CompletableFuture.completedFuture(null) : link.settled();
@@ -269,16 +274,6 @@ public final class Rooms implements AutoCloseable {
     public void close() {
         if (link != null) {
             link.close();
-        }
-    }
-
-    /**
-     * Tells the link a room appeared or went, once the map shows it: the link reads the map to
-     * decide, so told from inside the update it could read the room as it was.
-     */
-    private void roomChanged(String room) {
-        if (link != null) {
-            link.roomChanged(room);
         }
     }
 
