@@ -230,7 +230,7 @@ public final class Rooms implements AutoCloseable {
         EnvelopeCodec.checkRoom(room);
         Objects.requireNonNull(message, "message");
         if (link != null) {
-            link.publish(room, message, except == null ? null : idOf(except));
+            link.publish(room, message, exceptId(except));
         }
         return deliver(room, message, except);
     }
@@ -245,7 +245,7 @@ public final class Rooms implements AutoCloseable {
     public int broadcastToAll(Message message, Connection except) {
         Objects.requireNonNull(message, "message");
         if (link != null) {
-            link.publishToAll(message, except == null ? null : idOf(except));
+            link.publishToAll(message, exceptId(except));
         }
         return deliverToAll(message, except);
     }
@@ -275,6 +275,17 @@ public final class Rooms implements AutoCloseable {
         if (link != null) {
             link.close();
         }
+    }
+
+    /**
+     * The id an envelope names {@code except} by. A closed connection is given none: its
+     * {@link #leaveAll} has run or will not find it, so the id would never be forgotten.
+     */
+    private String exceptId(Connection except) {
+        if (except == null) {
+            return null;
+        }
+        return except.state() == ConnectionState.CLOSED ? ids.get(except) : idOf(except);
     }
 
     private int deliver(String room, Message message, Connection except) {
