@@ -41,7 +41,7 @@ class RedisRoomsTest {
     }
 
     @Test
-    void aBroadcastOnOneNodeReachesTheRoomOnTheOtherButNotTheExcludedSender() throws Exception {
+    void aBroadcastOnOneNodeReachesTheRoomOnTheOtherButNotTheExcludedSenderAndLeavingEndsTheSubscriptions() throws Exception {
         RedisServer redis = RedisServer.start(directory);
         closing.add(redis);
         Rooms a = rooms(redis, "a");
@@ -54,6 +54,9 @@ class RedisRoomsTest {
         b.join("chat", bob);
         a.settled().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
         b.settled().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        try (Probe probe = new Probe(redis.uri())) {
+            assertEquals(2, probe.subscribers("weft:room:chat"), "once settled, both nodes are subscribed to the room");
+        }
 
         assertEquals(1, a.broadcast("chat", Message.text("hello from alice"), alice), "dave, here");
         a.broadcast("chat", Message.text("end"));
@@ -70,6 +73,15 @@ class RedisRoomsTest {
         awaitMembers(b, "chat", 3);
         assertEquals(0, a.stats().dropped());
         assertEquals(0, b.stats().missed());
+
+        a.leaveAll(alice);
+        a.leave("chat", dave);
+        b.leave("chat", bob);
+        a.settled().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        b.settled().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        try (Probe probe = new Probe(redis.uri())) {
+            assertEquals(0, probe.subscribers("weft:room:chat"), "once the last members left and it settled, no node is subscribed");
+        }
     }
 
     private Rooms rooms(RedisServer redis, String node) throws Exception {
