@@ -1,0 +1,31 @@
+package dev.weft.cluster.redis;
+
+import dev.weft.cluster.Broker;
+import dev.weft.cluster.BrokerFactory;
+
+import java.net.URI;
+
+/**
+ * Makes {@link RedisBroker}s for {@code redis://} and {@code rediss://} URIs; registered for
+ * {@link BrokerFactory#forUri} on the module path and the class path.
+ */
+public final class RedisBrokerFactory implements BrokerFactory {
+
+    /** For {@link java.util.ServiceLoader}. */
+    public RedisBrokerFactory() {
+    }
+
+    @Override
+    public boolean accepts(URI uri) {
+        String scheme = uri.getScheme();
+        return "redis".equalsIgnoreCase(scheme) || "rediss".equalsIgnoreCase(scheme);
+    }
+
+    @Override
+    public Broker create(URI uri) {
+        if (!accepts(uri)) {
+            throw new IllegalArgumentException("not a redis:// or rediss:// URI: " + uri.getScheme() + "://");
+        }
+        return RedisBroker.create(uri);
+    }
+}

@@ -1,0 +1,182 @@
+package dev.weft.cluster.redis;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A private redis-server (Debian's) on 127.0.0.1 and a port of its own, with no persistence, in the
+ * foreground: started by the test, stopped by its own {@link Process}, never the package's service.
+ * {@code .ci/run} installs it; with {@code CI=true} a missing redis-server fails the test.
+ */
+final class RedisServer implements AutoCloseable {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final int START_ATTEMPTS = 5;
+
+    private final int port;
+    private final String password;
+    private final Path directory;
+    private Process process;
+
+    private RedisServer(int port, String password, Path directory) {
+        this.port = port;
+        this.password = password;
+        this.directory = directory;
+    }
+
+    /** Skips the calling test without redis-server, or fails it on CI, where .ci/run installs it. */
+    static void needed() {
+        boolean present = executable() != null;
+        String why = "redis-server is needed: 'apt-get install redis-server' (.ci/run does)";
+        // On CI a missing server is a broken build, not a reason to skip.
+        if ("true".equals(System.getenv("CI"))) {
+            Assertions.assertTrue(present, why);
+        }
+        Assumptions.assumeTrue(present, why);
+    }
+
+    /** A Redis on a free port, answering PING. */
+    static RedisServer start(Path directory) throws IOException {
+        return startOn(freePort(), null, directory);
+    }
+
+    /** A Redis on {@code port}, asking for {@code password} if not null, answering PING. */
+    static RedisServer startOn(int port, String password, Path directory) throws IOException {
+        RedisServer server = new RedisServer(port, password, directory);
+        server.launch();
+        return server;
+    }
+
+    /** A port nothing listens on now: one the system just handed out, closed again. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:PORT}, with the password if there is one. */
+    URI uri() {
+        return URI.create("redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port);
+    }
+
+    /** Kills the server: its clients see their connections drop. */
+    void kill() {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt(); // the caller learns of it; the server is gone either way
+        }
+        process = null;
+    }
+
+    /**
+     * Kills the server if it runs, and starts a new one on the same port. Between the two another
+     * process may take the port; the start is then tried again, a few times, before the test fails.
+     */
+    void restart() throws IOException {
+        kill();
+        launch();
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    private void launch() throws IOException {
+        List<String> tried = new ArrayList<>();
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            Path log = directory.resolve("redis-" + port + "-" + System.nanoTime() + ".log");
+            List<String> command = new ArrayList<>(List.of(executable(), "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+                    "--dir", directory.toString()));
+            if (password != null) {
+                command.addAll(List.of("--requirepass", password));
+            }
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (answers(p, log)) {
+                process = p;
+                return;
+            }
+            p.destroyForcibly();
+            try {
+                p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting redis-server", e);
+            }
+            tried.add(Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)");
+        }
+        throw new IOException("redis-server did not start on port " + port + " in " + START_ATTEMPTS + " attempts:\n"
+                + String.join("\n---\n", tried));
+    }
+
+    /**
+     * Whether {@code p} answers PING (or asks for the password) on the port before it exits or the
+     * deadline, and its own log says it listens (the answer may come from another process that took
+     * the port since it was free).
+     */
+    private boolean answers(Process p, Path log) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (p.isAlive() && System.nanoTime() - deadline < 0) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+                socket.setSoTimeout(1000);
+                OutputStream out = socket.getOutputStream();
+                out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = socket.getInputStream();
+                byte[] reply = in.readNBytes(5);
+                String answer = new String(reply, StandardCharsets.US_ASCII);
+                if ((answer.equals("+PONG") || answer.equals("-NOAU")) && p.isAlive()
+                        && Files.readString(log, StandardCharsets.UTF_8).contains("Ready to accept connections")) {
+                    return true;
+                }
+            } catch (IOException notYet) {
+                // Not listening yet: try again until the deadline.
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // a poll interval, not a wait for an outcome
+        }
+        return false;
+    }
+
+    private static String executable() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir, "redis-server");
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        Path debian = Path.of("/usr/bin/redis-server");
+        return Files.isExecutable(debian) ? debian.toString() : null;
+    }
+}
