@@ -11,6 +11,7 @@ import org.HdrHistogram.Histogram;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class ClusterFanout {
 
     public static void main(String[] args) throws Exception {
         ClusterFanout bench = new ClusterFanout(args);
-        try (RedisServer redis = RedisServer.start()) {
+        try (RedisServer redis = RedisServer.start(Files.createTempDirectory("weft-fanout"))) {
             System.out.printf(Locale.ROOT, "%d subscribers, %d msg/s of %d B published to node 0, %d s measured%n",
                     bench.subscribers, bench.rate, bench.size, bench.duration);
             bench.steady(0, redis);
@@ -131,7 +132,7 @@ public final class ClusterFanout {
             long before = publisher.reset();
             redis.kill();
             TimeUnit.SECONDS.sleep(outage);
-            redis.startAgain();
+            redis.restart();
             long restarted = System.nanoTime();
             subs.watchFrom(restarted);
             TimeUnit.SECONDS.sleep(duration);

@@ -1,5 +1,6 @@
 package dev.weft.cluster.redis;
 
+import dev.weft.testing.RedisServer;
 import dev.weft.cluster.Broker;
 import dev.weft.cluster.BrokerException;
 import dev.weft.cluster.BrokerFactory;
@@ -45,7 +46,7 @@ class RedisBrokerTest {
 
     @BeforeEach
     void redisNeeded() {
-        RedisServer.needed();
+        NeedsRedis.check();
     }
 
     @AfterEach

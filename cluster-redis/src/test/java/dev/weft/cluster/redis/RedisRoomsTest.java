@@ -1,5 +1,6 @@
 package dev.weft.cluster.redis;
 
+import dev.weft.testing.RedisServer;
 import dev.weft.api.Message;
 import dev.weft.cluster.Rooms;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,7 @@ class RedisRoomsTest {
 
     @BeforeEach
     void redisNeeded() {
-        RedisServer.needed();
+        NeedsRedis.check();
     }
 
     @AfterEach
