@@ -77,6 +77,55 @@ public final class RedisServer implements AutoCloseable {
         return URI.create("redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port);
     }
 
+    /**
+     * How many clients are subscribed to {@code channel} now: Redis's {@code PUBSUB NUMSUB}, asked
+     * over a connection of its own.
+     */
+    public long subscribers(String channel) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            if (password != null) {
+                out.write(resp(List.of("AUTH", password)));
+                readLine(socket.getInputStream());
+            }
+            out.write(resp(List.of("PUBSUB", "NUMSUB", channel)));
+            out.flush();
+            // The reply: *2, then the channel as a bulk string ($N and the name), then :COUNT.
+            InputStream in = socket.getInputStream();
+            for (int line = 0; line < 3; line++) {
+                readLine(in);
+            }
+            String count = readLine(in);
+            if (!count.startsWith(":")) {
+                throw new IOException("not a PUBSUB NUMSUB reply: " + count);
+            }
+            return Long.parseLong(count.substring(1));
+        }
+    }
+
+    private static byte[] resp(List<String> words) {
+        StringBuilder s = new StringBuilder("*").append(words.size()).append("\r\n");
+        for (String w : words) {
+            s.append('$').append(w.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(w).append("\r\n");
+        }
+        return s.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) {
+                throw new IOException("Redis closed the connection");
+            }
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
+    }
+
     /** Kills the server: its clients see their connections drop. */
     public void kill() {
         Process p = process;

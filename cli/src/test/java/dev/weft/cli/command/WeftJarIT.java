@@ -1,7 +1,11 @@
 package dev.weft.cli.command;
 
+import dev.weft.api.Message;
+import dev.weft.testing.RedisServer;
+import dev.weft.transport.blocking.BlockingWebSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -145,6 +149,69 @@ class WeftJarIT {
 
         sigterm(server);
         assertEquals(0, server.awaitExit(), server.err().text());
+    }
+
+    @Test
+    void threeServeProcessesShareAChatRoomThroughRedis(@TempDir Path directory) throws Exception {
+        NeedsRedis.check();
+        try (RedisServer redis = RedisServer.start(directory)) {
+            String cluster = redis.uri().toString();
+            Run a = weft("serve", "--port", "0", "--cluster", cluster, "--node", "node-a");
+            Run b = weft("serve", "--port", "0", "--cluster", cluster, "--node", "node-b", "--transport", "blocking");
+            Run c = weft("serve", "--port", "0", "--cluster", cluster);
+            List<String> bases = new ArrayList<>();
+            for (Run node : List.of(a, b, c)) {
+                bases.add(address(node.out().awaitStartingWith("listening on ", WAIT)));
+            }
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String info = http.send(HttpRequest.newBuilder(URI.create(bases.get(1).replace("ws://", "http://") + "/info"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertEquals("{\"node\":\"node-b\",\"cluster\":\"" + cluster + "\"}", info);
+
+            List<BlockingWebSocket> members = new ArrayList<>();
+            try {
+                for (String base : bases) {
+                    BlockingWebSocket member = BlockingWebSocket.connect(URI.create(base + "/chat/it"));
+                    members.add(member);
+                    member.sendText("joined"); // its own message back shows it has joined
+                    assertEquals(Message.text("joined"), member.receive(WAIT));
+                }
+                awaitSubscribers(redis, "weft:room:it", 3);
+                for (int from = 0; from < 3; from++) {
+                    members.get(from).sendText("hello from " + from);
+                }
+                for (BlockingWebSocket member : members) {
+                    List<String> heard = new ArrayList<>();
+                    while (heard.size() < 3) {
+                        String text = ((Message.Text) member.receive(WAIT)).text();
+                        if (text.startsWith("hello from ")) {
+                            heard.add(text);
+                        }
+                    }
+                    heard.sort(null);
+                    assertEquals(List.of("hello from 0", "hello from 1", "hello from 2"), heard);
+                }
+            } finally {
+                for (BlockingWebSocket member : members) {
+                    member.close();
+                }
+            }
+            for (Run node : List.of(a, b, c)) {
+                sigterm(node);
+                assertEquals(0, node.awaitExit(), node.err().text());
+            }
+            awaitSubscribers(redis, "weft:room:it", 0);
+        }
+    }
+
+    /** Waits until Redis counts {@code expected} subscribers of {@code channel}; fails after {@link CliRun#WAIT}. */
+    private static void awaitSubscribers(RedisServer redis, String channel, long expected) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long now;
+        while ((now = redis.subscribers(channel)) != expected) {
+            assertTrue(System.nanoTime() - deadline < 0, channel + " has " + now + " subscribers, not " + expected);
+            TimeUnit.MILLISECONDS.sleep(20); // a poll interval, not a wait for an outcome
+        }
     }
 
     @Test
