@@ -3,7 +3,9 @@ package dev.weft.cluster;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
  * Makes brokers from URIs, found with {@link ServiceLoader}: a binding module provides one for its
@@ -12,8 +14,13 @@ import java.util.ServiceLoader;
  */
 public interface BrokerFactory {
 
+    /** The URI schemes it makes brokers for, lower case ({@code redis}, {@code rediss}). */
+    Set<String> schemes();
+
     /** Whether this factory makes brokers for {@code uri}'s scheme. */
-    boolean accepts(URI uri);
+    default boolean accepts(URI uri) {
+        return uri.getScheme() != null && schemes().contains(uri.getScheme().toLowerCase(Locale.ROOT));
+    }
 
     /**
      * A broker for {@code uri}, not started.
@@ -33,10 +40,10 @@ public interface BrokerFactory {
             if (factory.accepts(uri)) {
                 return factory.create(uri);
             }
-            known.add(factory.getClass().getSimpleName());
+            factory.schemes().forEach(scheme -> known.add(scheme + "://"));
         }
         throw new IllegalArgumentException("no broker for " + uri.getScheme() + "://"
                 + (known.isEmpty() ? " (no broker module, such as weft-cluster-redis, is present)"
-                        : " (present: " + String.join(", ", known) + ")"));
+                        : "; known: " + String.join(", ", known)));
     }
 }

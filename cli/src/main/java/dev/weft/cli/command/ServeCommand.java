@@ -392,9 +392,7 @@ final class ServeCommand implements Callable<Integer> {
         if (listener != null) {
             builder.metrics(listener);
         }
-        Rooms started = builder.start();
-        LOG.log(INFO, () -> "node " + started.node() + ": rooms shared through " + broker.describe());
-        return started;
+        return builder.start();
     }
 
     /** {@code uri} without its user information, for the page and the log. */

@@ -282,7 +282,8 @@ public final class RedisBroker implements Broker {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        // The message alone ("Connection refused"); a class name says nothing to the people who read it.
+        String message = root.getMessage() == null || root.getMessage().isBlank() ? "no reason given" : root.getMessage();
         return password == null ? message : message.replace(password, "****");
     }
 

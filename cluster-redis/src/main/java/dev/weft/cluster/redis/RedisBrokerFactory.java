@@ -4,6 +4,7 @@ import dev.weft.cluster.Broker;
 import dev.weft.cluster.BrokerFactory;
 
 import java.net.URI;
+import java.util.Set;
 
 /**
  * Makes {@link RedisBroker}s for {@code redis://} and {@code rediss://} URIs; registered for
@@ -16,9 +17,8 @@ public final class RedisBrokerFactory implements BrokerFactory {
     }
 
     @Override
-    public boolean accepts(URI uri) {
-        String scheme = uri.getScheme();
-        return "redis".equalsIgnoreCase(scheme) || "rediss".equalsIgnoreCase(scheme);
+    public Set<String> schemes() {
+        return Set.of("redis", "rediss");
     }
 
     @Override
