@@ -56,6 +56,7 @@ final class BrokerLink implements Broker.Listener {
     private record Outgoing(String channel, String room, Message message, String except) {
     }
 
+    /** A message, or (bytes null) the start of a new subscription to the channel. */
     private record Arrival(String channel, byte[] bytes) {
     }
 
@@ -304,7 +305,6 @@ final class BrokerLink implements Broker.Listener {
             dirty.remove(channel);
             boolean wanted = wanted(channel);
             if (wanted && subscribed.add(channel)) {
-                sequences.forget(channel); // what was heard before the last unsubscription, if any came late
                 track(channel, true, call(() -> broker.subscribe(channel)));
             } else if (!wanted && subscribed.remove(channel)) {
                 sequences.forget(channel);
@@ -336,6 +336,9 @@ final class BrokerLink implements Broker.Listener {
     private void track(String channel, boolean subscribing, CompletionStage<Void> change) {
         subscriptionsInFlight.incrementAndGet();
         change.whenComplete((v, e) -> {
+            if (e == null && subscribing) {
+                newSubscription(channel);
+            }
             if (e != null) {
                 // Undo what we believed, and try again later: the broker did not take the change.
                 if (subscribing) {
@@ -348,6 +351,17 @@ final class BrokerLink implements Broker.Listener {
             subscriptionsInFlight.decrementAndGet();
             LockSupport.unpark(publisher);
         });
+    }
+
+    /**
+     * Starts the counts of {@code channel} afresh, in order with its arrivals: a broker confirms a
+     * subscription after handing over what came through the previous one, so a message still on its
+     * way from before is counted in the old count, never as the start of a gap in the new one.
+     */
+    private void newSubscription(String channel) {
+        if (!inbound.offer(new Arrival(channel, null))) {
+            sequences.forget(channel); // the queue is full, so arrivals are being lost and counted anyway
+        }
     }
 
     private void send(Outgoing o) {
@@ -416,7 +430,11 @@ final class BrokerLink implements Broker.Listener {
                 return; // closed
             }
             try {
-                arrived(a.channel(), a.bytes());
+                if (a.bytes() == null) {
+                    sequences.forget(a.channel());
+                } else {
+                    arrived(a.channel(), a.bytes());
+                }
             } catch (RuntimeException e) {
                 LOG.log(WARNING, "rooms of node " + settings.node() + " failed to deliver a message", e);
             }
@@ -451,11 +469,14 @@ final class BrokerLink implements Broker.Listener {
             if (p.node().equals(settings.node())) {
                 return; // ours: delivered here when it was published
             }
-            if (room != null && !local.hasMembers(room)) {
+            boolean members = room == null || local.hasMembers(room);
+            if (!members && !subscribed.contains(channel)) {
                 // Late from a channel just left: nobody to deliver to, and no count to keep, since
                 // what is published while unsubscribed is not missed.
                 return;
             }
+            // Still subscribed, the count goes on even if the room is empty for a moment: the next
+            // message is no gap.
             received.increment();
             long gap = sequences.heard(p.node(), channel, p.sequence());
             if (gap > 0) {
@@ -463,6 +484,9 @@ final class BrokerLink implements Broker.Listener {
                 settings.metrics().brokerMissed(gap);
                 gapLog.log(() -> "rooms of node " + settings.node() + " missed " + gap + " message(s) from node "
                         + p.node() + " on " + channel + " (sequence " + p.sequence() + ")");
+            }
+            if (!members) {
+                return;
             }
             if (everyone) {
                 local.deliverToAll(p.message(), p.except());
