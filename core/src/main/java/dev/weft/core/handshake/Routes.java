@@ -104,12 +104,12 @@ public final class Routes {
         if (overConnectionCap) {
             return new ServerOpening.Answer(HttpResponses.text(503, RETRY_AFTER,
                     "the server is at its connection limit", request.method().equals("HEAD")),
-                    503, "over the connection cap", true);
+                    503, "over the connection cap");
         }
         Endpoint endpoint = endpointFor(request.path());
         // A path no endpoint claims, asked for without a WebSocket upgrade, is plain HTTP.
         if (endpoint == null && !ServerOpening.asksForWebSocket(request) && httpResponder != null) {
-            return new ServerOpening.Answer(httpResponder.respond(request), 0, "plain HTTP", false);
+            return new ServerOpening.Answer(httpResponder.respond(request), 0, "plain HTTP");
         }
         if (endpoint == null) {
             return ServerOpening.Answer.error(404, "no WebSocket endpoint at " + request.path());

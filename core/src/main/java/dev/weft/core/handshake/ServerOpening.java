@@ -90,19 +90,18 @@ public final class ServerOpening {
      *
      * @param responseBytes a complete response, head and body
      * @param status its status, or 0 if the transport does not say (a plain HTTP answer)
-     * @param problem why, for logs
-     * @param peerFault whether the refusal is logged through {@link PeerFaultLog} as the peer's doing
+     * @param problem why, for logs; an answer with a status is logged through {@link PeerFaultLog}
      */
-    public record Answer(ByteBuffer responseBytes, int status, String problem, boolean peerFault) implements Route {
+    public record Answer(ByteBuffer responseBytes, int status, String problem) implements Route {
 
         public Answer {
             Objects.requireNonNull(responseBytes, "responseBytes");
             Objects.requireNonNull(problem, "problem");
         }
 
-        /** An {@link ServerHandshake#errorResponse error response} with {@code status}, not logged as the peer's doing. */
+        /** An {@link ServerHandshake#errorResponse error response} with {@code status}. */
         public static Answer error(int status, String problem) {
-            return new Answer(ServerHandshake.errorResponse(status, problem), status, problem, false);
+            return new Answer(ServerHandshake.errorResponse(status, problem), status, problem);
         }
     }
 
@@ -159,8 +158,7 @@ public final class ServerOpening {
             over = true;
             bytes.position(bytes.limit());
             int status = e.status() == 0 ? 400 : e.status();
-            return refuse(ServerHandshake.errorResponse(status, e.getMessage()), status, e.getMessage(),
-                    status + ", " + e.getMessage());
+            return refuse(ServerHandshake.errorResponse(status, e.getMessage()), status, e.getMessage(), true);
         }
         over = true;
         ByteBuffer leftover = bytes.slice();
@@ -168,14 +166,13 @@ public final class ServerOpening {
         HandshakeRequest request = parser.request();
         Route route = router.route(request);
         if (route instanceof Answer answer) {
-            return refuse(answer.responseBytes(), answer.status(), answer.problem(),
-                    answer.peerFault() ? answer.status() + ", " + answer.problem() : null);
+            return refuse(answer.responseBytes(), answer.status(), answer.problem(), answer.status() != 0);
         }
         Endpoint endpoint = (Endpoint) route;
         ServerHandshake.Result result = endpoint.handshake().answer(request);
         if (result instanceof ServerHandshake.Rejected rejected) {
             return refuse(rejected.responseBytes(), rejected.response().status(), rejected.problem(),
-                    rejected.problem());
+                    rejected.response().status() < 500);
         }
         ServerHandshake.Accepted accepted = (ServerHandshake.Accepted) result;
         WebSocketHandler handler;
@@ -185,7 +182,7 @@ public final class ServerOpening {
             LOG.log(WARNING, "the handler factory of " + endpoint.name() + " failed", e);
             ExtensionNegotiator.closeAll(accepted.agreement().extensions());
             String problem = "the server failed to accept the connection";
-            return refuse(ServerHandshake.errorResponse(500, problem), 500, problem, null);
+            return refuse(ServerHandshake.errorResponse(500, problem), 500, problem, false);
         }
         return new Open(endpoint, accepted.agreement(), handler, accepted.responseBytes(), leftover);
     }
@@ -199,10 +196,13 @@ public final class ServerOpening {
         return HttpHeads.containsIgnoreCase(HttpHeads.listElements(request.headers().all("Upgrade")), "websocket");
     }
 
-    /** A refusal, logged as the peer's doing with {@code logLine} unless that is null. */
-    private Refuse refuse(ByteBuffer responseBytes, int status, String problem, String logLine) {
-        if (logLine != null) {
-            PeerFaultLog.refused(peer, logLine);
+    /**
+     * A refusal, in the peer log when {@code logged}: {@code refused: HTTP 404, no WebSocket endpoint
+     * at /x}. A refusal that is the server's fault is logged where it failed, as a warning.
+     */
+    private Refuse refuse(ByteBuffer responseBytes, int status, String problem, boolean logged) {
+        if (logged) {
+            PeerFaultLog.refused(peer, "HTTP " + status + ", " + problem);
         }
         return new Refuse(responseBytes, status, problem);
     }

@@ -3,7 +3,6 @@ package dev.weft.core.session;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.Role;
-import dev.weft.api.metrics.ConnectionMetrics;
 import dev.weft.core.extension.ExtensionChain;
 import dev.weft.core.frame.FrameEncoder;
 import dev.weft.core.frame.MaskKeySource;
@@ -36,7 +35,7 @@ final class Outbound {
     private final ExtensionChain extensions;
     private final FrameEncoder encoder;
     private final SessionState state;
-    private final ConnectionMetrics metrics;
+    private final Traffic metrics;
     private final Owner owner;
     /** The opcode of an outgoing message being sent in parts, or null. */
     private Opcode streaming;
@@ -45,7 +44,7 @@ final class Outbound {
     private ByteBuffer pendingPong;
 
     Outbound(Role role, MaskKeySource maskKeys, Transport transport, ExtensionChain extensions, SessionState state,
-             ConnectionMetrics metrics, Owner owner) {
+             Traffic metrics, Owner owner) {
         this.role = role;
         this.transport = transport;
         this.extensions = extensions;
@@ -163,6 +162,7 @@ final class Outbound {
             written.completeExceptionally(new IllegalStateException("a streamed message is in progress"));
             return;
         }
+        metrics.sent(frame.remaining());
         transport.write(Transport.Kind.FINAL_DATA, frame, null, written);
         metrics.messageSent();
     }
@@ -195,7 +195,9 @@ final class Outbound {
         }
         ByteBuffer head = encoder.encode(FrameEncoder.firstByte(fin, rsv, opcode.code()), payload);
         Transport.Kind kind = kind(fin, opcode);
-        transport.write(kind, head, encoder.masks() || !payload.hasRemaining() ? null : payload, written);
+        ByteBuffer body = encoder.masks() || !payload.hasRemaining() ? null : payload;
+        metrics.sent(head.remaining() + (body == null ? 0 : body.remaining()));
+        transport.write(kind, head, body, written);
         if (kind == Transport.Kind.FINAL_DATA) {
             metrics.messageSent();
         }

@@ -4,7 +4,6 @@ import dev.weft.api.CloseCodes;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.metrics.ConnectionMetrics;
 import dev.weft.core.frame.FrameDecoder;
-import dev.weft.core.log.PeerFaultLog;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,6 +33,9 @@ final class Reading {
     interface Owner {
         /** Fails the connection (RFC 6455 §7.1.7) with {@code code}. */
         void fail(int code, String reason, Throwable cause);
+
+        /** Fails the connection for what the peer sent, noting it as the peer's fault in the log. */
+        void failForPeer(WebSocketException e);
 
         /** A turn of decoding is over. */
         void afterInput();
@@ -136,8 +138,7 @@ final class Reading {
                 decoder.decode(in, inbound);
             }
         } catch (WebSocketException e) {
-            PeerFaultLog.closed(transport.remoteAddress(), e.closeCode(), e.getMessage());
-            owner.fail(e.closeCode(), e.getMessage(), e);
+            owner.failForPeer(e);
         } catch (RuntimeException | Error e) {
             // An extension's bug or memory running out: this connection fails, the loop goes on.
             if (e instanceof OutOfMemoryError) {

@@ -13,6 +13,7 @@ import dev.weft.core.extension.ExtensionChain;
 import dev.weft.core.frame.FrameDecoder;
 import dev.weft.core.frame.MaskKeySource;
 import dev.weft.core.handshake.Agreement;
+import dev.weft.core.log.AccessLog;
 import dev.weft.core.log.PeerFaultLog;
 
 import java.nio.ByteBuffer;
@@ -47,7 +48,10 @@ public final class Session {
     private final WebSocketConfig config;
     private final WebSocketHandler handler;
     private final Transport transport;
-    private final ConnectionMetrics metrics;
+    private final Scheduler scheduler;
+    private final Agreement agreement;
+    private final Traffic metrics;
+    private final boolean accessLog;
     private final SessionState state = new SessionState();
     private final ExtensionChain extensions;
     private final SessionConnection connection;
@@ -57,6 +61,9 @@ public final class Session {
     private final Reading reading;
     private final SessionTimers timers;
     private final MemoryAccount memory;
+    private long openedAt;
+    /** This end closes it for what the peer did: its access line is rate-limited with the peer faults. */
+    private boolean peerFault;
 
     /**
      * @param role which end this session is
@@ -65,7 +72,8 @@ public final class Session {
      * @param handler receives the events
      * @param transport carries the bytes
      * @param scheduler the loop thread and clock
-     * @param options callbacks, metrics (asked here for this connection's), memory budget and masking keys
+     * @param options callbacks, metrics (asked here for this connection's), memory budget, masking keys
+     *     and whether to write an access line
      */
     public Session(Role role, WebSocketConfig config, Agreement agreement, WebSocketHandler handler,
                    Transport transport, Scheduler scheduler, SessionOptions options) {
@@ -73,7 +81,10 @@ public final class Session {
         this.config = config;
         this.handler = handler;
         this.transport = transport;
-        this.metrics = options.metrics().opened(role, options.endpoint());
+        this.scheduler = scheduler;
+        this.agreement = agreement;
+        this.metrics = new Traffic(options.metrics().opened(role, options.endpoint()));
+        this.accessLog = options.accessLog();
         this.extensions = new ExtensionChain(agreement.extensions());
         this.connection = new SessionConnection(this, agreement, extensions, transport, scheduler, state);
         Events events = new Events();
@@ -115,6 +126,7 @@ public final class Session {
      */
     public void start(ByteBuffer handshakeResponse) {
         state.open();
+        openedAt = scheduler.nanoTime();
         if (handshakeResponse != null) {
             transport.write(Transport.Kind.HANDSHAKE, handshakeResponse, null, null);
         }
@@ -134,6 +146,7 @@ public final class Session {
             in.position(in.limit());
             return;
         }
+        metrics.received(in.remaining());
         inbound.inputAt(timers.inputArrived());
         reading.receive(in);
         if (state.inputClosed()) {
@@ -281,8 +294,23 @@ public final class Session {
 
     /** Fails the connection for what the peer did (or made happen), in the rate-limited peer log. */
     private void failLogged(int code, String reason) {
-        PeerFaultLog.closed(transport.remoteAddress(), code, reason);
-        fail(code, reason, new WebSocketException(code, reason));
+        failForPeer(new WebSocketException(code, reason));
+    }
+
+    /**
+     * Fails the connection for what the peer did, in the rate-limited peer log: its access line if
+     * it has one (once closed), else a line of the peer log's own now.
+     */
+    private void failForPeer(WebSocketException e) {
+        if (state.isClosed()) {
+            return;
+        }
+        if (accessLog) {
+            peerFault = true;
+        } else {
+            PeerFaultLog.closed(transport.remoteAddress(), e.closeCode(), e.getMessage());
+        }
+        fail(e.closeCode(), e.getMessage(), e);
     }
 
     private void enterClosed(int code, String reason, boolean abortTransport, CloseSide side) {
@@ -291,6 +319,9 @@ public final class Session {
         }
         // Counted before the transport closes, so whoever sees the close also sees it counted.
         metrics.closed(code, side);
+        if (accessLog && AccessLog.enabled()) {
+            AccessLog.closed(accessLine(code, reason, side), peerFault);
+        }
         timers.cancelAll();
         extensions.close();
         if (!reading.receiving()) {
@@ -311,6 +342,49 @@ public final class Session {
     }
 
     /**
+     * {@code 127.0.0.1:5000 path=/echo subprotocol=- extensions=permessage-deflate duration=1.204s
+     * messages_in=3 bytes_in=52 messages_out=3 bytes_out=46 close=1000 reason="bye" closed_by=remote}:
+     * key=value pairs, so that tools can read them. Bytes are frame bytes, as {@link Traffic} counts them.
+     */
+    private String accessLine(int code, String reason, CloseSide side) {
+        StringBuilder line = new StringBuilder(200).append(AccessLog.peer(transport.remoteAddress()))
+                .append(" path=").append(agreement.request().path())
+                .append(" subprotocol=").append(agreement.subprotocol() == null ? "-" : agreement.subprotocol())
+                .append(" extensions=");
+        if (agreement.extensions().isEmpty()) {
+            line.append('-');
+        }
+        for (int i = 0; i < agreement.extensions().size(); i++) {
+            line.append(i == 0 ? "" : ",").append(agreement.extensions().get(i).parameters().name());
+        }
+        long millis = (scheduler.nanoTime() - openedAt) / 1_000_000;
+        return line.append(" duration=").append(millis / 1000).append('.').append(String.format("%03d", millis % 1000)).append('s')
+                .append(" messages_in=").append(metrics.messagesIn).append(" bytes_in=").append(metrics.bytesIn)
+                .append(" messages_out=").append(metrics.messagesOut).append(" bytes_out=").append(metrics.bytesOut)
+                .append(" close=").append(code).append(" reason=\"").append(quoted(reason)).append('"')
+                .append(" closed_by=").append(code == CloseCodes.ABNORMAL_CLOSURE ? "abnormal"
+                        : side == CloseSide.LOCAL ? "local" : "remote")
+                .toString();
+    }
+
+    /** {@code reason} safe inside quotes on one log line: a peer chose it. */
+    private static String quoted(String reason) {
+        if (reason == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(reason.length());
+        for (int i = 0; i < reason.length(); i++) {
+            char c = reason.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else {
+                out.append(Character.isISOControl(c) ? '?' : c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
      * What the parts of the engine ask of the session, each through its own narrow interface. One
      * object answers them all, so that a connection holds one, not one per part.
      */
@@ -319,6 +393,11 @@ public final class Session {
         @Override
         public void fail(int code, String reason, Throwable cause) {
             Session.this.fail(code, reason, cause);
+        }
+
+        @Override
+        public void failForPeer(WebSocketException e) {
+            Session.this.failForPeer(e);
         }
 
         @Override

@@ -20,35 +20,41 @@ import java.util.concurrent.Executor;
  *     session), or null for none
  * @param maskKeys a client's masking keys, or null for a new {@link MaskKeySource#secure()} source per
  *     session (a source is not thread-safe); a server never masks
+ * @param accessLog whether each session writes its line to the {@link dev.weft.core.log.AccessLog}
+ *     when it closes
  */
 public record SessionOptions(Executor callbackExecutor, WebSocketMetrics metrics, String endpoint, MemoryBudget budget,
-                             MaskKeySource maskKeys) {
+                             MaskKeySource maskKeys, boolean accessLog) {
 
-    /** Callbacks on the loop thread, no metrics, no budget, secure masking keys. */
-    public static final SessionOptions DEFAULT = new SessionOptions(null, WebSocketMetrics.NONE, null, null, null);
+    /** Callbacks on the loop thread, no metrics, no budget, secure masking keys, no access log. */
+    public static final SessionOptions DEFAULT = new SessionOptions(null, WebSocketMetrics.NONE, null, null, null, false);
 
     public SessionOptions {
         Objects.requireNonNull(metrics, "metrics");
     }
 
     public SessionOptions callbackExecutor(Executor executor) {
-        return new SessionOptions(executor, metrics, endpoint, budget, maskKeys);
+        return new SessionOptions(executor, metrics, endpoint, budget, maskKeys, accessLog);
     }
 
     public SessionOptions metrics(WebSocketMetrics listener) {
-        return new SessionOptions(callbackExecutor, listener, endpoint, budget, maskKeys);
+        return new SessionOptions(callbackExecutor, listener, endpoint, budget, maskKeys, accessLog);
     }
 
     /** These options for a session of the server endpoint registered as {@code pattern}. */
     public SessionOptions endpoint(String pattern) {
-        return new SessionOptions(callbackExecutor, metrics, pattern, budget, maskKeys);
+        return new SessionOptions(callbackExecutor, metrics, pattern, budget, maskKeys, accessLog);
     }
 
     public SessionOptions budget(MemoryBudget memoryBudget) {
-        return new SessionOptions(callbackExecutor, metrics, endpoint, memoryBudget, maskKeys);
+        return new SessionOptions(callbackExecutor, metrics, endpoint, memoryBudget, maskKeys, accessLog);
     }
 
     public SessionOptions maskKeys(MaskKeySource keys) {
-        return new SessionOptions(callbackExecutor, metrics, endpoint, budget, keys);
+        return new SessionOptions(callbackExecutor, metrics, endpoint, budget, keys, accessLog);
+    }
+
+    public SessionOptions accessLog(boolean on) {
+        return new SessionOptions(callbackExecutor, metrics, endpoint, budget, maskKeys, on);
     }
 }

@@ -199,7 +199,7 @@ class ServerOpeningTest {
     @Test
     void passesAPlainHttpAnswerThroughUntouched() {
         ByteBuffer page = HttpResponses.of(200, Headers.of("Content-Length", "2"), bytes("hi"));
-        ServerOpening opening = new ServerOpening(PLAIN, request -> new Answer(page, 0, "plain HTTP", false), "peer");
+        ServerOpening opening = new ServerOpening(PLAIN, request -> new Answer(page, 0, "plain HTTP"), "peer");
 
         Refuse refuse = assertInstanceOf(Refuse.class,
                 opening.feed(ByteBuffer.wrap(bytes("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n"))));

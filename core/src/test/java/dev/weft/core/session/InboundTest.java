@@ -429,7 +429,7 @@ class InboundTest {
     }
 
     private Outbound outbound(ExtensionChain extensions) {
-        return new Outbound(Role.SERVER, MaskKeySource.secure(), wire, extensions, state, ConnectionMetrics.NONE, new Outbound.Owner() {
+        return new Outbound(Role.SERVER, MaskKeySource.secure(), wire, extensions, state, new Traffic(ConnectionMetrics.NONE), new Outbound.Owner() {
             @Override
             public void encodeFailed(RuntimeException e) {
                 violations.add("encoding failed: " + e);

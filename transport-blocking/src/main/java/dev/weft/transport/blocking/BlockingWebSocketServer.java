@@ -87,6 +87,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
     private final ExecutorService overflow;
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final Rooms rooms;
+    private final boolean accessLog;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger running = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -107,6 +108,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
                 : b.threads;
         this.overflow = Threads.singleThreadWithQueue("weft-overflow", OVERFLOW_QUEUE);
         this.rooms = b.rooms;
+        this.accessLog = b.accessLog;
         rooms.serve(Broadcast::send, open);
     }
 
@@ -275,7 +277,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
                 ticket.handshakeOver();
             }
             SocketSession session = SocketSession.over(Role.SERVER, accepted.endpoint().config(), accepted.agreement(),
-                    accepted.handler(), wire, settings.sessionOptions().endpoint(accepted.endpoint().name()),
+                    accepted.handler(), wire, settings.sessionOptions().endpoint(accepted.endpoint().name()).accessLog(accessLog),
                     settings.writeTimeout());
             connection = session.connection();
             open.add(connection); // before the 101: a shutdown from here on closes it
@@ -337,6 +339,7 @@ public final class BlockingWebSocketServer implements AutoCloseable {
         private Executor threads;
         private ServerTls tls;
         private Rooms rooms = new Rooms();
+        private boolean accessLog;
 
         private Builder() {
         }
@@ -405,6 +408,21 @@ public final class BlockingWebSocketServer implements AutoCloseable {
         /** At most this many connections in their opening handshake; over it one is closed at once. Default 0: no cap. */
         public Builder maxHandshakes(int max) {
             this.maxHandshakes = cap(max, "maxHandshakes");
+            return this;
+        }
+
+        /**
+         * Whether to write an access line per WebSocket connection as it closes, at INFO on the
+         * logger {@code dev.weft.access} (default: false): the peer's address, the path, the
+         * subprotocol and extensions, how long it lasted, messages and bytes each way (frame bytes,
+         * as the connection counted them), the close code and reason, and which end closed
+         * ({@code local}, {@code remote}, or {@code abnormal} for 1006). A connection closed for
+         * its peer's fault gets this line instead of one on {@code dev.weft.peer}, under that
+         * logger's rate limit. Counting costs a few field increments per message whether it is on
+         * or not; the line is made only when the logger takes INFO.
+         */
+        public Builder accessLog(boolean on) {
+            this.accessLog = on;
             return this;
         }
 

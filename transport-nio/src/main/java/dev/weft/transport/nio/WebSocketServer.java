@@ -105,7 +105,7 @@ public final class WebSocketServer implements AutoCloseable {
         MemoryBudget budget = new MemoryBudget(transportConfig.memoryBudget());
         metrics.memoryBudget(budget);
         this.sessionOptions = SessionOptions.DEFAULT.callbackExecutor(transportConfig.handlerExecutor())
-                .metrics(metrics).budget(budget);
+                .metrics(metrics).budget(budget).accessLog(b.accessLog);
         this.routes = b.routes.build(config, connections::isClosing);
         this.rooms = b.rooms;
         rooms.serve(Broadcast::send, open);
@@ -316,6 +316,7 @@ public final class WebSocketServer implements AutoCloseable {
         private int maxConnectionsPerAddress = ConnectionCaps.OFF;
         private int maxHandshakes = BACKLOG;
         private WebSocketMetrics metrics = WebSocketMetrics.NONE;
+        private boolean accessLog;
 
         private Builder() {
         }
@@ -362,6 +363,21 @@ public final class WebSocketServer implements AutoCloseable {
          */
         public Builder maxHandshakes(int max) {
             this.maxHandshakes = requireCap("maxHandshakes", max);
+            return this;
+        }
+
+        /**
+         * Whether to write an access line per WebSocket connection as it closes, at INFO on the
+         * logger {@code dev.weft.access} (default: false): the peer's address, the path, the
+         * subprotocol and extensions, how long it lasted, messages and bytes each way (frame bytes,
+         * as the connection counted them), the close code and reason, and which end closed
+         * ({@code local}, {@code remote}, or {@code abnormal} for 1006). A connection closed for
+         * its peer's fault gets this line instead of one on {@code dev.weft.peer}, under that
+         * logger's rate limit. Counting costs a few field increments per message whether it is on
+         * or not; the line is made only when the logger takes INFO.
+         */
+        public Builder accessLog(boolean on) {
+            this.accessLog = on;
             return this;
         }
 
