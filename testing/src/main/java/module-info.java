@@ -7,6 +7,7 @@
 module dev.weft.testing {
     requires transitive dev.weft.api;
     requires dev.weft.core;
+    requires java.logging;
 
     exports dev.weft.testing;
 }
