@@ -6,11 +6,14 @@ import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /**
  * What a command talks through, and what it may do to the process it runs in.
@@ -23,8 +26,19 @@ import java.util.logging.SimpleFormatter;
  */
 public final class Terminal {
 
-    /** One line per record: time, level, logger, message, and a stack trace if there is one. */
-    private static final String LOG_FORMAT = "[%1$tT] %4$s %3$s: %5$s%6$s%n";
+    /**
+     * Loggers that are not Weft's and talk too much below WARNING: Lettuce logs a line per attempt
+     * while it reconnects to a broker that is down.
+     */
+    private static final List<String> CHATTY = List.of("io.lettuce", "io.netty");
+    /**
+     * Weft's servers log "listening on" at INFO; {@code weft serve} prints that on standard output
+     * already, for scripts, and once is enough.
+     */
+    private static final List<String> SAID_ON_STANDARD_OUTPUT = List.of(
+            "dev.weft.transport.nio.WebSocketServer", "dev.weft.transport.blocking.BlockingWebSocketServer");
+    /** The loggers configured, held: java.util.logging keeps loggers weakly, and would forget their levels. */
+    private static final List<Logger> CONFIGURED = new ArrayList<>();
 
     private final InputStream in;
     private final PrintStream out;
@@ -67,29 +81,56 @@ public final class Terminal {
 
     /**
      * Sends {@link System.Logger} records (which go to {@code java.util.logging}) to standard error,
-     * one line each, at INFO, or at FINE (DEBUG) when {@code verbose}.
+     * one line each ({@link LogFormat}), at the {@link #loggerLevels levels} for {@code level}; unless
+     * the JVM was given a logging configuration ({@code -Djava.util.logging.config.file=...}), which
+     * then decides alone.
      */
-    public void configureLogging(boolean verbose) {
-        if (!ownsProcess) {
-            return;
+    public void configureLogging(LogLevel level) {
+        if (!ownsProcess || System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null) {
+            return; // a test's process, or a logging configuration of the user's own
         }
-        // SimpleFormatter reads its format when it is made, so set it first.
-        System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
         Logger root = Logger.getLogger("");
         for (var handler : root.getHandlers()) {
             root.removeHandler(handler);
         }
-        Level level = verbose ? Level.FINE : Level.INFO;
         ConsoleHandler handler = new ConsoleHandler();
-        handler.setFormatter(new SimpleFormatter());
-        handler.setLevel(level);
+        handler.setFormatter(new LogFormat());
+        handler.setLevel(Level.ALL); // the loggers decide
         try {
             handler.setEncoding(StandardCharsets.UTF_8.name());
         } catch (java.io.UnsupportedEncodingException e) {
             throw new AssertionError("every JVM supports UTF-8", e);
         }
         root.addHandler(handler);
-        root.setLevel(level);
+        synchronized (CONFIGURED) {
+            loggerLevels(level).forEach((name, l) -> {
+                Logger logger = Logger.getLogger(name);
+                logger.setLevel(l);
+                CONFIGURED.add(logger);
+            });
+        }
+    }
+
+    /**
+     * The level of each logger {@link #configureLogging} sets for {@code level}: {@code dev.weft} at
+     * {@code level}; every other logger (the JDK's, such as {@code jdk.event.security}) at INFO at
+     * most, and Lettuce and Netty at WARNING at most, whatever {@code level} asks; the servers'
+     * "listening on" line only below INFO.
+     */
+    static Map<String, Level> loggerLevels(LogLevel level) {
+        Level asked = level.julLevel();
+        Level warning = coarser(asked, Level.WARNING);
+        Map<String, Level> levels = new LinkedHashMap<>();
+        levels.put("", coarser(asked, Level.INFO));
+        levels.put("dev.weft", asked);
+        CHATTY.forEach(name -> levels.put(name, warning));
+        SAID_ON_STANDARD_OUTPUT.forEach(name -> levels.put(name, asked.intValue() < Level.INFO.intValue() ? asked : warning));
+        return levels;
+    }
+
+    private static Level coarser(Level a, Level b) {
+        return a.intValue() >= b.intValue() ? a : b;
     }
 
     /**

@@ -30,6 +30,9 @@ import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -75,6 +78,11 @@ import static java.lang.System.Logger.Level.INFO;
             "Prints 'listening on ws://HOST:PORT (TRANSPORT)' (wss:// with TLS) on standard output "
                     + "once it accepts connections. Ctrl-C or SIGTERM closes every connection with "
                     + "1001 and exits with status 0.",
+            "",
+            "Logs a line per connection as it closes (logger 'access': address, path, subprotocol, "
+                    + "extensions, duration, messages and bytes each way, close code and reason, who "
+                    + "closed) and each refused handshake with its HTTP status (logger 'peer'), at INFO; "
+                    + "--quiet leaves them out.",
             ""},
         footer = {"", "Examples:", "  weft serve --port 9001 --max-message-size 67108864",
             "  weft serve --transport blocking",
@@ -214,8 +222,11 @@ final class ServeCommand implements Callable<Integer> {
             }
             try {
                 built.start();
-            } catch (UncheckedIOException e) {
-                terminal.err().println("weft: cannot listen on " + host + ":" + port() + ": " + Failures.describe(e.getCause()));
+            } catch (UncheckedIOException | IllegalArgumentException e) {
+                // An I/O failure (the port is taken), or an address that does not resolve.
+                String why = e instanceof UnresolvedAddressException ? "unknown host " + host
+                        : Failures.describe(e instanceof UncheckedIOException ? e.getCause() : e);
+                terminal.err().println("weft: cannot listen on " + host + ":" + port() + ": " + why);
                 return 2;
             }
             terminal.onStopRequest(this::stop);
@@ -410,7 +421,8 @@ final class ServeCommand implements Callable<Integer> {
                 .transport(transportFor(maxMessageSize, memoryBudget))
                 .maxConnections(maxConnections)
                 .maxConnectionsPerAddress(maxConnectionsPerAddress)
-                .maxHandshakes(maxHandshakes);
+                .maxHandshakes(maxHandshakes)
+                .accessLog(true);
         if (threads != null) {
             builder.threads(threads);
         }
@@ -431,7 +443,8 @@ final class ServeCommand implements Callable<Integer> {
                 .config(config)
                 .maxConnections(maxConnections)
                 .maxConnectionsPerAddress(maxConnectionsPerAddress)
-                .maxHandshakes(maxHandshakes);
+                .maxHandshakes(maxHandshakes)
+                .accessLog(true);
         if (memoryBudget != null) {
             builder.memoryBudget(memoryBudget);
         }
@@ -448,6 +461,9 @@ final class ServeCommand implements Callable<Integer> {
     /** The TLS of --tls-keystore or --tls-self-signed, or null for plain ws://. */
     private ServerTls serverTls() throws IOException, GeneralSecurityException {
         if (tlsKeyStore != null) {
+            if (!Files.isRegularFile(tlsKeyStore)) {
+                throw new NoSuchFileException(tlsKeyStore.toString()); // the JDK would say it with a stack trace
+            }
             return ServerTls.fromKeyStore(tlsKeyStore, tlsPassword.toCharArray());
         }
         if (!tlsSelfSigned) {

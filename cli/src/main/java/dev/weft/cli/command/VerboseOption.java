@@ -7,6 +7,6 @@ final class VerboseOption {
 
     static final String NAME = "--verbose";
 
-    @Option(names = {"-v", NAME}, description = "Log at DEBUG level and print stack traces of failures.")
+    @Option(names = {"-v", NAME}, description = "Log Weft's DEBUG lines too (as --log-level debug) and print stack traces of failures.")
     boolean verbose;
 }

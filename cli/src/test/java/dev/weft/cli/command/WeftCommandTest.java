@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line itself: help, version, usage errors, and a server that cannot start. */
@@ -55,26 +56,58 @@ class WeftCommandTest {
 
     @Test
     void noCommandIsAUsageError() throws Exception {
-        CliRun none = CliRun.run();
-
-        assertEquals(2, none.exitCode());
-        assertTrue(none.err.text().startsWith("Missing a command"), none.err.text());
+        assertUsageError("weft", "missing a command: serve, connect, bench or testee-client");
     }
 
     @Test
-    void unknownOptionIsAUsageError() throws Exception {
-        CliRun serve = CliRun.run("serve", "--no-such-option");
+    void anUnknownOptionIsOneLineAndAPointerToHelpForEveryCommand() throws Exception {
+        for (String command : List.of("serve", "connect", "bench", "testee-client")) {
+            CliRun run = CliRun.run(command, "--no-such-option", "ws://127.0.0.1:1/echo");
+            assertEquals(2, run.exitCode(), command);
+            assertEquals(List.of("weft: unknown option: '--no-such-option'", "Try 'weft " + command + " --help'."),
+                    run.err.lines(), command);
+            assertEquals("", run.out.text(), command);
+        }
+    }
 
-        assertEquals(2, serve.exitCode());
-        assertTrue(serve.err.text().contains("Unknown option: '--no-such-option'"), serve.err.text());
+    @Test
+    void anUnexpectedArgumentIsNamed() throws Exception {
+        assertUsageError("weft serve", "unexpected argument: 'extra'", "serve", "extra");
     }
 
     @Test
     void outOfRangeValuesAreUsageErrors() throws Exception {
-        assertUsageError("--port must be between 0 and 65535: 70000", "serve", "--port", "70000");
-        assertUsageError("--max-message-size must be at least 125: 100", "serve", "--max-message-size", "100");
-        assertUsageError("--threads must be at least 1: 0", "serve", "--threads", "0");
-        assertUsageError("--idle-timeout must not be negative: -1", "serve", "--idle-timeout", "-1");
+        assertUsageError("weft serve", "--port must be between 0 and 65535: 70000", "serve", "--port", "70000");
+        assertUsageError("weft serve", "--port must be between 0 and 65535: 99999", "serve", "--port", "99999");
+        assertUsageError("weft serve", "--max-message-size must be at least 125: 100", "serve", "--max-message-size", "100");
+        assertUsageError("weft serve", "--threads must be at least 1: 0", "serve", "--threads", "0");
+        assertUsageError("weft serve", "--idle-timeout must not be negative: -1", "serve", "--idle-timeout", "-1");
+        assertUsageError("weft serve", "invalid value for option '--port': 'abc' is not an int", "serve", "--port", "abc");
+    }
+
+    @Test
+    void logOptionsAreCheckedOnEveryCommand() throws Exception {
+        for (String command : List.of("serve", "connect", "bench", "testee-client")) {
+            assertUsageError("weft " + command, "invalid value for option '--log-level': 'loud' is not one of "
+                    + "error, warn, info, debug, trace", command, "--log-level", "loud", "ws://127.0.0.1:1/echo");
+        }
+        assertUsageError("weft serve", "--quiet and --verbose do not go together", "serve", "-q", "-v", "--port", "0");
+    }
+
+    @Test
+    void anInvalidUrlIsRefusedInWords() throws Exception {
+        CliRun run = CliRun.run("bench", "ws://a b/echo");
+        assertEquals(2, run.exitCode());
+        assertEquals(List.of("weft: invalid value for positional parameter at index 0 (URL): not a valid URL: "
+                + "'ws://a b/echo' (illegal character in authority at index 5)", "Try 'weft bench --help'."), run.err.lines());
+    }
+
+    @Test
+    void aPortOutOfRangeInAUrlIsRefusedInWords() throws Exception {
+        CliRun run = CliRun.run("bench", "ws://127.0.0.1:99999/echo", "-d", "1");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err.text().contains("port 99999 is out of range (0 to 65535)"), run.err.text());
+        assertFalse(run.err.text().contains("Exception"), run.err.text());
     }
 
     @Test
@@ -83,10 +116,28 @@ class WeftCommandTest {
             CliRun serve = CliRun.run("serve", "--port", Integer.toString(taken.getLocalPort()));
 
             assertEquals(2, serve.exitCode());
-            assertEquals(List.of("weft: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use"),
+            assertEquals(List.of("weft: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": the address is in use "
+                            + "(is another server running there? --port 0 picks a free port)"),
                     serve.err.lines());
             assertEquals("", serve.out.text());
         }
+    }
+
+    @Test
+    void aHostThatDoesNotResolveIsReportedOnOneLine() throws Exception {
+        CliRun serve = CliRun.run("serve", "--host", "no-such-host.invalid", "--port", "0");
+
+        assertEquals(2, serve.exitCode());
+        assertEquals(List.of("weft: cannot listen on no-such-host.invalid:0: unknown host no-such-host.invalid"),
+                serve.err.lines());
+    }
+
+    @Test
+    void aMissingKeyStoreIsReportedOnOneLine() throws Exception {
+        CliRun serve = CliRun.run("serve", "--port", "0", "--tls-keystore", "/no/such/keystore.p12", "--tls-password", "x");
+
+        assertEquals(2, serve.exitCode());
+        assertEquals(List.of("weft: cannot set up TLS: no such file: /no/such/keystore.p12"), serve.err.lines());
     }
 
     @Test
@@ -97,9 +148,11 @@ class WeftCommandTest {
         assertEquals("a/b", ChatHandler.roomOf("/chat/a/b"));
     }
 
-    private static void assertUsageError(String message, String... args) throws Exception {
+    /** {@code weft: MESSAGE} and {@code Try 'COMMAND --help'.}, and nothing else: no usage dump. */
+    private static void assertUsageError(String command, String message, String... args) throws Exception {
         CliRun run = CliRun.run(args);
         assertEquals(2, run.exitCode(), String.join(" ", args));
-        assertTrue(run.err.text().startsWith(message), run.err.text());
+        assertEquals(List.of("weft: " + message, "Try '" + command + " --help'."), run.err.lines());
+        assertEquals("", run.out.text());
     }
 }
