@@ -2,8 +2,6 @@ package dev.weft.cli.command;
 
 import dev.weft.api.handshake.HandshakeException;
 
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import java.io.EOFException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -84,10 +82,11 @@ final class Failures {
         if (cause instanceof ClosedChannelException || cause instanceof EOFException) {
             return "the connection closed";
         }
-        if (cause instanceof SSLHandshakeException && message.contains("PKIX")) {
+        // A transport may wrap the JDK's TLS failure in one of its own: look through the chain.
+        if (mentions(cause, "PKIX path")) {
             return "the server's certificate is not trusted (trust it with --trust-cert FILE, or --insecure for a test server)";
         }
-        if (cause instanceof SSLException && message.toLowerCase(Locale.ROOT).contains("unrecognized ssl message")) {
+        if (mentions(cause, "unrecognized ssl message")) {
             return "the server does not speak TLS there (ws:// rather than wss://?)";
         }
         if (hasCause(cause, UnrecoverableKeyException.class) || message.contains("password was incorrect")) {
@@ -103,7 +102,8 @@ final class Failures {
     static String connectFailure(URI uri, Throwable t) {
         Throwable cause = unwrap(t);
         if (cause instanceof HandshakeException) {
-            return "handshake failed: " + describe(cause);
+            boolean tlsServer = "ws".equals(uri.getScheme()) && mentions(cause, "closed the connection during");
+            return "handshake failed: " + describe(cause) + (tlsServer ? " (does it serve TLS? then wss://)" : "");
         }
         if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
             return "cannot connect to " + uri + ": unknown host " + uri.getHost();
@@ -113,6 +113,16 @@ final class Failures {
             return describe(cause);
         }
         return "cannot connect to " + uri + ": " + describe(cause);
+    }
+
+    /** Whether the message of {@code t} or of a cause of it contains {@code words}, whatever their case. */
+    private static boolean mentions(Throwable t, String words) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().toLowerCase(Locale.ROOT).contains(words.toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -40,6 +40,9 @@ class FailuresTest {
                 Failures.describe(new SSLHandshakeException("PKIX path building failed: unable to find valid certification path")));
         assertEquals("the server does not speak TLS there (ws:// rather than wss://?)",
                 Failures.describe(new SSLException("Unsupported or unrecognized SSL message")));
+        assertEquals("cannot connect to wss://127.0.0.1:1/: the server does not speak TLS there (ws:// rather than wss://?)",
+                Failures.connectFailure(URI.create("wss://127.0.0.1:1/"), new IOException("TLS handshake with 127.0.0.1:1 "
+                        + "failed: Unrecognized SSL message, plaintext connection?")));
     }
 
     @Test
