@@ -68,10 +68,10 @@ final class Failures {
         if (cause instanceof BindException) {
             return message.toLowerCase(Locale.ROOT).contains("in use")
                     ? "the address is in use (is another server running there? --port 0 picks a free port)"
-                    : lowerFirst(message.isEmpty() ? "cannot bind" : message);
+                    : message.isEmpty() ? "cannot bind" : message;
         }
         if (cause instanceof ConnectException) {
-            return lowerFirst(message.isEmpty() ? "connection refused" : message) + " (is the server running?)";
+            return message.isEmpty() ? "Connection refused" : message; // as every tool says it
         }
         if (cause instanceof NoRouteToHostException) {
             return "no route to host";
@@ -92,18 +92,17 @@ final class Failures {
         if (hasCause(cause, UnrecoverableKeyException.class) || message.contains("password was incorrect")) {
             return "wrong password, or not a PKCS12 or JKS keystore";
         }
-        return message.isEmpty() ? words(cause) : lowerFirst(message);
+        return message.isEmpty() ? words(cause) : message;
     }
 
     /**
      * Why a connection to {@code uri} could not be opened: {@code handshake failed: server answered
-     * 404 Not Found}, {@code cannot connect to ws://127.0.0.1:9/: connection refused (is the server running?)}...
+     * 404 Not Found}, {@code cannot connect to ws://127.0.0.1:9/: Connection refused}...
      */
     static String connectFailure(URI uri, Throwable t) {
         Throwable cause = unwrap(t);
         if (cause instanceof HandshakeException) {
-            boolean tlsServer = "ws".equals(uri.getScheme()) && mentions(cause, "closed the connection during");
-            return "handshake failed: " + describe(cause) + (tlsServer ? " (does it serve TLS? then wss://)" : "");
+            return "handshake failed: " + describe(cause);
         }
         if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
             return "cannot connect to " + uri + ": unknown host " + uri.getHost();
@@ -141,7 +140,7 @@ final class Failures {
     }
 
     private static String lowerFirst(String s) {
-        // "Connection refused" reads as a clause after a colon; an acronym ("TLS ...") keeps its case.
+        // "Illegal character" reads as a clause inside the sentence; an acronym ("TLS ...") keeps its case.
         if (s.length() > 1 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1))) {
             return Character.toLowerCase(s.charAt(0)) + s.substring(1);
         }

@@ -26,7 +26,7 @@ class FailuresTest {
                 assertThrows(IllegalArgumentException.class, () -> new InetSocketAddress("127.0.0.1", 99999))));
         assertEquals("not a valid URL: 'ws://a b' (illegal character in authority at index 5)",
                 Failures.describe(assertThrows(URISyntaxException.class, () -> new URI("ws://a b"))));
-        assertEquals("connection refused (is the server running?)",
+        assertEquals("Connection refused",
                 Failures.describe(new CompletionException(new ConnectException("Connection refused"))));
         assertEquals("the address is in use (is another server running there? --port 0 picks a free port)",
                 Failures.describe(new BindException("Address already in use")));

@@ -261,6 +261,6 @@ class ServeAndConnectTest {
         CliRun connect = CliRun.run("connect", "ws://" + base + "/echo", "-H", "no colon here");
 
         assertEquals(2, connect.exitCode());
-        assertTrue(connect.err.text().startsWith("a header is 'Name: value': no colon here"), connect.err.text());
+        assertTrue(connect.err.text().startsWith("weft: a header is 'Name: value': no colon here\nTry 'weft connect --help'."), connect.err.text());
     }
 }
