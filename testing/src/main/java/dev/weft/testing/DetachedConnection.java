@@ -56,6 +56,16 @@ public final class DetachedConnection implements Connection {
         return received().stream().filter(m -> m instanceof Message.Text).map(m -> ((Message.Text) m).text()).toList();
     }
 
+    /** The messages {@link #next} has not handed out yet (a copy). */
+    public List<Message> pending() {
+        lock.lock();
+        try {
+            return List.copyOf(received.subList(taken, received.size()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** How many messages were sent to it so far. */
     public int count() {
         lock.lock();
