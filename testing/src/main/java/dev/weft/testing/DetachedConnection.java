@@ -6,6 +6,7 @@ import dev.weft.api.Frame;
 import dev.weft.api.Message;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.api.handshake.HandshakeRequest;
+import dev.weft.api.handshake.HandshakeResponse;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -214,6 +215,11 @@ public final class DetachedConnection implements Connection {
 
     @Override
     public HandshakeRequest handshakeRequest() {
+        throw refused("a handshake");
+    }
+
+    @Override
+    public HandshakeResponse handshakeResponse() {
         throw refused("a handshake");
     }
 
