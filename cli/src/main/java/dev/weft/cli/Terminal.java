@@ -1,6 +1,7 @@
 package dev.weft.cli;
 
 import java.io.BufferedOutputStream;
+import java.io.Console;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
@@ -25,6 +26,13 @@ public final class Terminal {
 
     /** One line per record: time, level, logger, message, and a stack trace if there is one. */
     private static final String LOG_FORMAT = "[%1$tT] %4$s %3$s: %5$s%6$s%n";
+
+    /**
+     * Weft's loggers, the only ones DEBUG is for: the JDK's own (such as {@code jdk.event.security}'s
+     * certificate dumps) stay at INFO. Held here because java.util.logging keeps loggers weakly,
+     * and a level set on a collected logger is lost.
+     */
+    private static final Logger WEFT_LOGGERS = Logger.getLogger("dev.weft");
 
     private final InputStream in;
     private final PrintStream out;
@@ -67,7 +75,7 @@ public final class Terminal {
 
     /**
      * Sends {@link System.Logger} records (which go to {@code java.util.logging}) to standard error,
-     * one line each, at INFO, or at FINE (DEBUG) when {@code verbose}.
+     * one line each, at INFO, or, when {@code verbose}, at FINE (DEBUG) for Weft's loggers.
      */
     public void configureLogging(boolean verbose) {
         if (!ownsProcess) {
@@ -89,7 +97,31 @@ public final class Terminal {
             throw new AssertionError("every JVM supports UTF-8", e);
         }
         root.addHandler(handler);
-        root.setLevel(level);
+        root.setLevel(Level.INFO);
+        WEFT_LOGGERS.setLevel(level);
+    }
+
+    /**
+     * Whether standard input and standard output are both a terminal, where a person types and
+     * reads (never for a terminal made by {@link #of}).
+     */
+    public boolean isInteractive() {
+        if (!ownsProcess) {
+            return false;
+        }
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        // Up to Java 21 there is a console only when both streams are a terminal; from Java 22 there
+        // may be one either way, and Console.isTerminal() tells.
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Console.isTerminal() failed", e);
+        }
     }
 
     /**
