@@ -379,10 +379,10 @@ final class ConnectCommand implements Callable<Integer> {
             long periodMillis = Math.max(1, Math.round(pingInterval * 1000));
             pinger.scheduleAtFixedRate(() -> {
                 if (connection.isOpen()) {
-                    connection.ping(EMPTY.duplicate());
                     if (showPingPong) {
                         events.ping(Direction.SENT, EMPTY);
                     }
+                    connection.ping(EMPTY.duplicate());
                 }
             }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
             return pinger;
@@ -419,18 +419,18 @@ final class ConnectCommand implements Callable<Integer> {
 
         private void perform(Connection connection, SlashCommand command) {
             if (command instanceof SlashCommand.Ping p) {
-                connection.ping(ByteBuffer.wrap(p.payload()));
                 if (showPingPong) {
                     events.ping(Direction.SENT, ByteBuffer.wrap(p.payload()));
                 }
+                connection.ping(ByteBuffer.wrap(p.payload()));
             } else if (command instanceof SlashCommand.Pong p) {
-                connection.pong(ByteBuffer.wrap(p.payload()));
                 if (showPingPong) {
                     events.pong(Direction.SENT, ByteBuffer.wrap(p.payload()));
                 }
+                connection.pong(ByteBuffer.wrap(p.payload()));
             } else if (command instanceof SlashCommand.Binary b) {
-                connection.sendBinary(ByteBuffer.wrap(b.data()));
                 events.binary(Direction.SENT, ByteBuffer.wrap(b.data()));
+                connection.sendBinary(ByteBuffer.wrap(b.data()));
             } else if (command instanceof SlashCommand.Help) {
                 SlashCommand.HELP.lines().forEach(events::note);
             }
@@ -443,9 +443,10 @@ final class ConnectCommand implements Callable<Integer> {
          * @return false once the connection is closing or closed
          */
         private boolean send(Connection connection, String text) throws InterruptedException {
+            // Reported first, so that it comes before the reply in the output.
+            events.text(Direction.SENT, text);
             try {
                 connection.sendText(text).get();
-                events.text(Direction.SENT, text);
                 return true;
             } catch (ExecutionException e) {
                 if (connection.state() == ConnectionState.CONNECTING) {
