@@ -31,7 +31,10 @@ public final class Prompt implements Lines, AutoCloseable {
 
     /** Takes over the process's terminal (raw mode while a line is read) until {@link #close}. */
     public static Prompt open(Style style) throws IOException {
-        Terminal terminal = TerminalBuilder.builder().system(true).encoding(StandardCharsets.UTF_8).build();
+        // No grapheme-cluster mode, and so no probe for it: a terminal that does not answer the
+        // probe would hold up the prompt for the probe's timeout.
+        Terminal terminal = TerminalBuilder.builder().system(true).encoding(StandardCharsets.UTF_8)
+                .graphemeCluster(false).build();
         LineReader reader = LineReaderBuilder.builder().terminal(terminal)
                 // What is typed is sent as typed: no history expansion of '!', and Tab is a character.
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
