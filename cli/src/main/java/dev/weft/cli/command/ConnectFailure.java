@@ -38,7 +38,7 @@ final class ConnectFailure {
             return cannot + "the server does not speak TLS (for a plain server, use ws://)";
         }
         if (secure.equals("ws") && cause instanceof HandshakeException h && h.status() == 0) {
-            return Failures.connectFailure(url, cause) + " (if it speaks TLS, use wss://)";
+            return Failures.connectFailure(url, cause) + " (if the server speaks TLS, use wss://)";
         }
         if (cause instanceof ConnectException && String.valueOf(cause.getMessage()).startsWith("Connection refused")) {
             int port = url.getPort() >= 0 ? url.getPort() : secure.equals("wss") ? 443 : 80;

@@ -184,7 +184,7 @@ class ConnectScriptTest {
         CliRun plainToTls = CliRun.run("connect", "ws://" + tlsBase + "/echo");
         assertEquals(2, plainToTls.exitCode());
         assertEquals(List.of("weft: handshake failed: the server closed the connection during the opening handshake"
-                + " (if it speaks TLS, use wss://)"), plainToTls.err.lines());
+                + " (if the server speaks TLS, use wss://)"), plainToTls.err.lines());
 
         CliRun tlsToPlain = CliRun.run("connect", "wss://" + base + "/echo");
         assertEquals(2, tlsToPlain.exitCode());
