@@ -13,6 +13,8 @@ module dev.weft.cli {
     requires micrometer.registry.prometheus;
     requires info.picocli;
     requires HdrHistogram;
+    requires org.jline.reader;
+    requires org.jline.terminal;
     requires java.logging;
 
     // picocli sets the annotated option fields of the commands by reflection.

@@ -8,6 +8,9 @@
 module dev.weft.cluster.redis {
     requires transitive dev.weft.cluster;
     requires lettuce.core;
+    // ClientTlsLayer replaces the SslHandler Lettuce puts on a rediss:// channel.
+    requires io.netty.transport;
+    requires io.netty.handler;
 
     exports dev.weft.cluster.redis;
 

@@ -2,6 +2,7 @@ package dev.weft.api;
 
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.api.handshake.HandshakeRequest;
+import dev.weft.api.handshake.HandshakeResponse;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -118,6 +119,12 @@ public interface Connection {
 
     /** The request that opened this connection, as the server received it or the client sent it. */
     HandshakeRequest handshakeRequest();
+
+    /**
+     * The {@code 101} response that opened this connection, as the server sent it or the client
+     * received it.
+     */
+    HandshakeResponse handshakeResponse();
 
     /**
      * Application state attached to this connection (a user id, a room name...). The map is

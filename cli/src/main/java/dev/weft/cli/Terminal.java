@@ -1,6 +1,7 @@
 package dev.weft.cli;
 
 import java.io.BufferedOutputStream;
+import java.io.Console;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
@@ -131,6 +132,29 @@ public final class Terminal {
 
     private static Level coarser(Level a, Level b) {
         return a.intValue() >= b.intValue() ? a : b;
+    }
+
+    /**
+     * Whether standard input and standard output are both a terminal, where a person types and
+     * reads (never for a terminal made by {@link #of}).
+     */
+    public boolean isInteractive() {
+        if (!ownsProcess) {
+            return false;
+        }
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        // Up to Java 21 there is a console only when both streams are a terminal; from Java 22 there
+        // may be one either way, and Console.isTerminal() tells.
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Console.isTerminal() failed", e);
+        }
     }
 
     /**

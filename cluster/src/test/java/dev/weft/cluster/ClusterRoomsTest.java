@@ -1,5 +1,6 @@
 package dev.weft.cluster;
 
+import dev.weft.testing.DetachedConnection;
 import dev.weft.api.Message;
 import dev.weft.api.metrics.WebSocketMetrics;
 import org.junit.jupiter.api.AfterEach;
@@ -63,18 +64,18 @@ class ClusterRoomsTest {
         Rooms a = node("a");
         Rooms b = node("b");
         Rooms c = node("c");
-        RecordingConnection a1 = member(a, "lobby", "a1");
-        RecordingConnection b1 = member(b, "lobby", "b1");
-        RecordingConnection b2 = member(b, "lobby", "b2");
-        RecordingConnection bOther = member(b, "other", "b-other");
-        RecordingConnection c1 = member(c, "lobby", "c1");
+        DetachedConnection a1 = member(a, "lobby", "a1");
+        DetachedConnection b1 = member(b, "lobby", "b1");
+        DetachedConnection b2 = member(b, "lobby", "b2");
+        DetachedConnection bOther = member(b, "other", "b-other");
+        DetachedConnection c1 = member(c, "lobby", "c1");
         settle(a, b, c);
 
         assertEquals(1, a.broadcast("lobby", Message.text("hi")), "handed to the members on its own node");
         Eventually.until(() -> a.stats().published() == 1, () -> "published: " + a.stats());
         fence("lobby", a1, b1, b2, c1);
 
-        for (RecordingConnection m : List.of(a1, b1, b2, c1)) {
+        for (DetachedConnection m : List.of(a1, b1, b2, c1)) {
             assertEquals(List.of("hi", "fence 1"), m.texts(), m + ", once each: a node ignores its own messages");
         }
         assertEquals(List.of(), bOther.texts());
@@ -86,7 +87,7 @@ class ClusterRoomsTest {
     void aBinaryBroadcastArrivesWholeThoughTheCallerReusesItsBuffer() throws Exception {
         Rooms a = node("a");
         Rooms b = node("b");
-        RecordingConnection b1 = member(b, "lobby", "b1");
+        DetachedConnection b1 = member(b, "lobby", "b1");
         settle(a, b);
         byte[] all = new byte[256];
         for (int i = 0; i < all.length; i++) {
@@ -105,9 +106,9 @@ class ClusterRoomsTest {
     void theExcludedConnectionIsSkippedOnItsNode() throws Exception {
         Rooms a = node("a");
         Rooms b = node("b");
-        RecordingConnection sender = member(a, "lobby", "sender");
-        RecordingConnection a1 = member(a, "lobby", "a1");
-        RecordingConnection b1 = member(b, "lobby", "b1");
+        DetachedConnection sender = member(a, "lobby", "sender");
+        DetachedConnection a1 = member(a, "lobby", "a1");
+        DetachedConnection b1 = member(b, "lobby", "b1");
         settle(a, b);
 
         assertEquals(1, a.broadcast("lobby", Message.text("hi"), sender));
@@ -123,9 +124,9 @@ class ClusterRoomsTest {
     void anotherProcessMayExcludeAConnectionByItsId() throws Exception {
         Rooms a = node("a");
         Rooms b = node("b");
-        RecordingConnection a1 = member(a, "lobby", "a1");
-        RecordingConnection b1 = member(b, "lobby", "b1");
-        RecordingConnection skipped = member(b, "lobby", "skipped");
+        DetachedConnection a1 = member(a, "lobby", "a1");
+        DetachedConnection b1 = member(b, "lobby", "b1");
+        DetachedConnection skipped = member(b, "lobby", "skipped");
         settle(a, b);
         String id = b.idOf(skipped);
         assertTrue(id.startsWith("b:"), id);
@@ -142,8 +143,8 @@ class ClusterRoomsTest {
     @Test
     void anIdIsForgottenWhenItsConnectionLeavesEveryRoom() throws Exception {
         Rooms b = node("b");
-        RecordingConnection x = member(b, "lobby", "x");
-        RecordingConnection y = member(b, "lobby", "y");
+        DetachedConnection x = member(b, "lobby", "x");
+        DetachedConnection y = member(b, "lobby", "y");
         settle(b);
         String id = b.idOf(x);
         b.leaveAll(x);
@@ -160,7 +161,7 @@ class ClusterRoomsTest {
         int perPublisher = 1_000;
         int threadsPerNode = 2;
         List<Rooms> nodes = List.of(node("a"), node("b"), node("c"));
-        List<RecordingConnection> listeners = new ArrayList<>();
+        List<DetachedConnection> listeners = new ArrayList<>();
         for (Rooms n : nodes) {
             listeners.add(member(n, "order", "listener on " + n.node()));
         }
@@ -193,9 +194,9 @@ class ClusterRoomsTest {
         for (Rooms n : nodes) {
             Eventually.until(() -> n.stats().published() == (long) threadsPerNode * perPublisher, () -> n.stats().toString());
         }
-        fence("order", listeners.toArray(RecordingConnection[]::new));
+        fence("order", listeners.toArray(DetachedConnection[]::new));
 
-        for (RecordingConnection listener : listeners) {
+        for (DetachedConnection listener : listeners) {
             List<String> texts = listener.texts();
             assertEquals(total + 1, texts.size(), listener + " received every message once");
             Map<String, Integer> next = new HashMap<>();
@@ -217,17 +218,17 @@ class ClusterRoomsTest {
     void broadcastToAllReachesEveryConnectionTheServersServe() throws Exception {
         Rooms a = node("a");
         Rooms b = node("b");
-        Set<RecordingConnection> onA = ConcurrentHashMap.newKeySet();
-        Set<RecordingConnection> onB = ConcurrentHashMap.newKeySet();
+        Set<DetachedConnection> onA = ConcurrentHashMap.newKeySet();
+        Set<DetachedConnection> onB = ConcurrentHashMap.newKeySet();
         a.serve(Fanout.EACH, onA);
         b.serve(Fanout.EACH, onB);
-        RecordingConnection sender = new RecordingConnection("sender");
-        RecordingConnection a1 = new RecordingConnection("a1");
-        RecordingConnection b1 = new RecordingConnection("b1");
-        RecordingConnection b2 = member(b, "lobby", "b2 (in a room)");
+        DetachedConnection sender = new DetachedConnection("sender");
+        DetachedConnection a1 = new DetachedConnection("a1");
+        DetachedConnection b1 = new DetachedConnection("b1");
+        DetachedConnection b2 = member(b, "lobby", "b2 (in a room)");
         onA.addAll(List.of(sender, a1));
         onB.addAll(List.of(b1, b2));
-        RecordingConnection watcher = new RecordingConnection("watcher, served by b apart");
+        DetachedConnection watcher = new DetachedConnection("watcher, served by b apart");
         b.serve(Fanout.EACH, Set.of(watcher));
         settle(a, b);
 
@@ -252,10 +253,10 @@ class ClusterRoomsTest {
     void aRoomNamedStarIsARoomLikeAnyOther() throws Exception {
         Rooms a = node("a");
         Rooms b = node("b");
-        Set<RecordingConnection> onB = ConcurrentHashMap.newKeySet();
+        Set<DetachedConnection> onB = ConcurrentHashMap.newKeySet();
         b.serve(Fanout.EACH, onB);
-        RecordingConnection star = member(b, "*", "member of *");
-        RecordingConnection bystander = new RecordingConnection("bystander");
+        DetachedConnection star = member(b, "*", "member of *");
+        DetachedConnection bystander = new DetachedConnection("bystander");
         onB.addAll(List.of(star, bystander));
         settle(a, b);
 
@@ -277,8 +278,8 @@ class ClusterRoomsTest {
         assertEquals(BASE_CHANNELS, bus.channels());
         assertEquals(2, bus.subscribers("weft:presence"));
 
-        RecordingConnection x = member(a, "lobby", "x");
-        RecordingConnection y = member(a, "lobby", "y");
+        DetachedConnection x = member(a, "lobby", "x");
+        DetachedConnection y = member(a, "lobby", "y");
         member(b, "lobby", "z");
         settle(a, b);
         assertEquals(2, bus.subscribers("weft:room:lobby"));
@@ -315,7 +316,7 @@ class ClusterRoomsTest {
                     return null;
                 }));
                 for (int m = 0; m < membersPerNode; m++) {
-                    RecordingConnection member = new RecordingConnection(n.node() + " member " + m);
+                    DetachedConnection member = new DetachedConnection(n.node() + " member " + m);
                     int seed = m;
                     churn.add(pool.submit(() -> {
                         Random random = new Random(seed * 31L + n.node().hashCode());
@@ -361,7 +362,7 @@ class ClusterRoomsTest {
     @Test
     void emptyRoomNamesAreRefused() throws Exception {
         Rooms a = node("a");
-        RecordingConnection x = new RecordingConnection("x");
+        DetachedConnection x = new DetachedConnection("x");
         assertThrows(IllegalArgumentException.class, () -> a.join("", x));
         assertThrows(IllegalArgumentException.class, () -> a.broadcast("", Message.text("x")));
         assertThrows(IllegalArgumentException.class, () -> new Rooms().join("", x));
@@ -378,7 +379,7 @@ class ClusterRoomsTest {
         Rooms c = node("c", often);
         member(a, "lobby", "a1");
         member(a, "lobby", "a2");
-        RecordingConnection b1 = member(b, "lobby", "b1");
+        DetachedConnection b1 = member(b, "lobby", "b1");
         member(b, "lobby", "b2");
         member(b, "lobby", "b3");
         member(c, "other", "c1");
@@ -406,7 +407,7 @@ class ClusterRoomsTest {
     void malformedEnvelopesAreDroppedAndCountedNeverDelivered() throws Exception {
         CountingMetrics metrics = new CountingMetrics();
         Rooms b = node("b", o -> o.metrics(metrics));
-        RecordingConnection b1 = member(b, "lobby", "b1");
+        DetachedConnection b1 = member(b, "lobby", "b1");
         settle(b);
 
         publishRaw("weft:room:lobby", "hello");
@@ -428,7 +429,7 @@ class ClusterRoomsTest {
     void aGapIsCountedAsMissedAndReported() throws Exception {
         CountingMetrics metrics = new CountingMetrics();
         Rooms b = node("b", o -> o.metrics(metrics));
-        RecordingConnection b1 = member(b, "lobby", "b1");
+        DetachedConnection b1 = member(b, "lobby", "b1");
         settle(b);
 
         for (int s : new int[] {1, 2, 5, 6, 1, 2}) {
@@ -460,7 +461,7 @@ class ClusterRoomsTest {
         StuckBroker stuck = new StuckBroker();
         Rooms a = Rooms.builder().broker(stuck).node("a").outboundQueue(1, overflow).inFlight(1).metrics(metrics).start();
         opened.add(a);
-        RecordingConnection a1 = member(a, "lobby", "a1");
+        DetachedConnection a1 = member(a, "lobby", "a1");
         settle(a);
 
         int messages = 1_000;
@@ -496,7 +497,7 @@ class ClusterRoomsTest {
     void afterAnOutageTheLossIsCountedAndTrafficResumes() throws Exception {
         Rooms a = node("a");
         Rooms b = node("b");
-        RecordingConnection b1 = member(b, "lobby", "b1");
+        DetachedConnection b1 = member(b, "lobby", "b1");
         settle(a, b);
         a.broadcast("lobby", Message.text("before"));
         Eventually.until(() -> b1.count() == 1, () -> b1.received().toString());
@@ -508,7 +509,7 @@ class ClusterRoomsTest {
             a.broadcast("lobby", Message.text("during " + i));
         }
         Eventually.until(() -> a.stats().dropped() == 10, () -> a.stats().toString());
-        RecordingConnection late = member(b, "late", "joined during the outage");
+        DetachedConnection late = member(b, "late", "joined during the outage");
         CompletionStage<Void> settled = b.settled();
         assertFalse(settled.toCompletableFuture().isDone(), "the broker cannot take the subscription yet");
 
@@ -539,7 +540,7 @@ class ClusterRoomsTest {
         bus.outage(true);
         Rooms b = node("b", o -> o.startWithoutBroker(true));
         assertFalse(b.health().up());
-        RecordingConnection b1 = member(b, "lobby", "b1");
+        DetachedConnection b1 = member(b, "lobby", "b1");
         assertEquals(1, b.broadcast("lobby", Message.text("local only")), "local rooms work meanwhile");
         Eventually.until(() -> b.stats().dropped() == 1, () -> b.stats().toString());
         CompletionStage<Void> settled = b.settled();
@@ -561,9 +562,9 @@ class ClusterRoomsTest {
         UnaryOperator<Rooms.Builder> single = o -> o.channels(Rooms.ChannelMode.SINGLE);
         Rooms a = node("a", single);
         Rooms b = node("b", single);
-        RecordingConnection a1 = member(a, "x", "a1");
-        RecordingConnection b1 = member(b, "x", "b1");
-        RecordingConnection b2 = member(b, "y", "b2");
+        DetachedConnection a1 = member(a, "x", "a1");
+        DetachedConnection b1 = member(b, "x", "b1");
+        DetachedConnection b2 = member(b, "y", "b2");
         settle(a, b);
         assertEquals(Set.of("weft:presence", "weft:all", "weft:rooms"), bus.channels());
         assertEquals(2, bus.subscribers("weft:rooms"));
@@ -591,7 +592,7 @@ class ClusterRoomsTest {
         Rooms a = node("a", o -> o.channelPrefix("app1/"));
         Rooms b = node("b", o -> o.channelPrefix("app2/"));
         member(a, "lobby", "a1");
-        RecordingConnection b1 = member(b, "lobby", "b1");
+        DetachedConnection b1 = member(b, "lobby", "b1");
         settle(a, b);
         assertEquals(Set.of("app1/presence", "app1/all", "app1/room:lobby", "app2/presence", "app2/all", "app2/room:lobby"),
                 bus.channels());
@@ -607,7 +608,7 @@ class ClusterRoomsTest {
     @Test
     void roomsWithoutABrokerServeTheirNodeOnly() {
         Rooms rooms = new Rooms();
-        RecordingConnection x = new RecordingConnection("x");
+        DetachedConnection x = new DetachedConnection("x");
         assertTrue(rooms.join("lobby", x));
         assertFalse(rooms.join("lobby", x));
         assertEquals(1, rooms.broadcast("lobby", Message.text("hi")));
@@ -622,7 +623,7 @@ class ClusterRoomsTest {
     @Test
     void closedRoomsStillServeTheirNodeAndSettleAtOnce() throws Exception {
         Rooms a = node("a");
-        RecordingConnection a1 = member(a, "lobby", "a1");
+        DetachedConnection a1 = member(a, "lobby", "a1");
         settle(a);
         a.close();
         a.close();
@@ -636,8 +637,8 @@ class ClusterRoomsTest {
     @Test
     void aClosedConnectionJoinsNothing() throws Exception {
         Rooms a = node("a");
-        RecordingConnection x = new RecordingConnection("x");
-        x.state = dev.weft.api.ConnectionState.CLOSED;
+        DetachedConnection x = new DetachedConnection("x");
+        x.abort();
         assertFalse(a.join("lobby", x));
         settle(a);
         assertEquals(Set.of(), a.names());
@@ -656,8 +657,8 @@ class ClusterRoomsTest {
         return rooms;
     }
 
-    private static RecordingConnection member(Rooms rooms, String room, String name) {
-        RecordingConnection c = new RecordingConnection(name);
+    private static DetachedConnection member(Rooms rooms, String room, String name) {
+        DetachedConnection c = new DetachedConnection(name);
         assertTrue(rooms.join(room, c));
         return c;
     }
@@ -687,14 +688,14 @@ class ClusterRoomsTest {
      * Publishes a marker to {@code room} from outside and waits until {@code members} have it: the
      * bus delivers a channel's messages in order, so by then they have what was published before.
      */
-    private void fence(String room, RecordingConnection... members) throws Exception {
+    private void fence(String room, DetachedConnection... members) throws Exception {
         fence("weft:room:" + room, room, members);
     }
 
-    private void fence(String channel, String room, RecordingConnection... members) throws Exception {
+    private void fence(String channel, String room, DetachedConnection... members) throws Exception {
         String text = "fence " + fences.incrementAndGet();
         publishRaw(channel, "weft/1 m fence 0 t - " + EnvelopeCodec.escape(room) + "\n" + text);
-        for (RecordingConnection m : members) {
+        for (DetachedConnection m : members) {
             Eventually.until(() -> m.texts().contains(text), () -> m + " has " + m.texts());
         }
     }

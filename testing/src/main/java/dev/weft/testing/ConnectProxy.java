@@ -46,9 +46,7 @@ public final class ConnectProxy implements AutoCloseable {
         this.refusal = refusal;
         this.refusalReason = refusalReason;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread accepting = new Thread(this::accept, "connect-proxy-" + listener.getLocalPort());
-        accepting.setDaemon(true);
-        accepting.start();
+        Pipes.daemon("connect-proxy-" + listener.getLocalPort(), () -> Pipes.acceptUntilClosed(listener, this::accepted));
     }
 
     /** A proxy that opens every tunnel asked of it. */
@@ -137,23 +135,12 @@ public final class ConnectProxy implements AutoCloseable {
     /** Stops listening and ends every connection and tunnel. */
     @Override
     public void close() throws IOException {
-        listener.close();
-        for (Socket s : sockets) {
-            s.close();
-        }
+        Pipes.closeAll(listener, sockets);
     }
 
-    private void accept() {
-        while (!listener.isClosed()) {
-            Socket client;
-            try {
-                client = listener.accept();
-            } catch (IOException e) {
-                return; // closed
-            }
-            sockets.add(client);
-            Pipes.daemon("connect-proxy-client", () -> serve(client));
-        }
+    private void accepted(Socket client) {
+        sockets.add(client);
+        Pipes.daemon("connect-proxy-client", () -> serve(client));
     }
 
     private void serve(Socket client) {

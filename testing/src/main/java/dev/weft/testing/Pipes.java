@@ -3,7 +3,10 @@ package dev.weft.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /** The byte copying and daemon threads that the test's TCP middlemen share. */
 final class Pipes {
@@ -23,6 +26,27 @@ final class Pipes {
             to.shutdownOutput();
         } catch (IOException e) {
             // One side is gone; closing the connection ends the other direction.
+        }
+    }
+
+    /** Accepts connections until {@code listener} is closed, handing each to {@code accepted}. */
+    static void acceptUntilClosed(ServerSocket listener, Consumer<Socket> accepted) {
+        while (!listener.isClosed()) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            accepted.accept(client);
+        }
+    }
+
+    /** Stops listening, then ends every connection still open. */
+    static void closeAll(ServerSocket listener, Set<Socket> sockets) throws IOException {
+        listener.close();
+        for (Socket s : sockets) {
+            s.close();
         }
     }
 

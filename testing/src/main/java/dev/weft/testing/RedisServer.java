@@ -1,5 +1,8 @@
 package dev.weft.testing;
 
+import dev.weft.api.tls.SelfSignedCertificate;
+
+import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,8 +14,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * A private {@code redis-server} (Debian's package, or any on the {@code PATH}) on 127.0.0.1 and a
  * port of its own, with no persistence, in the foreground: started by a test, stopped by its own
  * {@link Process}, never a system service. For tests of rooms that span servers through Redis.
+ * It speaks plain RESP, or only TLS ({@link #startTls}; Debian's redis-server is built with TLS).
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -31,12 +40,16 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final String password;
     private final Path directory;
+    private final SelfSignedCertificate certificate; // null without TLS
+    private final Path keyFile; // the certificate's private key in PEM, for redis-server; null without TLS
     private Process process;
 
-    private RedisServer(int port, String password, Path directory) {
+    private RedisServer(int port, String password, Path directory, SelfSignedCertificate certificate, Path keyFile) {
         this.port = port;
         this.password = password;
         this.directory = directory;
+        this.certificate = certificate;
+        this.keyFile = keyFile;
     }
 
     /** Whether a {@code redis-server} can be started: one on the {@code PATH} or Debian's. */
@@ -55,7 +68,22 @@ public final class RedisServer implements AutoCloseable {
 
     /** A Redis on {@code port}, asking for {@code password} if not null, answering PING. */
     public static RedisServer startOn(int port, String password, Path directory) throws IOException {
-        RedisServer server = new RedisServer(port, password, directory);
+        RedisServer server = new RedisServer(port, password, directory, null, null);
+        server.launch();
+        return server;
+    }
+
+    /**
+     * A Redis on a free port that speaks TLS only ({@code rediss://}), presenting {@code certificate}
+     * and asking clients for none, answering PING over TLS. {@link #subscribers} asks it over TLS too.
+     *
+     * @param certificate such as {@link SelfSignedCertificate#create()}, for {@code 127.0.0.1}
+     * @param directory where it writes its log and the certificate's private key in PEM
+     */
+    public static RedisServer startTls(SelfSignedCertificate certificate, Path directory) throws IOException {
+        Path keyFile = directory.resolve("redis-key-" + System.nanoTime() + ".pem");
+        writePrivateKey(certificate, keyFile);
+        RedisServer server = new RedisServer(freePort(), null, directory, certificate, keyFile);
         server.launch();
         return server;
     }
@@ -72,9 +100,10 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
-    /** {@code redis://127.0.0.1:PORT}, with the password if there is one. */
+    /** {@code redis://127.0.0.1:PORT} ({@code rediss://} with TLS), with the password if there is one. */
     public URI uri() {
-        return URI.create("redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port);
+        return URI.create((certificate == null ? "redis://" : "rediss://") + (password == null ? "" : ":" + password + "@")
+                + "127.0.0.1:" + port);
     }
 
     /**
@@ -82,9 +111,7 @@ public final class RedisServer implements AutoCloseable {
      * over a connection of its own.
      */
     public long subscribers(String channel) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
-            socket.setSoTimeout(5000);
+        try (Socket socket = connect(5000)) {
             OutputStream out = socket.getOutputStream();
             if (password != null) {
                 out.write(resp(List.of("AUTH", password)));
@@ -162,11 +189,19 @@ public final class RedisServer implements AutoCloseable {
         List<String> tried = new ArrayList<>();
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             Path log = directory.resolve("redis-" + port + "-" + System.nanoTime() + ".log");
-            List<String> command = new ArrayList<>(List.of(executable(), "--port", Integer.toString(port),
+            // With TLS, the plain port is off (0) and the TLS one is P; no client certificate is asked for.
+            String plainPort = certificate == null ? Integer.toString(port) : "0";
+            List<String> command = new ArrayList<>(List.of(executable(), "--port", plainPort,
                     "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
                     "--dir", directory.toString()));
             if (password != null) {
                 command.addAll(List.of("--requirepass", password));
+            }
+            if (certificate != null) {
+                String certificateFile = certificate.certificateFile().toString();
+                command.addAll(List.of("--tls-port", Integer.toString(port), "--tls-cert-file", certificateFile,
+                        "--tls-key-file", keyFile.toString(), "--tls-ca-cert-file", certificateFile,
+                        "--tls-auth-clients", "no"));
             }
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (answers(p, log)) {
@@ -194,9 +229,7 @@ public final class RedisServer implements AutoCloseable {
     private boolean answers(Process p, Path log) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (p.isAlive() && System.nanoTime() - deadline < 0) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-                socket.setSoTimeout(1000);
+            try (Socket socket = connect(1000)) {
                 OutputStream out = socket.getOutputStream();
                 out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
@@ -213,6 +246,49 @@ public final class RedisServer implements AutoCloseable {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // a poll interval, not a wait for an outcome
         }
         return false;
+    }
+
+    /**
+     * A connection to the server, over TLS if it speaks TLS (trusting its certificate, whatever
+     * names it holds), with {@code timeoutMillis} to connect and for each read.
+     */
+    private Socket connect(int timeoutMillis) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), timeoutMillis);
+            socket.setSoTimeout(timeoutMillis);
+            if (certificate == null) {
+                return socket;
+            }
+            // The JDK's socket checks no host name unless told to: a test may give Redis a certificate for another.
+            SSLSocket secure = (SSLSocket) certificate.clientContext().getSocketFactory()
+                    .createSocket(socket, "127.0.0.1", port, true);
+            secure.startHandshake();
+            return secure;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** The certificate's private key as PKCS #8 PEM ({@code BEGIN PRIVATE KEY}), which redis-server reads. */
+    private static void writePrivateKey(SelfSignedCertificate certificate, Path file) throws IOException {
+        char[] password = certificate.password();
+        try {
+            KeyStore store = KeyStore.getInstance(certificate.keyStore().toFile(), password);
+            for (String alias : Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    Key key = store.getKey(alias, password);
+                    Base64.Encoder base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+                    Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + base64.encodeToString(key.getEncoded())
+                            + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+                    return;
+                }
+            }
+            throw new IOException("no private key in " + certificate.keyStore());
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read the key of " + certificate + ": " + e.getMessage(), e);
+        }
     }
 
     private static String executable() {

@@ -27,7 +27,7 @@ public final class Relay implements AutoCloseable {
     private Relay(int backEnd) throws IOException {
         this.backEnd = backEnd;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Pipes.daemon("relay-" + listener.getLocalPort(), this::accept);
+        Pipes.daemon("relay-" + listener.getLocalPort(), () -> Pipes.acceptUntilClosed(listener, this::accepted));
     }
 
     /** A relay that forwards each connection to {@code port} on {@code 127.0.0.1}. */
@@ -53,27 +53,16 @@ public final class Relay implements AutoCloseable {
     /** Stops listening and ends every relayed connection. */
     @Override
     public void close() throws IOException {
-        listener.close();
-        for (Socket s : sockets) {
-            s.close();
-        }
+        Pipes.closeAll(listener, sockets);
     }
 
-    private void accept() {
-        while (!listener.isClosed()) {
-            Socket client;
-            try {
-                client = listener.accept();
-            } catch (IOException e) {
-                return; // closed
-            }
-            int port = backEnd;
-            if (port == REFUSING) {
-                reset(client);
-            } else {
-                sockets.add(client);
-                Pipes.daemon("relay-client", () -> forward(client, port));
-            }
+    private void accepted(Socket client) {
+        int port = backEnd;
+        if (port == REFUSING) {
+            reset(client);
+        } else {
+            sockets.add(client);
+            Pipes.daemon("relay-client", () -> forward(client, port));
         }
     }
 

@@ -8,6 +8,7 @@ import dev.weft.api.WebSocketException;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.api.handshake.HandshakeRequest;
+import dev.weft.api.handshake.HandshakeResponse;
 
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
@@ -52,7 +53,7 @@ import java.util.function.Function;
  *
  * <p>Thread-safe. {@link #attributes()} belong to this connection and so outlive each real one;
  * {@link #subprotocol()}, {@link #extensions()}, {@link #remoteAddress()} and
- * {@link #handshakeRequest()} are those of the latest real connection.
+ * {@link #handshakeRequest()} and {@link #handshakeResponse()} are those of the latest real connection.
  */
 public final class ReconnectingConnection implements Connection {
 
@@ -325,6 +326,11 @@ public final class ReconnectingConnection implements Connection {
     @Override
     public HandshakeRequest handshakeRequest() {
         return latest.handshakeRequest();
+    }
+
+    @Override
+    public HandshakeResponse handshakeResponse() {
+        return latest.handshakeResponse();
     }
 
     @Override

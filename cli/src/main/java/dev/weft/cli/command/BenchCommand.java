@@ -4,6 +4,7 @@ import dev.weft.api.Connection;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.cli.Terminal;
+import dev.weft.cli.bench.BenchInterval;
 import dev.weft.cli.bench.BenchResult;
 import dev.weft.cli.bench.EchoLoad;
 import dev.weft.cli.bench.EchoPayload;
@@ -19,11 +20,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -33,9 +37,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code weft bench URL}: a load generator for echo servers. Opens the connections, keeps
- * {@code --inflight} messages on their way on each (one by default: a closed loop), checks every
- * echo against what was sent, and reports messages/s, MB/s, round-trip percentiles and errors for
- * the measured time after a warm-up.
+ * {@code --inflight} messages on their way on each (one by default: a closed loop) or sends
+ * {@code --rate} messages a second on schedule (an open loop), checks every echo against what was
+ * sent, and reports messages/s, MB/s, round-trip and connect-time percentiles and errors for the
+ * measured time after a warm-up.
  */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
@@ -45,8 +50,12 @@ import java.util.concurrent.TimeoutException;
             "",
             "Each connection sends a message, waits for its echo, checks that it is the message sent, "
                     + "records the round trip and sends the next (with --inflight K, K messages are kept on "
-                    + "their way). The warm-up is not counted. A progress line goes to standard error every "
-                    + "second of a run longer than a few seconds; the summary goes to standard output.",
+                    + "their way). With --rate N, N messages a second are sent on schedule across all "
+                    + "connections whether or not echoes came back (at most --inflight on their way on each), "
+                    + "and each round trip counts from the message's scheduled time, so that a server that "
+                    + "falls behind is not hidden (coordinated omission). The warm-up is not counted. A "
+                    + "progress line goes to standard error every second of a run longer than a few seconds; "
+                    + "the summary goes to standard output.",
             "",
             "Exit status: 0 with no errors, 1 if any echo was wrong, a send failed or a connection "
                     + "closed or could not open, 2 if no connection could be opened.",
@@ -59,6 +68,14 @@ final class BenchCommand implements Callable<Integer> {
     /** At most this many opening handshakes at once, so a large run does not flood the server's backlog. */
     private static final int CONCURRENT_HANDSHAKES = 256;
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Messages each open-loop connection may have on their way unless --inflight says otherwise. */
+    private static final int OPEN_LOOP_WINDOW = 64;
+    /** The progress lines' tick. */
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    /** A phase's end this close after a tick is given no line of its own: the tick waits for it. */
+    private static final long SHORTEST_INTERVAL = SECOND / 10;
+    /** The HdrHistogram percentile distribution in milliseconds, as its plotter and wrk2 show it. */
+    private static final double HGRM_NANOS_PER_UNIT = 1e6;
 
     @Parameters(index = "0", paramLabel = "URL", description = "An echo server, such as ws://127.0.0.1:8080/echo.")
     URI url;
@@ -79,9 +96,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "Time before measuring, not counted (default: ${DEFAULT-VALUE}).")
     double warmup;
 
-    @Option(names = "--inflight", paramLabel = "K", defaultValue = "1",
-            description = "Messages each connection keeps on their way (default: ${DEFAULT-VALUE}, a closed loop).")
-    int inflight;
+    @Option(names = "--inflight", paramLabel = "K",
+            description = "Messages each connection keeps on their way (default: 1, a closed loop); with --rate, "
+                    + "the most each may have on their way (default: " + OPEN_LOOP_WINDOW + ").")
+    Integer inflight;
+
+    @Option(names = "--rate", paramLabel = "N",
+            description = "An open loop: N messages a second across all connections, sent on schedule.")
+    Double rate;
 
     @Option(names = "--binary", description = "Send binary messages instead of text.")
     boolean binary;
@@ -92,6 +114,16 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the summary as one JSON object.")
     boolean json;
+
+    @Option(names = "--json-interval",
+            description = "Print each second's figures as one JSON object per line on standard output, "
+                    + "instead of the progress lines.")
+    boolean jsonInterval;
+
+    @Option(names = "--hgrm", paramLabel = "FILE",
+            description = "Write the measured round trips to FILE as HdrHistogram's percentile distribution "
+                    + "(milliseconds).")
+    Path hgrm;
 
     @Mixin
     ExtensionsOption extensions;
@@ -136,8 +168,20 @@ final class BenchCommand implements Callable<Integer> {
         if (threads != null) {
             builder.threads(threads);
         }
-        EchoLoad load = new EchoLoad(new EchoPayload(size, binary), inflight);
-        try (WebSocketClient client = builder.build()) {
+        int window = inflight != null ? inflight : rate != null ? OPEN_LOOP_WINDOW : 1;
+        EchoPayload payload = new EchoPayload(size, binary);
+        EchoLoad load = rate != null ? EchoLoad.openLoop(payload, window, rate, connections)
+                : EchoLoad.closedLoop(payload, window);
+        PrintStream hgrmFile = null;
+        if (hgrm != null) {
+            try {
+                hgrmFile = new PrintStream(Files.newOutputStream(hgrm), false, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                terminal.err().println("weft: cannot write " + hgrm + ": " + Failures.describe(e));
+                return 2;
+            }
+        }
+        try (WebSocketClient client = builder.build(); PrintStream hgrmOut = hgrmFile) {
             List<Connection> open = new ArrayList<>();
             Throwable firstFailure = connect(client, load, open);
             int failed = connections - open.size();
@@ -149,13 +193,22 @@ final class BenchCommand implements Callable<Integer> {
                 terminal.err().println("weft: " + failed + " of " + connections + " connections failed; the first: "
                         + Failures.connectFailure(url, firstFailure));
             }
-            BenchResult result = measure(load, open, failed);
+            BenchResult result = measure(load, open, failed, window);
             if (!load.stop(DRAIN_NANOS)) {
                 terminal.err().println("weft: some echoes had not come back " + DRAIN_NANOS / 1_000_000_000 + " s after the end");
             }
+            boolean written = true;
+            if (hgrmOut != null) {
+                result.roundTrips().outputPercentileDistribution(hgrmOut, HGRM_NANOS_PER_UNIT);
+                hgrmOut.flush();
+                written = !hgrmOut.checkError();
+                if (!written) {
+                    terminal.err().println("weft: could not write all of " + hgrm);
+                }
+            }
             terminal.out().println(json ? result.toJson() : result.toText());
             terminal.out().flush();
-            return result.totalErrors() == 0 ? 0 : 1;
+            return result.totalErrors() == 0 && written ? 0 : 1;
         }
     }
 
@@ -166,8 +219,11 @@ final class BenchCommand implements Callable<Integer> {
         if (size < 0) {
             throw new ParameterException(spec.commandLine(), "--size cannot be negative");
         }
-        if (inflight < 1) {
+        if (inflight != null && inflight < 1) {
             throw new ParameterException(spec.commandLine(), "--inflight must be at least 1");
+        }
+        if (rate != null && !(rate > 0 && rate < Double.POSITIVE_INFINITY)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be a positive number of messages a second");
         }
         if (!(duration > 0) || !(warmup >= 0)) {
             throw new ParameterException(spec.commandLine(), "--duration must be positive and --warmup not negative");
@@ -205,11 +261,13 @@ final class BenchCommand implements Callable<Integer> {
         return first;
     }
 
-    /** Waits out the warm-up, then measures for the duration, printing progress on long runs. */
-    private BenchResult measure(EchoLoad load, List<Connection> open, int failed) throws InterruptedException {
-        Progress progress = new Progress(load, failed, warmup + duration > PROGRESS_AFTER_SECONDS);
-        progress.until(System.nanoTime() + seconds(warmup), "warm-up", null);
+    /** Waits out the warm-up, then measures for the duration, reporting each second as asked. */
+    private BenchResult measure(EchoLoad load, List<Connection> open, int failed, int window) throws InterruptedException {
+        Histogram connectTimes = load.takeConnectTimes();
+        Progress progress = new Progress(load, failed);
+        progress.until(progress.start + seconds(warmup), "warm-up", null);
         long from = System.nanoTime();
+        load.measureFrom(from);
         long messagesBefore = load.messages();
         // The warm-up's round trips are dropped; the histogram left keeps the recorder's settings.
         Histogram total = load.takeRoundTrips();
@@ -217,45 +275,70 @@ final class BenchCommand implements Callable<Integer> {
         progress.until(from + seconds(duration), "measuring", total);
         total.add(load.takeRoundTrips());
         long messages = load.messages() - messagesBefore;
-        double seconds = (System.nanoTime() - from) / 1e9;
+        long to = System.nanoTime();
+        EchoLoad.Sends sends = load.sendsSinceMeasuring(to);
+        double seconds = (to - from) / 1e9;
         List<String> agreed = open.get(0).extensions().stream().map(ExtensionParameters::toString).toList();
-        return new BenchResult(url.toString(), open.size(), failed, size, binary, inflight, agreed, seconds, messages,
-                total, load.errors());
+        return new BenchResult(url.toString(), open.size(), failed, size, binary, window, agreed,
+                rate == null ? 0 : rate, seconds, messages, sends, total, connectTimes, load.errors());
     }
 
-    /** Ticks once a second until a deadline, adding round trips to a histogram and printing a progress line. */
+    /**
+     * Ticks on each whole second since the start until a deadline, adding round trips to a
+     * histogram and reporting the interval: a progress line on standard error for runs longer than
+     * a few seconds, or a JSON line on standard output with --json-interval.
+     */
     private final class Progress {
         private final EchoLoad load;
         private final int failed;
-        private final boolean print;
-        private final long start = System.nanoTime();
+        private final boolean lines = !jsonInterval && warmup + duration > PROGRESS_AFTER_SECONDS;
+        final long start = System.nanoTime();
+        private long nextTick = start + SECOND;
         private long lastTick = start;
         private long lastMessages;
+        private long lastLate;
 
-        Progress(EchoLoad load, int failed, boolean print) {
+        Progress(EchoLoad load, int failed) {
             this.load = load;
             this.failed = failed;
-            this.print = print;
+            this.lastMessages = load.messages();
         }
 
         void until(long deadline, String phase, Histogram into) throws InterruptedException {
-            for (long now = System.nanoTime(); now < deadline; now = System.nanoTime()) {
-                TimeUnit.NANOSECONDS.sleep(Math.min(lastTick + seconds(1), deadline) - now);
-                now = System.nanoTime();
+            while (lastTick < deadline) {
+                long tick = deadline - nextTick < SHORTEST_INTERVAL ? deadline : nextTick;
+                sleepUntil(tick);
+                while (nextTick <= tick) {
+                    nextTick += SECOND;
+                }
+                long now = System.nanoTime();
                 Histogram interval = load.takeRoundTrips();
                 if (into != null) {
                     into.add(interval);
                 }
                 long messages = load.messages();
-                if (print) {
-                    terminal.err().println(String.format(Locale.ROOT, "[%5.1fs] %-9s %,10.0f msg/s  p99 %.2f ms  errors %d",
-                            (now - start) / 1e9, phase, (messages - lastMessages) / ((now - lastTick) / 1e9),
-                            interval.getValueAtPercentile(99) / 1e6, load.errors().total() + failed));
+                long late = load.lateSends();
+                BenchInterval figures = new BenchInterval((now - start) / 1e9, warmup + duration, phase,
+                        load.openConnections(), (now - lastTick) / 1e9, messages - lastMessages, interval,
+                        load.errors().total() + failed, load.openLoop() ? late - lastLate : -1);
+                if (jsonInterval) {
+                    terminal.out().println(figures.toJson());
+                    terminal.out().flush();
+                } else if (lines) {
+                    terminal.err().println(figures.toText());
                     terminal.err().flush();
                 }
                 lastMessages = messages;
+                lastLate = late;
                 lastTick = now;
             }
+        }
+    }
+
+    /** Sleeps until {@code time} on the {@link System#nanoTime()} clock has passed (a sleep may end early). */
+    private static void sleepUntil(long time) throws InterruptedException {
+        for (long left = time - System.nanoTime(); left > 0; left = time - System.nanoTime()) {
+            TimeUnit.NANOSECONDS.sleep(left);
         }
     }
 

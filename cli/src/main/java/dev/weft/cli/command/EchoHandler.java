@@ -5,6 +5,7 @@ import dev.weft.api.WebSocketHandler;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
@@ -26,7 +27,9 @@ final class EchoHandler implements WebSocketHandler {
 
     @Override
     public void onOpen(Connection connection) {
-        LOG.log(DEBUG, () -> "echo: open, from " + connection.remoteAddress());
+        LOG.log(DEBUG, () -> "echo: open, from " + connection.remoteAddress() + ", extensions: "
+                + (connection.extensions().isEmpty() ? "none" : connection.extensions().stream()
+                        .map(Object::toString).collect(Collectors.joining(", "))));
     }
 
     // Text arrives validated, so encoding it again gives back exactly the bytes that came.

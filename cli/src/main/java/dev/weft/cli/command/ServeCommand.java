@@ -2,6 +2,7 @@ package dev.weft.cli.command;
 
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.extension.ExtensionFactory;
+import dev.weft.api.tls.ClientTls;
 import dev.weft.api.tls.SelfSignedCertificate;
 import dev.weft.api.tls.ServerTls;
 import dev.weft.cli.Terminal;
@@ -175,6 +176,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "and join the cluster once it can.")
     boolean clusterOptional;
 
+    @Option(names = "--cluster-trust-cert", paramLabel = "FILE",
+            description = "With a rediss:// --cluster: trust this certificate (PEM or DER) of the broker's "
+                    + "instead of the system's; the host name is still checked.")
+    Path clusterTrustCertificate;
+
     @Option(names = "--node", paramLabel = "ID",
             description = "With --cluster: this server's name in the cluster, 1 to 64 of A-Z a-z 0-9 . _ - "
                     + "(default: random); the page shows it.")
@@ -347,9 +353,9 @@ final class ServeCommand implements Callable<Integer> {
         if (idleTimeoutSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--idle-timeout must not be negative: " + idleTimeoutSeconds);
         }
-        if (cluster == null && (node != null || clusterOptional)) {
-            throw new ParameterException(spec.commandLine(),
-                    (node != null ? "--node" : "--cluster-optional") + " goes with --cluster URI");
+        if (cluster == null && (node != null || clusterOptional || clusterTrustCertificate != null)) {
+            throw new ParameterException(spec.commandLine(), (node != null ? "--node"
+                    : clusterOptional ? "--cluster-optional" : "--cluster-trust-cert") + " goes with --cluster URI");
         }
         if (node != null && !NodeId.isValid(node)) {
             throw new ParameterException(spec.commandLine(), "--node must be 1 to 64 of A-Z a-z 0-9 . _ -: " + node);
@@ -386,13 +392,14 @@ final class ServeCommand implements Callable<Integer> {
      *
      * @param listener the metrics listener of {@code --metrics}, or null
      */
-    private Rooms rooms(MicrometerMetrics listener) throws BrokerException {
+    private Rooms rooms(MicrometerMetrics listener) throws BrokerException, IOException, GeneralSecurityException {
         if (cluster == null) {
             return new Rooms();
         }
         Broker broker;
         try {
-            broker = BrokerFactory.forUri(cluster);
+            broker = clusterTrustCertificate == null ? BrokerFactory.forUri(cluster)
+                    : BrokerFactory.forUri(cluster, ClientTls.trusting(clusterTrustCertificate));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--cluster: " + e.getMessage());
         }

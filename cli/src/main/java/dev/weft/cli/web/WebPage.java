@@ -5,7 +5,7 @@ import dev.weft.api.handshake.StaticResources;
 
 /**
  * The demo page that {@code weft serve} answers plain HTTP requests with: {@code index.html},
- * {@code app.js} and {@code style.css}, packaged beside this class. The page has a chat view (on
+ * {@code app.js}, {@code style.css} and {@code favicon.svg}, packaged beside this class. The page has a chat view (on
  * {@code /chat/ROOM}) and an echo view (on {@code /echo}), and needs nothing from the internet.
  */
 public final class WebPage {

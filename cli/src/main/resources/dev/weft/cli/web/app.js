@@ -41,6 +41,26 @@
     return event.code + (event.reason ? " " + event.reason : "") + (event.wasClean ? "" : " (not clean)");
   }
 
+  // Why a WebSocket did not open. Browsers hide the HTTP status of a refused handshake, so this
+  // asks for the same URL as a plain GET: a path without an endpoint answers 404 either way and a
+  // full server 503, while a WebSocket endpoint answers a plain GET with 400 (it is no upgrade).
+  // Resolves to {status, text}; status is null when no HTTP answer came.
+  function whyRefused(wsUrl) {
+    const url = new URL(wsUrl);
+    url.protocol = url.protocol === "wss:" ? "https:" : "http:";
+    return fetch(url, { cache: "no-store" }).then((response) => response.text().then((body) => {
+      const status = "HTTP " + response.status + (response.statusText ? " " + response.statusText : "");
+      if (response.status === 400) {
+        return { status: 400, text: status + " to a plain GET: a WebSocket endpoint is there, so the upgrade itself failed" };
+      }
+      const said = body.split("\n")[0].slice(0, 200);
+      return { status: response.status, text: status + (said ? " (" + said + ")" : "") };
+    })).catch(() => ({
+      status: null,
+      text: "no HTTP answer from " + url.host + " (the server is down, or on another origin that does not let this page ask)",
+    }));
+  }
+
   // ------------------------------------------------------------------ tabs
 
   const tabs = document.querySelectorAll('[role="tab"]');
@@ -71,8 +91,13 @@
     }
   }).catch(() => { /* an older server: no node to show */ });
 
+  // Page users send {nick, text} to the room, and {nick, event: "join"} or {nick, event: "leave"} as
+  // they come and go: the server relays text as it came and tells nobody who is in a room.
   const chat = {
     socket: null,
+    nick: null, // the nickname the open socket joined as
+    retries: 0, // reconnects tried since the socket last opened
+    timer: null, // the pending reconnect, if any
     list: $("chat-messages"),
     status: $("chat-status"),
   };
@@ -90,47 +115,93 @@
     append(chat.list, li);
   }
 
-  function chatJoin() {
-    const room = $("chat-room").value.trim() || "lobby";
-    if (chat.socket) {
+  function nickname() {
+    return $("chat-nick").value.trim() || "guest";
+  }
+
+  // Leaves the room on purpose (to join another, or as the page goes away): no reconnect.
+  function chatLeave(reason) {
+    clearTimeout(chat.timer);
+    chat.timer = null;
+    const socket = chat.socket;
+    if (socket) {
       // Forget the old socket first so its close event does not report on the new room.
-      chat.socket.onclose = null;
-      chat.socket.close(1000, "changing rooms");
+      socket.onclose = null;
+      if (socket.readyState === WebSocket.OPEN) {
+        socket.send(JSON.stringify({ nick: chat.nick, event: "leave" }));
+      }
+      socket.close(1000, reason);
+      chat.socket = null;
     }
+  }
+
+  function chatReceive(data) {
+    // Anyone not on the page (say, weft connect) sends plain text.
+    let message;
+    try {
+      message = JSON.parse(data);
+    } catch (e) {
+      message = null;
+    }
+    if (message && typeof message.nick === "string" && typeof message.text === "string") {
+      chatLine(message.nick, message.text);
+    } else if (message && typeof message.nick === "string" && (message.event === "join" || message.event === "leave")) {
+      chatNotice(message.nick + (message.event === "join" ? " joined" : " left"));
+    } else {
+      chatLine("(text)", String(data));
+    }
+  }
+
+  // A socket that drops, or cannot open, is tried again after 1, 2, 4 ... and at most 30 seconds.
+  function chatRetry(room, what) {
+    const delay = Math.min(30, 2 ** chat.retries);
+    chat.retries++;
+    chatNotice(what + "; reconnecting in " + delay + " s");
+    setStatus(chat.status, "connecting", "reconnecting in " + delay + " s…");
+    chat.timer = setTimeout(() => {
+      chat.timer = null;
+      chatConnect(room, true);
+    }, delay * 1000);
+  }
+
+  function chatConnect(room, again) {
     const socket = new WebSocket(wsBase + "/chat/" + encodeURIComponent(room));
     chat.socket = socket;
+    let opened = false;
     setStatus(chat.status, "connecting", "connecting…");
     socket.onopen = () => {
+      opened = true;
+      chat.retries = 0;
       const where = node ? " on node " + node : "";
       setStatus(chat.status, "open", "connected to " + room + where);
-      chatNotice("joined room " + room + where);
+      chatNotice((again ? "reconnected to room " : "joined room ") + room + where);
+      chat.nick = nickname();
+      socket.send(JSON.stringify({ nick: chat.nick, event: "join" }));
     };
-    socket.onmessage = (event) => {
-      // Page users send {nick, text}; anyone else (say, weft connect) sends plain text.
-      let message;
-      try {
-        message = JSON.parse(event.data);
-      } catch (e) {
-        message = null;
-      }
-      if (message && typeof message.nick === "string" && typeof message.text === "string") {
-        chatLine(message.nick, message.text);
-      } else {
-        chatLine("(text)", String(event.data));
-      }
-    };
+    socket.onmessage = (event) => chatReceive(event.data);
     socket.onclose = (event) => {
-      setStatus(chat.status, "closed", "disconnected (" + event.code + ")");
-      chatNotice("left room " + room + ": " + describeClose(event));
       chat.socket = null;
+      if (opened) {
+        chatRetry(room, "connection lost: " + describeClose(event));
+        return;
+      }
+      whyRefused(socket.url).then((why) => {
+        if (chat.socket === null && chat.timer === null) { // unless the user joined a room meanwhile
+          chatRetry(room, "cannot connect to room " + room + ": " + why.text);
+        }
+      });
     };
   }
 
   $("chat-join").addEventListener("submit", (event) => {
     event.preventDefault();
     localStorage.setItem("weft-nick", $("chat-nick").value.trim());
-    chatJoin();
+    chatLeave("changing rooms");
+    chat.retries = 0;
+    chatConnect($("chat-room").value.trim() || "lobby", false);
   });
+
+  window.addEventListener("pagehide", () => chatLeave("page closed"));
 
   $("chat-send").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -139,8 +210,7 @@
     if (!text || !chat.socket || chat.socket.readyState !== WebSocket.OPEN) {
       return;
     }
-    const nick = $("chat-nick").value.trim() || "guest";
-    chat.socket.send(JSON.stringify({ nick: nick, text: text }));
+    chat.socket.send(JSON.stringify({ nick: nickname(), text: text }));
     input.value = "";
     input.focus();
   });
@@ -203,7 +273,9 @@
     echo.sent = [];
     setStatus(echo.status, "connecting", "connecting…");
     log("connect", socket.url);
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       setStatus(echo.status, "open", "connected");
       log("open", "subprotocol: " + (socket.protocol || "none") + ", extensions: " + (socket.extensions || "none"));
     };
@@ -220,12 +292,22 @@
     };
     socket.onerror = () => {
       // Browsers say nothing more about the cause; the close event that follows has the code.
-      log("error", "the connection failed");
+      log("error", opened ? "the connection failed" : "the connection could not be opened");
     };
     socket.onclose = (event) => {
-      setStatus(echo.status, "closed", "disconnected (" + event.code + ")");
       log("close", describeClose(event));
       echo.socket = null;
+      if (opened) {
+        setStatus(echo.status, "closed", "disconnected (" + event.code + ")");
+        return;
+      }
+      setStatus(echo.status, "closed", "failed");
+      whyRefused(socket.url).then((why) => {
+        log("error", "connect failed: " + why.text);
+        if (echo.socket === null) {
+          setStatus(echo.status, "closed", "failed" + (why.status ? " (" + why.status + ")" : ""));
+        }
+      });
     };
   }
 
@@ -273,10 +355,12 @@
       return;
     }
     const code = Number($("echo-code").value);
+    const reason = $("echo-reason").value;
     try {
       // Browsers allow only 1000 and 3000–4999 here, and throw for anything else.
-      echo.socket.close(code, $("echo-reason").value);
-      log("sent", "close " + code);
+      echo.socket.close(code, reason);
+      // What comes back is the server's close, which need not repeat the reason.
+      log("sent", "close " + code + (reason ? " " + reason : ""));
     } catch (e) {
       log("error", e.message);
     }
@@ -289,5 +373,5 @@
   const nick = localStorage.getItem("weft-nick") || "guest-" + Math.floor(1000 + Math.random() * 9000);
   $("chat-nick").value = nick;
   show(location.hash === "#echo" ? "echo" : "chat");
-  chatJoin();
+  chatConnect($("chat-room").value.trim() || "lobby", false);
 })();

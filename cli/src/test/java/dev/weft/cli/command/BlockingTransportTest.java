@@ -188,7 +188,8 @@ class BlockingTransportTest {
             closedPort = socket.getLocalPort();
         }
         String nowhere = "ws://127.0.0.1:" + closedPort + "/echo";
-        assertConnectFails(List.of("weft: cannot connect to " + nowhere + ": Connection refused"), nowhere);
+        assertConnectFails(List.of("weft: cannot connect to " + nowhere + ": connection refused (is a server listening on 127.0.0.1:"
+                + closedPort + "?)"), nowhere);
         assertConnectFails(List.of("weft: handshake failed: server answered 404 Not Found"), "ws://" + base + "/no-such-endpoint");
         assertConnectFails(List.of("weft: not a ws, wss, http or https URI: ftp://127.0.0.1:1/echo"), "ftp://127.0.0.1:1/echo");
     }

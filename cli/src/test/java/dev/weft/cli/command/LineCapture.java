@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * An output stream that keeps what is written, splits it into lines, and lets a test wait for a
@@ -62,6 +63,8 @@ final class LineCapture extends OutputStream {
         for (int i = off; i < off + len; i++) {
             write(b[i]);
         }
+        // For awaitText: a terminal's output is not all whole lines (a prompt has no newline).
+        notifyAll();
     }
 
     /** The source has ended: nothing more will be written. */
@@ -115,6 +118,25 @@ final class LineCapture extends OutputStream {
             }
             wait(Math.max(1, left / 1_000_000));
         }
+    }
+
+    /**
+     * Waits until everything written so far, as {@code view} turns it into a string, matches
+     * {@code wanted}; returns that string.
+     *
+     * @throws AssertionError if it does not within {@code timeout}
+     */
+    synchronized String awaitText(UnaryOperator<String> view, Predicate<String> wanted, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (String text = view.apply(text()); !wanted.test(text); text = view.apply(text())) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("not the output wanted within " + timeout + "; got:\n" + text);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return view.apply(text());
     }
 
     /** Waits for a line that starts with {@code prefix}. */

@@ -215,7 +215,8 @@ class ServeAndConnectTest {
         CliRun connect = CliRun.run("connect", url);
 
         assertEquals(2, connect.exitCode());
-        assertEquals(List.of("weft: cannot connect to " + url + ": Connection refused"), connect.err.lines());
+        assertEquals(List.of("weft: cannot connect to " + url + ": connection refused (is a server listening on 127.0.0.1:"
+                + closedPort + "?)"), connect.err.lines());
         assertEquals("", connect.out.text());
     }
 

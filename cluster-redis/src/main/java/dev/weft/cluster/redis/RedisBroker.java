@@ -1,5 +1,6 @@
 package dev.weft.cluster.redis;
 
+import dev.weft.api.tls.ClientTls;
 import dev.weft.cluster.Broker;
 import dev.weft.cluster.BrokerException;
 import dev.weft.cluster.BrokerHealth;
@@ -8,6 +9,7 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -21,6 +23,8 @@ import io.lettuce.core.resource.Delay;
 
 import java.net.SocketAddress;
 import java.net.URI;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -32,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /**
  * A {@link Broker} on Redis Pub/Sub, through Lettuce. Messages arrive on one connection, subscribed
@@ -52,7 +57,10 @@ import java.util.function.Supplier;
  *     effect), unsubscribes from a channel Redis confirms but nobody wants any more (one unsubscribed
  *     while down, which Lettuce resubscribed), and subscribes again to a wanted channel Redis
  *     confirms as unsubscribed (an unsubscribe and a subscribe that crossed);
- * <li>{@link RedisConnectionStateListener} events for both connections, which make {@link #health()}.
+ * <li>{@link RedisConnectionStateListener} events for both connections, which make {@link #health()};
+ * <li>on {@code rediss://}, a {@code NettyCustomizer} that gives each connection an engine the
+ *     broker's {@link ClientTls} made, in place of Lettuce's own (whose trust Lettuce builds from
+ *     files and trust managers only, not from an {@code SSLContext}).
  * </ul>
  *
  * <p>The broker owns its Lettuce client and the client's threads (two I/O threads, two for
@@ -85,6 +93,7 @@ public final class RedisBroker implements Broker {
     private static final long SHUTDOWN_SECONDS = 5;
 
     private final RedisURI uri;
+    private final ClientTls tls; // null on redis://
     private final String description;
     private final String password;
     // The channels asked for: what Redis is brought back to after each reconnect.
@@ -101,36 +110,86 @@ public final class RedisBroker implements Broker {
     private boolean subscriberUp; // guarded by healthLock
     private boolean publisherUp; // guarded by healthLock
 
-    private RedisBroker(RedisURI uri, String password) {
+    private RedisBroker(RedisURI uri, ClientTls tls, String password) {
         this.uri = uri;
+        this.tls = tls;
         this.password = password;
         this.description = describe(uri);
     }
 
     /**
      * A broker for {@code redis://[user:password@]host:port/db}, or {@code rediss://…} for TLS, not
-     * started. Lettuce's URI options apply (such as {@code ?timeout=5s}, or {@code verifyPeer=NONE}
-     * on {@code rediss://}).
+     * started. Lettuce's URI options apply (such as {@code ?timeout=5s}). A {@code rediss://} broker
+     * trusts the JDK's default trust store and checks Redis's host name ({@link ClientTls#defaults()}),
+     * or with {@code ?verifyPeer=NONE} trusts any certificate ({@link ClientTls#insecure()}); to trust
+     * a certificate of your own, use {@link #create(URI, ClientTls)}.
      *
-     * @throws IllegalArgumentException if it is not such a URI; the message holds no credentials
+     * @throws IllegalArgumentException if it is not such a URI, or asks for {@code verifyPeer=CA};
+     *     the message holds no credentials
      */
     public static RedisBroker create(URI uri) {
+        RedisURI redis = parse(uri);
+        if (!redis.isSsl()) {
+            return new RedisBroker(redis, null, password(uri));
+        }
+        if (redis.getVerifyMode() == SslVerifyMode.NONE) {
+            redis.setVerifyPeer(SslVerifyMode.FULL); // said by the ClientTls from here on
+            return create(redis, uri, ClientTls.insecure());
+        }
+        return create(redis, uri, ClientTls.defaults());
+    }
+
+    /**
+     * A {@code rediss://} broker whose connections trust what {@code tls} trusts, present what it
+     * presents, and check Redis's host name unless it says otherwise, like every Weft client:
+     * {@code ClientTls.trusting(certificateFile)} for Redis's own (self-signed) certificate or its CA,
+     * {@link ClientTls#of} for a context of your own, {@link ClientTls#defaults()} for the JDK's trust
+     * store. The host name checked is the URI's: for an IP address, the certificate must name it.
+     *
+     * @param uri {@code rediss://[user:password@]host:port/db}
+     * @throws IllegalArgumentException if it is not such a URI: a {@code redis://} URI makes a
+     *     connection without TLS, where {@code tls} would go unused; or if it has a {@code verifyPeer}
+     *     option, which {@code tls} replaces. The message holds no credentials
+     */
+    public static RedisBroker create(URI uri, ClientTls tls) {
+        Objects.requireNonNull(tls, "tls");
+        RedisURI redis = parse(uri);
+        if (!redis.isSsl()) {
+            throw new IllegalArgumentException("TLS settings for a redis:// URI, which connects without TLS: "
+                    + "use rediss://" + uri.getHost() + ":" + uri.getPort() + " for TLS");
+        }
+        return create(redis, uri, tls);
+    }
+
+    private static RedisBroker create(RedisURI redis, URI uri, ClientTls tls) {
+        if (redis.getVerifyMode() != SslVerifyMode.FULL) {
+            // CA (trust without a host-name check) has no ClientTls; NONE is ClientTls.insecure(), asked for there.
+            throw new IllegalArgumentException("verifyPeer=" + redis.getVerifyMode() + " in the URI is not used: "
+                    + "a rediss:// broker trusts and checks host names as its ClientTls says "
+                    + "(ClientTls.insecure() trusts every certificate)");
+        }
+        return new RedisBroker(redis, tls, password(uri));
+    }
+
+    private static RedisURI parse(URI uri) {
         Objects.requireNonNull(uri, "uri");
         String scheme = uri.getScheme();
         if (!"redis".equalsIgnoreCase(scheme) && !"rediss".equalsIgnoreCase(scheme)) {
             throw new IllegalArgumentException("not a redis:// or rediss:// URI: " + scheme + "://" + uri.getHost());
         }
-        RedisURI redis;
         try {
-            redis = RedisURI.create(uri);
+            return RedisURI.create(uri);
         } catch (RuntimeException e) {
             // Lettuce's message may quote the whole URI, password included: not passed on.
             throw new IllegalArgumentException("not a valid Redis URI (redis://[user:password@]host:port/db): "
                     + scheme + "://" + uri.getHost() + ":" + uri.getPort());
         }
+    }
+
+    private static String password(URI uri) {
         String userInfo = uri.getUserInfo();
         String password = userInfo == null ? null : userInfo.substring(userInfo.indexOf(':') + 1);
-        return new RedisBroker(redis, password == null || password.isEmpty() ? null : password);
+        return password == null || password.isEmpty() ? null : password;
     }
 
     /**
@@ -151,8 +210,12 @@ public final class RedisBroker implements Broker {
             throw new IllegalStateException("started already");
         }
         if (client == null) {
-            resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-                    .reconnectDelay(RECONNECT_DELAY).build();
+            DefaultClientResources.Builder builder = DefaultClientResources.builder().ioThreadPoolSize(2)
+                    .computationThreadPoolSize(2).reconnectDelay(RECONNECT_DELAY);
+            if (tls != null) {
+                builder.nettyCustomizer(new ClientTlsLayer(tls, uri.getHost(), uri.getPort()));
+            }
+            resources = builder.build();
             client = RedisClient.create(resources, uri);
             client.setOptions(OPTIONS);
         }
@@ -286,14 +349,29 @@ public final class RedisBroker implements Broker {
         return new BrokerException(description + ": " + reason(e));
     }
 
-    /** The innermost message of {@code e}, which says what happened (refused, timed out, rejected), without the password. */
+    /**
+     * The innermost message of {@code e}, which says what happened (refused, timed out, rejected),
+     * after what failed if it was TLS, without the password.
+     */
     private String reason(Throwable e) {
+        boolean handshake = false;
+        boolean certificate = false;
+        boolean untrusted = false;
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            root = t;
+            handshake |= t instanceof SSLException;
+            certificate |= t instanceof CertificateException; // such as a host name it is not for
+            untrusted |= t instanceof CertPathBuilderException; // no path to a trusted certificate
         }
         // The message alone ("Connection refused"); a class name says nothing to the people who read it.
         String message = root.getMessage() == null || root.getMessage().isBlank() ? "no reason given" : root.getMessage();
+        String tlsFailure = untrusted ? "Redis's TLS certificate is not trusted"
+                : certificate ? "Redis's TLS certificate was refused"
+                : handshake ? "the TLS handshake with Redis failed" : null;
+        if (tlsFailure != null) {
+            message = tlsFailure + " (" + message + ")";
+        }
         return password == null ? message : message.replace(password, "****");
     }
 

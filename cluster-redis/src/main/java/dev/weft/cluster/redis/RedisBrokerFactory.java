@@ -1,5 +1,6 @@
 package dev.weft.cluster.redis;
 
+import dev.weft.api.tls.ClientTls;
 import dev.weft.cluster.Broker;
 import dev.weft.cluster.BrokerFactory;
 
@@ -27,5 +28,14 @@ public final class RedisBrokerFactory implements BrokerFactory {
             throw new IllegalArgumentException("not a redis:// or rediss:// URI: " + uri.getScheme() + "://");
         }
         return RedisBroker.create(uri);
+    }
+
+    /** A {@code rediss://} broker with these TLS settings: {@link RedisBroker#create(URI, ClientTls)}. */
+    @Override
+    public Broker create(URI uri, ClientTls tls) {
+        if (!accepts(uri)) {
+            throw new IllegalArgumentException("not a redis:// or rediss:// URI: " + uri.getScheme() + "://");
+        }
+        return RedisBroker.create(uri, tls);
     }
 }

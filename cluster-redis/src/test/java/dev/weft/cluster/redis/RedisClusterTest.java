@@ -4,6 +4,7 @@ import dev.weft.api.Message;
 import dev.weft.cluster.BrokerException;
 import dev.weft.cluster.Rooms;
 import dev.weft.cluster.RoomsStats;
+import dev.weft.testing.DetachedConnection;
 import dev.weft.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class RedisClusterTest {
 
     private static final long WAIT_SECONDS = 30;
+    private static final Duration WAIT = Duration.ofSeconds(WAIT_SECONDS);
     private static final String[] NODES = {"a", "b", "c"};
 
     @TempDir
@@ -70,10 +72,10 @@ class RedisClusterTest {
     void aThousandMessagesFromEachOfThreePublishersReachEveryMemberOnEveryNodeInEachPublishersOrder() throws Exception {
         RedisServer redis = server();
         List<Rooms> nodes = threeNodes(redis.uri());
-        List<TextConnection> members = new ArrayList<>();
+        List<DetachedConnection> members = new ArrayList<>();
         for (Rooms node : nodes) {
             for (int i = 1; i <= 2; i++) {
-                TextConnection member = new TextConnection("member " + i + " on " + node.node());
+                DetachedConnection member = new DetachedConnection("member " + i + " on " + node.node());
                 node.join("crowd", member);
                 members.add(member);
             }
@@ -94,10 +96,10 @@ class RedisClusterTest {
         go.countDown();
         CompletableFuture.allOf(publishers.toArray(CompletableFuture[]::new)).get(WAIT_SECONDS, TimeUnit.SECONDS);
 
-        for (TextConnection member : members) {
+        for (DetachedConnection member : members) {
             Map<String, Integer> last = new HashMap<>();
             for (int n = 0; n < NODES.length * perPublisher; n++) {
-                String[] message = member.next(WAIT_SECONDS).split(":");
+                String[] message = member.nextText(WAIT).split(":");
                 int previous = last.getOrDefault(message[0], 0);
                 assertEquals(previous + 1, Integer.parseInt(message[1]), member + ", from node " + message[0]);
                 last.put(message[0], previous + 1);
@@ -118,10 +120,10 @@ class RedisClusterTest {
     void theExcludedSenderIsSkippedOnItsNodeAndAConnectionNamedByABackEndIsSkippedOnItsOwn() throws Exception {
         RedisServer redis = server();
         List<Rooms> nodes = threeNodes(redis.uri());
-        List<TextConnection> members = new ArrayList<>();
+        List<DetachedConnection> members = new ArrayList<>();
         for (Rooms node : nodes) {
             for (int i = 1; i <= 2; i++) {
-                TextConnection member = new TextConnection(node.node() + i);
+                DetachedConnection member = new DetachedConnection(node.node() + i);
                 node.join("shared", member);
                 members.add(member);
             }
@@ -129,17 +131,17 @@ class RedisClusterTest {
         settle(nodes);
         Rooms a = nodes.get(0);
         Rooms b = nodes.get(1);
-        TextConnection sender = members.get(0); // a1
-        TextConnection named = members.get(2); // b1
+        DetachedConnection sender = members.get(0); // a1
+        DetachedConnection named = members.get(2); // b1
 
         assertEquals(1, a.broadcast("shared", Message.text("from a1"), sender), "a2 only, on node a");
         a.broadcast("shared", Message.text("end of a"));
-        for (TextConnection member : members) {
+        for (DetachedConnection member : members) {
             if (member != sender) {
-                assertEquals("from a1", member.next(WAIT_SECONDS), member.toString());
+                assertEquals("from a1", member.nextText(WAIT), member.toString());
             }
             // Messages from one node arrive in order: nothing more from a can follow its "end".
-            assertEquals("end of a", member.next(WAIT_SECONDS), member.toString());
+            assertEquals("end of a", member.nextText(WAIT), member.toString());
         }
 
         try (Probe backEnd = new Probe(redis.uri())) {
@@ -148,11 +150,11 @@ class RedisClusterTest {
                     "one subscription per node");
             backEnd.publish("weft:room:shared", "weft/1 m backend 0 t - shared\nend of the back end");
         }
-        for (TextConnection member : members) {
+        for (DetachedConnection member : members) {
             if (member != named) {
-                assertEquals("not for b1", member.next(WAIT_SECONDS), member.toString());
+                assertEquals("not for b1", member.nextText(WAIT), member.toString());
             }
-            assertEquals("end of the back end", member.next(WAIT_SECONDS), member.toString());
+            assertEquals("end of the back end", member.nextText(WAIT), member.toString());
             assertTrue(member.pending().isEmpty(), member + " got more: " + member.pending());
         }
         for (Rooms node : nodes) {
@@ -168,7 +170,7 @@ class RedisClusterTest {
         Rooms a = nodes.get(0);
         int roomCount = 16;
         // A member of room 0 on b and c throughout the churn, to see what a publishes arrive.
-        List<TextConnection> watchers = List.of(new TextConnection("watcher on b"), new TextConnection("watcher on c"));
+        List<DetachedConnection> watchers = List.of(new DetachedConnection("watcher on b"), new DetachedConnection("watcher on c"));
         nodes.get(1).join("churn-0", watchers.get(0));
         nodes.get(2).join("churn-0", watchers.get(1));
         settle(nodes);
@@ -186,15 +188,15 @@ class RedisClusterTest {
         for (Rooms node : nodes) {
             for (int t = 0; t < 2; t++) {
                 long seed = node.node().hashCode() * 31L + t;
-                List<TextConnection> own = new ArrayList<>();
+                List<DetachedConnection> own = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
-                    own.add(new TextConnection("churner " + t + "." + i + " on " + node.node()));
+                    own.add(new DetachedConnection("churner " + t + "." + i + " on " + node.node()));
                 }
                 churners.add(running("churn " + t + " on " + node.node(), () -> {
                     Random random = new Random(seed);
                     for (int n = 0; n < 2000; n++) {
                         String room = "churn-" + random.nextInt(roomCount);
-                        TextConnection c = own.get(random.nextInt(own.size()));
+                        DetachedConnection c = own.get(random.nextInt(own.size()));
                         if (!node.leave(room, c)) {
                             node.join(room, c);
                         }
@@ -207,10 +209,10 @@ class RedisClusterTest {
         churning.set(false);
         publisher.get(WAIT_SECONDS, TimeUnit.SECONDS);
         a.broadcast("churn-0", Message.text("end"));
-        for (TextConnection watcher : watchers) {
+        for (DetachedConnection watcher : watchers) {
             List<String> heard = new ArrayList<>();
             String message;
-            while (!(message = watcher.next(WAIT_SECONDS)).equals("end")) {
+            while (!(message = watcher.nextText(WAIT)).equals("end")) {
                 heard.add(message);
             }
             assertFalse(heard.isEmpty(), watcher + " heard nothing of room 0 while the others churned");
@@ -241,9 +243,9 @@ class RedisClusterTest {
         Rooms a = nodes.get(0);
         Rooms b = nodes.get(1);
         Rooms c = nodes.get(2);
-        TextConnection local = new TextConnection("member on a");
-        TextConnection onB = new TextConnection("member on b");
-        TextConnection onC = new TextConnection("member on c");
+        DetachedConnection local = new DetachedConnection("member on a");
+        DetachedConnection onB = new DetachedConnection("member on b");
+        DetachedConnection onC = new DetachedConnection("member on c");
         a.join("steady", local);
         b.join("steady", onB);
         c.join("steady", onC);
@@ -279,7 +281,7 @@ class RedisClusterTest {
         long dropped = a.stats().dropped();
         long missedAnywhere = 0;
         for (Rooms receiver : List.of(b, c)) {
-            TextConnection member = receiver == b ? onB : onC;
+            DetachedConnection member = receiver == b ? onB : onC;
             List<Integer> delivered = drain(member, total);
             for (int i = 1; i < delivered.size(); i++) {
                 assertTrue(delivered.get(i) > delivered.get(i - 1), member + ": " + delivered.get(i) + " after "
@@ -310,13 +312,13 @@ class RedisClusterTest {
         Rooms alone = Rooms.builder().broker(RedisBroker.create(dead)).node("x").startWithoutBroker(true)
                 .retry(Duration.ofMillis(100)).start();
         closing.add(alone);
-        TextConnection first = new TextConnection("first on x");
-        TextConnection second = new TextConnection("second on x");
+        DetachedConnection first = new DetachedConnection("first on x");
+        DetachedConnection second = new DetachedConnection("second on x");
         alone.join("late", first);
         alone.join("late", second);
         assertEquals(2, alone.broadcast("late", Message.text("local"), null));
-        assertEquals("local", first.next(WAIT_SECONDS));
-        assertEquals("local", second.next(WAIT_SECONDS));
+        assertEquals("local", first.nextText(WAIT));
+        assertEquals("local", second.nextText(WAIT));
         assertFalse(alone.health().up(), alone.health().toString());
         await(() -> alone.stats().dropped() == 1, () -> "the broadcast for other nodes, with no broker: " + alone.stats());
         CompletableFuture<Void> settled = alone.settled().toCompletableFuture();
@@ -325,18 +327,18 @@ class RedisClusterTest {
         RedisServer redis = RedisServer.startOn(port, null, directory);
         closing.add(redis);
         Rooms other = rooms(redis.uri(), "y");
-        TextConnection there = new TextConnection("member on y");
+        DetachedConnection there = new DetachedConnection("member on y");
         other.join("late", there);
         settle(List.of(other));
         settled.get(WAIT_SECONDS, TimeUnit.SECONDS);
         await(() -> alone.health().up(), () -> "x still reports " + alone.health());
 
         other.broadcast("late", Message.text("from y"), there);
-        assertEquals("from y", first.next(WAIT_SECONDS));
-        assertEquals("from y", second.next(WAIT_SECONDS));
+        assertEquals("from y", first.nextText(WAIT));
+        assertEquals("from y", second.nextText(WAIT));
         alone.broadcast("late", Message.text("from x"), first);
-        assertEquals("from x", there.next(WAIT_SECONDS));
-        assertEquals("from x", second.next(WAIT_SECONDS));
+        assertEquals("from x", there.nextText(WAIT));
+        assertEquals("from x", second.nextText(WAIT));
         assertTrue(first.pending().isEmpty(), "the sender was skipped: " + first.pending());
         assertEquals(1, alone.stats().dropped(), "only the broadcast made before the broker started: " + alone.stats());
     }
@@ -401,7 +403,7 @@ class RedisClusterTest {
      * again on the same port: every node's health goes down, the publisher counts a drop, health comes
      * back up, and a message published after the restart reaches every receiver.
      */
-    private static void outage(RedisServer redis, List<Rooms> nodes, AtomicInteger sent, List<TextConnection> receivers)
+    private static void outage(RedisServer redis, List<Rooms> nodes, AtomicInteger sent, List<DetachedConnection> receivers)
             throws Exception {
         Rooms publisher = nodes.get(0);
         redis.kill();
@@ -418,23 +420,23 @@ class RedisClusterTest {
             await(() -> node.health().up(), () -> node.node() + " still reports " + node.health());
         }
         int afterRestart = sent.get();
-        for (TextConnection receiver : receivers) {
+        for (DetachedConnection receiver : receivers) {
             await(() -> last(receiver) > afterRestart, () -> "nothing published after the restart reached " + receiver);
         }
     }
 
     /** The number of the last message {@code member} has been sent, 0 before the first. */
-    private static int last(TextConnection member) {
-        List<String> pending = member.pending();
+    private static int last(DetachedConnection member) {
+        List<String> pending = member.pending().stream().map(m -> ((Message.Text) m).text()).toList();
         return pending.isEmpty() ? 0 : Integer.parseInt(pending.get(pending.size() - 1));
     }
 
     /** The numbers of every message sent to {@code member}, up to and including {@code last}. */
-    private static List<Integer> drain(TextConnection member, int last) throws InterruptedException {
+    private static List<Integer> drain(DetachedConnection member, int last) throws InterruptedException {
         List<Integer> numbers = new ArrayList<>();
         int n;
         do {
-            n = Integer.parseInt(member.next(WAIT_SECONDS));
+            n = Integer.parseInt(member.nextText(WAIT));
             numbers.add(n);
         } while (n < last);
         return numbers;

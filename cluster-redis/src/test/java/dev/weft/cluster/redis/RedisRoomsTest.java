@@ -1,5 +1,6 @@
 package dev.weft.cluster.redis;
 
+import dev.weft.testing.DetachedConnection;
 import dev.weft.testing.RedisServer;
 import dev.weft.api.Message;
 import dev.weft.cluster.Rooms;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** Two nodes' {@link Rooms} joined through one real Redis, with connections that have no transport. */
 class RedisRoomsTest {
 
+    private static final Duration WAIT = Duration.ofSeconds(20);
     private static final long WAIT_SECONDS = 20;
 
     @TempDir
@@ -47,9 +49,9 @@ class RedisRoomsTest {
         closing.add(redis);
         Rooms a = rooms(redis, "a");
         Rooms b = rooms(redis, "b");
-        TextConnection alice = new TextConnection("alice on a");
-        TextConnection dave = new TextConnection("dave on a");
-        TextConnection bob = new TextConnection("bob on b");
+        DetachedConnection alice = new DetachedConnection("alice on a");
+        DetachedConnection dave = new DetachedConnection("dave on a");
+        DetachedConnection bob = new DetachedConnection("bob on b");
         a.join("chat", alice);
         a.join("chat", dave);
         b.join("chat", bob);
@@ -62,11 +64,11 @@ class RedisRoomsTest {
         assertEquals(1, a.broadcast("chat", Message.text("hello from alice"), alice), "dave, here");
         a.broadcast("chat", Message.text("end"));
 
-        assertEquals("hello from alice", bob.next(WAIT_SECONDS));
-        assertEquals("end", bob.next(WAIT_SECONDS));
-        assertEquals("hello from alice", dave.next(WAIT_SECONDS));
-        assertEquals("end", dave.next(WAIT_SECONDS));
-        assertEquals("end", alice.next(WAIT_SECONDS), "the sender was skipped");
+        assertEquals("hello from alice", bob.nextText(WAIT));
+        assertEquals("end", bob.nextText(WAIT));
+        assertEquals("hello from alice", dave.nextText(WAIT));
+        assertEquals("end", dave.nextText(WAIT));
+        assertEquals("end", alice.nextText(WAIT), "the sender was skipped");
         // Messages from one node arrive in order, so nothing more can be on its way after "end".
         assertTrue(bob.pending().isEmpty() && alice.pending().isEmpty(), bob.pending() + " " + alice.pending());
 

@@ -7,6 +7,7 @@ import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.api.handshake.HandshakeRequest;
+import dev.weft.api.handshake.HandshakeResponse;
 import dev.weft.core.extension.ExtensionChain;
 import dev.weft.core.handshake.Agreement;
 import dev.weft.core.message.Utf8Encoder;
@@ -145,6 +146,11 @@ final class SessionConnection implements Connection, Broadcast.Recipient {
     @Override
     public HandshakeRequest handshakeRequest() {
         return agreement.request();
+    }
+
+    @Override
+    public HandshakeResponse handshakeResponse() {
+        return agreement.response();
     }
 
     @Override

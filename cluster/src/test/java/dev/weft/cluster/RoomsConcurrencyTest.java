@@ -1,13 +1,14 @@
-package dev.weft.transport.nio;
+package dev.weft.cluster;
 
-import dev.weft.cluster.Rooms;
-import dev.weft.api.ConnectionState;
 import dev.weft.api.Message;
+import dev.weft.testing.DetachedConnection;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,7 +44,7 @@ class RoomsConcurrencyTest {
     private static final int EPISODES_PER_MEMBER = 7_500;
     private static final int ROUNDS = 5_000;
 
-    private record Episode(RecordingConnection member, int room, long joined, long leaving) {
+    private record Episode(DetachedConnection member, int room, long joined, long leaving) {
     }
 
     private record Broadcast(long id, int room, long called, long returned) {
@@ -66,7 +68,7 @@ class RoomsConcurrencyTest {
             for (int r = 0; r < ROOMS; r++) {
                 for (int m = 0; m < MEMBERS_PER_ROOM; m++) {
                     int room = r;
-                    RecordingConnection member = new RecordingConnection("room " + r + " member " + m);
+                    DetachedConnection member = new DetachedConnection("room " + r + " member " + m);
                     members.add(pool.submit(() -> {
                         for (int e = 0; e < EPISODES_PER_MEMBER && !stop.get(); e++) {
                             if (!rooms.join(name(room), member)) {
@@ -131,13 +133,16 @@ class RoomsConcurrencyTest {
         byRoom.forEach(list -> list.sort(Comparator.comparingLong(Broadcast::called)));
         long checked = 0;
         List<String> missed = new ArrayList<>();
+        Map<DetachedConnection, Set<Long>> received = new HashMap<>();
         for (Episode e : episodes) {
+            Set<Long> got = received.computeIfAbsent(e.member(),
+                    m -> m.texts().stream().map(Long::parseLong).collect(Collectors.toSet()));
             List<Broadcast> list = byRoom.get(e.room());
             for (int i = firstCalledAfter(list, e.joined()); i < list.size() && list.get(i).called() < e.leaving(); i++) {
                 Broadcast b = list.get(i);
                 if (b.returned() < e.leaving()) {
                     checked++;
-                    if (!e.member().received.contains(b.id())) {
+                    if (!got.contains(b.id())) {
                         missed.add(e.member() + " missed broadcast " + b.id());
                     }
                 }
@@ -155,8 +160,8 @@ class RoomsConcurrencyTest {
     @Test
     void aClosedConnectionJoinsNothing() {
         Rooms rooms = new Rooms();
-        RecordingConnection closed = new RecordingConnection("closed");
-        closed.state = ConnectionState.CLOSED;
+        DetachedConnection closed = new DetachedConnection("closed");
+        closed.abort();
 
         assertFalse(rooms.join("a", closed));
         assertEquals(Set.of(), rooms.names());
@@ -171,7 +176,7 @@ class RoomsConcurrencyTest {
         Rooms rooms = new Rooms();
         CyclicBarrier start = new CyclicBarrier(3);
         CyclicBarrier done = new CyclicBarrier(3);
-        RecordingConnection[] current = new RecordingConnection[1];
+        DetachedConnection[] current = new DetachedConnection[1];
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Future<?> joiner = pool.submit(() -> {
@@ -185,14 +190,14 @@ class RoomsConcurrencyTest {
             Future<?> closer = pool.submit(() -> {
                 for (int i = 0; i < ROUNDS; i++) {
                     start.await(10, TimeUnit.SECONDS);
-                    current[0].state = ConnectionState.CLOSED;
+                    current[0].abort();
                     rooms.leaveAll(current[0]);
                     done.await(10, TimeUnit.SECONDS);
                 }
                 return null;
             });
             for (int i = 0; i < ROUNDS; i++) {
-                current[0] = new RecordingConnection("round " + i);
+                current[0] = new DetachedConnection("round " + i);
                 start.await(10, TimeUnit.SECONDS);
                 done.await(10, TimeUnit.SECONDS);
                 assertEquals(Set.of(), rooms.members("a"), "round " + i);
