@@ -205,7 +205,7 @@ class ConnectScriptTest {
         CliRun connect = CliRun.run("connect", "ws://127.0.0.1:99999/echo");
 
         assertEquals(2, connect.exitCode());
-        assertTrue(connect.err.text().startsWith("not a URL: 'ws://127.0.0.1:99999/echo' (port 99999 is above 65535)"),
+        assertTrue(connect.err.text().startsWith("weft: not a URL: 'ws://127.0.0.1:99999/echo' (port 99999 is above 65535)\nTry 'weft connect --help'."),
                 connect.err.text());
     }
 }
