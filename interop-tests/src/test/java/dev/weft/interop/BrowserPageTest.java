@@ -73,7 +73,7 @@ class BrowserPageTest {
 
     @Test
     void thePageWorksInChromium() throws Exception {
-        Process server = start(new ProcessBuilder(JAVA, "-jar", JAR.toString(), "serve", "--port", "0", "--verbose"));
+        Process server = start(new ProcessBuilder(JAVA, "-jar", JAR.toString(), "serve", "--port", "0"));
         Lines serverLog = Lines.of(server.getErrorStream());
         String listening = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
         assertTrue(listening != null && listening.startsWith("listening on ws://127.0.0.1:"), listening + "\n" + serverLog.text());
@@ -104,9 +104,10 @@ class BrowserPageTest {
         assertEquals(Boolean.TRUE, narrow.get("inside"), "something sticks out of the header: " + narrow);
         assertEquals(Boolean.TRUE, narrow.get("tabsOnOneRow"), "the tabs wrapped: " + narrow);
 
-        // The server's side: the echo connection agreed permessage-deflate and got the page's close.
-        serverLog.await("echo: open, from ", ", extensions: permessage-deflate");
-        serverLog.await("echo: closed 4321 browser test");
+        // The server's side, from its access log: the echo connection agreed permessage-deflate and
+        // got the page's close.
+        serverLog.await("INFO access: ", " path=/echo ", " extensions=permessage-deflate", " close=4321 ",
+                "reason=\"browser test\"", "closed_by=remote");
 
         for (String shot : new String[] {"chat.png", "echo.png", "narrow-360.png"}) {
             Path file = SCREENSHOTS.resolve(shot);
