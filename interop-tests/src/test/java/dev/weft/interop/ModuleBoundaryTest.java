@@ -1,6 +1,7 @@
 package dev.weft.interop;
 
 import dev.weft.api.Connection;
+import dev.weft.cluster.Rooms;
 import dev.weft.core.session.Session;
 import dev.weft.transport.nio.WebSocketServer;
 import org.junit.jupiter.api.Test;
@@ -105,11 +106,12 @@ class ModuleBoundaryTest {
         assertOnlyEngineNotVisible(result, "which does not export it to module app");
     }
 
-    /** The module path an application of transport-nio has: api, core (nio needs it) and nio. */
+    /** The module path an application of transport-nio has: api, core and cluster (nio needs them) and nio. */
     private static ApplicationCompiler apiCoreAndNio(Path dir) {
         return new ApplicationCompiler(dir)
                 .withModule("dev.weft.api", Connection.class)
                 .withModule("dev.weft.core", Session.class)
+                .withModule("dev.weft.cluster", Rooms.class) // the servers' rooms
                 .withModule("dev.weft.transport.nio", WebSocketServer.class);
     }
 

@@ -1,6 +1,7 @@
 package dev.weft.interop;
 
 import dev.weft.api.Connection;
+import dev.weft.cluster.Rooms;
 import dev.weft.core.session.Session;
 import dev.weft.transport.blocking.BlockingWebSocket;
 import dev.weft.transport.nio.WebSocketServer;
@@ -58,6 +59,7 @@ class ReadmeExamplesTest {
         assertCompiles(dir, d -> new ApplicationCompiler(d)
                         .withModule("dev.weft.api", Connection.class)
                         .withModule("dev.weft.core", Session.class)
+                        .withModule("dev.weft.cluster", Rooms.class)
                         .withModule("dev.weft.transport.blocking", BlockingWebSocket.class),
                 "AdoptSocket", "dev.weft.transport.blocking");
     }
@@ -73,11 +75,12 @@ class ReadmeExamplesTest {
                 "HelloInMemory", "dev.weft.testing");
     }
 
-    /** The module path of an application of transport-nio: api, core (nio needs it) and nio. */
+    /** The module path of an application of transport-nio: api, core and cluster (nio needs them) and nio. */
     private static ApplicationCompiler apiCoreAndNio(Path dir) {
         return new ApplicationCompiler(dir)
                 .withModule("dev.weft.api", Connection.class)
                 .withModule("dev.weft.core", Session.class)
+                .withModule("dev.weft.cluster", Rooms.class) // the servers' rooms
                 .withModule("dev.weft.transport.nio", WebSocketServer.class);
     }
 
