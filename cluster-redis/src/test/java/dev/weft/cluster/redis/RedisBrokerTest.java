@@ -5,18 +5,13 @@ import dev.weft.cluster.Broker;
 import dev.weft.cluster.BrokerException;
 import dev.weft.cluster.BrokerFactory;
 import dev.weft.cluster.BrokerHealth;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -35,26 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** {@link RedisBroker} against a private, real redis-server. */
-class RedisBrokerTest {
+class RedisBrokerTest extends RedisTestCase {
 
     private static final long WAIT_SECONDS = 20;
 
-    @TempDir
-    Path directory;
-
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @BeforeEach
-    void redisNeeded() {
-        NeedsRedis.check();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
 
     @Test
     void twoNodesExchangeEveryByteValueExactly() throws Exception {

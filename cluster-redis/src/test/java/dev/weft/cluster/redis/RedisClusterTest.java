@@ -7,12 +7,9 @@ import dev.weft.cluster.RoomsStats;
 import dev.weft.testing.DetachedConnection;
 import dev.weft.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,31 +37,20 @@ import static org.junit.jupiter.api.Assertions.fail;
  * transport: what docs/cluster.md promises across nodes (order per publisher, the excluded
  * connection, subscriptions that follow membership, losses counted, recovery, a broker down at start).
  */
-class RedisClusterTest {
+class RedisClusterTest extends RedisTestCase {
 
     private static final long WAIT_SECONDS = 30;
     private static final Duration WAIT = Duration.ofSeconds(WAIT_SECONDS);
     private static final String[] NODES = {"a", "b", "c"};
 
-    @TempDir
-    Path directory;
-
-    private final List<AutoCloseable> closing = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    @BeforeEach
-    void redisNeeded() {
-        NeedsRedis.check();
-    }
-
+    /** Before what the test opened is closed (JUnit runs a subclass's {@code @AfterEach} first). */
     @AfterEach
-    void closeAll() throws Exception {
+    void stopThreads() throws InterruptedException {
         for (Thread t : threads) {
             t.interrupt();
             t.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-        }
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
         }
     }
 

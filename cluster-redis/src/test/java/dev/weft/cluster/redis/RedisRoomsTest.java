@@ -4,15 +4,9 @@ import dev.weft.testing.DetachedConnection;
 import dev.weft.testing.RedisServer;
 import dev.weft.api.Message;
 import dev.weft.cluster.Rooms;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -21,27 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Two nodes' {@link Rooms} joined through one real Redis, with connections that have no transport. */
-class RedisRoomsTest {
+class RedisRoomsTest extends RedisTestCase {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final long WAIT_SECONDS = 20;
 
-    @TempDir
-    Path directory;
-
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @BeforeEach
-    void redisNeeded() {
-        NeedsRedis.check();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
 
     @Test
     void aBroadcastOnOneNodeReachesTheRoomOnTheOtherButNotTheExcludedSenderAndLeavingEndsTheSubscriptions() throws Exception {

@@ -7,24 +7,18 @@ import dev.weft.cluster.BrokerException;
 import dev.weft.cluster.BrokerFactory;
 import dev.weft.cluster.redis.RedisBrokerTest.Recording;
 import dev.weft.testing.RedisServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,26 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What a Redis URI configures, against private, real redis-servers: TLS ({@code rediss://} with a
  * {@link ClientTls}), a password, and the database.
  */
-class RedisUriTest {
+class RedisUriTest extends RedisTestCase {
 
     private static final String CHANNEL = "weft:room:uri";
 
-    @TempDir
-    Path directory;
-
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @BeforeEach
-    void redisNeeded() {
-        NeedsRedis.check();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
 
     @Test
     void tlsBrokersTrustingRedisCertificateExchangeMessages() throws Exception {
