@@ -320,7 +320,8 @@ public final class Session {
         // Counted before the transport closes, so whoever sees the close also sees it counted.
         metrics.closed(code, side);
         if (accessLog && AccessLog.enabled()) {
-            AccessLog.closed(accessLine(code, reason, side), peerFault);
+            AccessLog.closed(AccessLine.of(transport.remoteAddress(), agreement, scheduler.nanoTime() - openedAt,
+                    metrics, code, reason, side), peerFault);
         }
         timers.cancelAll();
         extensions.close();
@@ -339,49 +340,6 @@ public final class Session {
             timers.startCloseTimer();
         }
         callbacks.notify("onClose", () -> handler.onClose(connection, code, reason));
-    }
-
-    /**
-     * {@code 127.0.0.1:5000 path=/echo subprotocol=- extensions=permessage-deflate duration=1.204s
-     * messages_in=3 bytes_in=52 messages_out=3 bytes_out=46 close=1000 reason="bye" closed_by=remote}:
-     * key=value pairs, so that tools can read them. Bytes are frame bytes, as {@link Traffic} counts them.
-     */
-    private String accessLine(int code, String reason, CloseSide side) {
-        StringBuilder line = new StringBuilder(200).append(AccessLog.peer(transport.remoteAddress()))
-                .append(" path=").append(agreement.request().path())
-                .append(" subprotocol=").append(agreement.subprotocol() == null ? "-" : agreement.subprotocol())
-                .append(" extensions=");
-        if (agreement.extensions().isEmpty()) {
-            line.append('-');
-        }
-        for (int i = 0; i < agreement.extensions().size(); i++) {
-            line.append(i == 0 ? "" : ",").append(agreement.extensions().get(i).parameters().name());
-        }
-        long millis = (scheduler.nanoTime() - openedAt) / 1_000_000;
-        return line.append(" duration=").append(millis / 1000).append('.').append(String.format("%03d", millis % 1000)).append('s')
-                .append(" messages_in=").append(metrics.messagesIn).append(" bytes_in=").append(metrics.bytesIn)
-                .append(" messages_out=").append(metrics.messagesOut).append(" bytes_out=").append(metrics.bytesOut)
-                .append(" close=").append(code).append(" reason=\"").append(quoted(reason)).append('"')
-                .append(" closed_by=").append(code == CloseCodes.ABNORMAL_CLOSURE ? "abnormal"
-                        : side == CloseSide.LOCAL ? "local" : "remote")
-                .toString();
-    }
-
-    /** {@code reason} safe inside quotes on one log line: a peer chose it. */
-    private static String quoted(String reason) {
-        if (reason == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(reason.length());
-        for (int i = 0; i < reason.length(); i++) {
-            char c = reason.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else {
-                out.append(Character.isISOControl(c) ? '?' : c);
-            }
-        }
-        return out.toString();
     }
 
     /**
