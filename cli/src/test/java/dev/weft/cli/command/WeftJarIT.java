@@ -1,11 +1,8 @@
 package dev.weft.cli.command;
 
-import dev.weft.api.Connection;
 import dev.weft.api.Message;
-import dev.weft.api.WebSocketHandler;
 import dev.weft.testing.RedisServer;
 import dev.weft.transport.blocking.BlockingWebSocket;
-import dev.weft.transport.nio.WebSocketServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,9 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static dev.weft.cli.command.CliRun.WAIT;
@@ -236,66 +230,52 @@ class WeftJarIT {
     }
 
     /**
-     * {@code weft connect} on a real terminal: a pseudo-terminal from util-linux {@code script}. A
-     * message that arrives while a line is half typed is printed above the prompt, and the prompt
-     * with the half-typed line is drawn again below it; Ctrl-C closes with 1000 on both sides.
+     * {@code weft connect} on a real terminal, a pseudo-terminal from util-linux {@code script},
+     * against {@code weft serve}'s chat: a message that arrives while a line is half typed is
+     * printed above the prompt, and the prompt with the half-typed line is drawn again below it;
+     * Ctrl-C closes with 1000, as the server's access log shows.
      */
     @Test
     void connectOnATerminalRedrawsThePromptAroundArrivingMessagesAndClosesWith1000OnCtrlC() throws Exception {
         assertTrue(Files.isExecutable(SCRIPT), "util-linux script(1) is needed for a pseudo-terminal: " + SCRIPT);
-        Set<Connection> room = ConcurrentHashMap.newKeySet();
-        CompletableFuture<Integer> closed = new CompletableFuture<>();
-        try (WebSocketServer server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1)
-                .endpoint("/chat/x", () -> new WebSocketHandler() {
-                    @Override
-                    public void onOpen(Connection c) {
-                        room.add(c);
-                    }
+        Run server = weft("serve", "--port", "0");
+        String url = address(server.out().awaitStartingWith("listening on ", WAIT)) + "/chat/x";
+        // script gives the command a terminal whose size is 0x0 unless told.
+        ProcessBuilder builder = new ProcessBuilder(SCRIPT.toString(), "-qfec", "stty cols 200 rows 50; exec '" + JAVA
+                + "' -jar '" + JAR + "' connect " + url.substring("ws://".length()), "/dev/null");
+        builder.environment().put("TERM", "xterm-256color");
+        builder.environment().remove("NO_COLOR");
+        builder.redirectErrorStream(true);
+        Process p = builder.start();
+        processes.add(p);
+        Run alice = new Run(p, LineCapture.drain(p.getInputStream(), "connect on a terminal"), new LineCapture());
+        alice.err().end();
 
-                    @Override
-                    public void onText(Connection c, String text) {
-                        room.forEach(member -> member.sendText(text));
-                    }
+        alice.out().awaitText(WeftJarIT::screen, s -> s.contains("connected to " + url + " (subprotocol: none, extensions: none)\n> "), WAIT);
+        alice.type("hello\r");
+        // The prompt again: the line editor reads the terminal once more, so what is typed next is its.
+        alice.out().awaitText(WeftJarIT::screen, s -> s.endsWith("< hello\n> "), WAIT);
+        alice.type("half");
+        alice.out().awaitText(WeftJarIT::screen, s -> s.endsWith("> half"), WAIT);
 
-                    @Override
-                    public void onClose(Connection c, int code, String reason) {
-                        room.remove(c);
-                        closed.complete(code);
-                    }
-                }).build().start()) {
-            String url = "ws://127.0.0.1:" + server.port() + "/chat/x";
-            // script gives the command a terminal whose size is 0x0 unless told.
-            ProcessBuilder builder = new ProcessBuilder(SCRIPT.toString(), "-qfec", "stty cols 200 rows 50; exec '" + JAVA
-                    + "' -jar '" + JAR + "' connect 127.0.0.1:" + server.port() + "/chat/x", "/dev/null");
-            builder.environment().put("TERM", "xterm-256color");
-            builder.environment().remove("NO_COLOR");
-            builder.redirectErrorStream(true);
-            Process p = builder.start();
-            processes.add(p);
-            Run alice = new Run(p, LineCapture.drain(p.getInputStream(), "connect on a terminal"), new LineCapture());
-            alice.err().end();
+        try (BlockingWebSocket bob = BlockingWebSocket.connect(URI.create(url))) {
+            bob.sendText("from bob");
+            assertEquals(Message.text("from bob"), bob.receive(WAIT));
+            alice.out().awaitText(WeftJarIT::screen, s -> s.contains("< from bob"), WAIT);
+            // Drawn again below the message: the prompt and the half-typed line.
+            alice.out().awaitText(WeftJarIT::screen, s -> s.substring(s.lastIndexOf("< from bob")).contains("\n> half"), WAIT);
 
-            alice.out().awaitText(WeftJarIT::screen, s -> s.contains("connected to " + url + " (subprotocol: none, extensions: none)\n> "), WAIT);
-            alice.type("hello\r");
-            // The prompt again: the line editor reads the terminal once more, so what is typed next is its.
-            alice.out().awaitText(WeftJarIT::screen, s -> s.endsWith("< hello\n> "), WAIT);
-            alice.type("half");
-            alice.out().awaitText(WeftJarIT::screen, s -> s.endsWith("> half"), WAIT);
-
-            try (BlockingWebSocket bob = BlockingWebSocket.connect(URI.create(url))) {
-                bob.sendText("from bob");
-                assertEquals(Message.text("from bob"), bob.receive(WAIT));
-                alice.out().awaitText(WeftJarIT::screen, s -> s.contains("< from bob"), WAIT);
-                // Drawn again below the message: the prompt and the half-typed line.
-                alice.out().awaitText(WeftJarIT::screen, s -> s.substring(s.lastIndexOf("< from bob")).contains("\n> half"), WAIT);
-
-                alice.type("\u0003");
-                assertEquals(1000, closed.get(WAIT.toSeconds(), TimeUnit.SECONDS));
-                assertEquals(0, alice.awaitExit(), alice.out().text());
-                assertTrue(screen(alice.out().text()).contains("\nclosed: 1000\n"), alice.out().text());
-                assertTrue(alice.out().text().contains("\u001b[36m<\u001b[0m from bob"), "the < marker in colour");
-            }
+            alice.type("\u0003");
+            assertEquals(0, alice.awaitExit(), alice.out().text());
+            assertTrue(screen(alice.out().text()).contains("\nclosed: 1000\n"), alice.out().text());
+            assertTrue(alice.out().text().contains("\u001b[36m<\u001b[0m from bob"), "the < marker in colour");
+            // Alice's line (two messages out: hers and bob's), while bob is still connected.
+            server.err().await(line -> line.contains(" INFO access: ") && line.contains(" path=/chat/x ")
+                    && line.contains(" messages_in=1 ") && line.contains(" messages_out=2 ")
+                    && line.contains(" close=1000 ") && line.endsWith(" closed_by=remote"), WAIT);
         }
+        sigterm(server);
+        assertEquals(0, server.awaitExit(), server.err().text());
     }
 
     /** What a terminal shows, roughly: the output without escape sequences, and with CR LF as LF. */
