@@ -2,6 +2,7 @@ package dev.weft.cluster;
 
 import dev.weft.api.Message;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -63,15 +64,16 @@ public sealed interface Envelope permits Envelope.Publication, Envelope.Presence
         @Override
         public byte[] encode() {
             boolean text = message instanceof Message.Text;
-            byte[] payload = text
-                    ? ((Message.Text) message).text().getBytes(StandardCharsets.UTF_8)
-                    : EnvelopeCodec.bytes(((Message.Binary) message).data());
             byte[] head = ("weft/1 m " + node + " " + sequence + (text ? " t " : " b ")
                     + (except == null ? "-" : except) + " " + EnvelopeCodec.escape(room) + "\n")
                     .getBytes(StandardCharsets.UTF_8);
-            byte[] all = new byte[head.length + payload.length];
+            // The payload is copied once, straight into the envelope.
+            ByteBuffer payload = text
+                    ? ByteBuffer.wrap(((Message.Text) message).text().getBytes(StandardCharsets.UTF_8))
+                    : ((Message.Binary) message).data().duplicate();
+            byte[] all = new byte[head.length + payload.remaining()];
             System.arraycopy(head, 0, all, 0, head.length);
-            System.arraycopy(payload, 0, all, head.length, payload.length);
+            payload.get(all, head.length, payload.remaining());
             return all;
         }
     }

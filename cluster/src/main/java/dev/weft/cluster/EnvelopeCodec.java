@@ -36,12 +36,6 @@ final class EnvelopeCodec {
         }
     }
 
-    static byte[] bytes(ByteBuffer data) {
-        byte[] b = new byte[data.remaining()];
-        data.duplicate().get(b);
-        return b;
-    }
-
     static String escape(String room) {
         if (room.indexOf('%') < 0 && room.indexOf('\n') < 0 && room.indexOf('\r') < 0) {
             return room;
