@@ -6,9 +6,13 @@ import dev.weft.api.handshake.HandshakeResponse;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentMap;
 
 /**
@@ -44,6 +48,80 @@ public interface Connection {
 
     /** Sends a whole binary message: the bytes from the buffer's position to its limit. */
     CompletableFuture<Void> sendBinary(ByteBuffer data);
+
+    /**
+     * Sends a whole text message that is already UTF-8, without decoding or encoding it again: the
+     * bytes of a message a {@link Utf8TextHandler} received, for instance. The bytes are checked
+     * (a peer must fail a connection on invalid UTF-8, RFC 6455 §8.1), which costs far less than
+     * encoding a {@code String}.
+     *
+     * @param utf8 the bytes from position to limit; invalid UTF-8 makes the future fail with
+     *     {@link IllegalArgumentException}
+     */
+    default CompletableFuture<Void> sendUtf8Text(ByteBuffer utf8) {
+        try {
+            return sendText(StandardCharsets.UTF_8.newDecoder().decode(utf8.duplicate()));
+        } catch (CharacterCodingException e) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not UTF-8: " + e, e));
+        }
+    }
+
+    /**
+     * Sends a whole text message and returns no future, for callers that do not need to know when
+     * it was written: a send then allocates nothing beyond the message's own bytes. What a future
+     * would have reported is not reported: a message the connection cannot send any more (it closed
+     * while the message was on its way to the connection's thread, or a streamed message is in
+     * progress) is dropped, and {@link WebSocketHandler#onClose} tells of the closing.
+     *
+     * @param text the text
+     * @return whether the message was queued, or handed to the connection's thread, while the
+     *     connection was open; false if it was dropped because it was not
+     * @throws IllegalArgumentException if the text has a lone surrogate
+     */
+    default boolean trySendText(CharSequence text) {
+        return tryWith(sendText(text));
+    }
+
+    /**
+     * Sends a whole binary message and returns no future; see {@link #trySendText}. The buffer is
+     * handed over: its bytes from position to limit are sent, its position moves as they are
+     * written, and the caller must not use it again.
+     *
+     * @return whether the message was queued, or handed to the connection's thread, while the
+     *     connection was open
+     */
+    default boolean trySendBinary(ByteBuffer data) {
+        return tryWith(sendBinary(data));
+    }
+
+    /**
+     * Sends a whole text message that is already UTF-8 (see {@link #sendUtf8Text}) and returns no
+     * future (see {@link #trySendText}). The buffer is handed over, as with {@link #trySendBinary}.
+     *
+     * @return whether the message was queued, or handed to the connection's thread, while the
+     *     connection was open
+     * @throws IllegalArgumentException if the bytes are not valid UTF-8
+     */
+    default boolean trySendUtf8Text(ByteBuffer utf8) {
+        return tryWith(sendUtf8Text(utf8));
+    }
+
+    /** What a {@code trySend} returns for a send made with a future: an invalid argument throws. */
+    private static boolean tryWith(CompletableFuture<Void> sent) {
+        if (!sent.isCompletedExceptionally()) {
+            return true;
+        }
+        try {
+            sent.getNow(null);
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IllegalArgumentException invalid) {
+                throw invalid;
+            }
+        } catch (CancellationException e) {
+            // dropped
+        }
+        return false;
+    }
 
     /**
      * Sends one part of a text message that is streamed in parts, so the whole message never has to

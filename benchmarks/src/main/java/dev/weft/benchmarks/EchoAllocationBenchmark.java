@@ -5,6 +5,7 @@ import dev.weft.api.ConnectionState;
 import dev.weft.api.Opcode;
 import dev.weft.api.Role;
 import dev.weft.api.WebSocketConfig;
+import dev.weft.api.Utf8TextHandler;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.handshake.Headers;
 import dev.weft.benchmarks.support.DiscardingSink;
@@ -40,9 +41,10 @@ import java.util.concurrent.TimeUnit;
  * and the handler sends the message back to a transport that takes every byte at once.
  *
  * <p>Run it with {@code -prof gc}: {@code gc.alloc.rate.norm} is what one echoed message allocates
- * in the steady state. The message itself accounts for about one payload on the way in (the text's
- * String, or the binary message's copy) and one on the way out (a text's UTF-8 bytes); anything
- * beyond that is overhead per message. Text is ASCII; no extension is negotiated.
+ * in the steady state. With {@code echo=bytes} the message itself accounts for one payload, the copy
+ * handed to the handler; with {@code echo=string} a text costs three (the copy, the String, its
+ * UTF-8 encoding on the way out). Anything beyond that is overhead per message. Text is ASCII; no
+ * extension is negotiated.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -54,6 +56,13 @@ public class EchoAllocationBenchmark {
 
     @Param({"64", "1024", "65536"})
     public int size;
+
+    /**
+     * {@code bytes}: the demo server's echo, text taken as UTF-8 bytes and sent back without a
+     * future; {@code string}: text as a {@code String}, sends with futures.
+     */
+    @Param({"bytes", "string"})
+    public String echo;
 
     private static final int MASK_KEY = 0x37FA213D;
 
@@ -71,7 +80,7 @@ public class EchoAllocationBenchmark {
         ServerHandshake.Accepted accepted =
                 (ServerHandshake.Accepted) new ServerHandshake(config, List.of()).answer(client.request());
         sink = new DiscardingSink();
-        session = new Session(Role.SERVER, config, accepted.agreement(), new Echo(), sink, new InlineScheduler(),
+        session = new Session(Role.SERVER, config, accepted.agreement(), echo.equals("bytes") ? new Echo() : new StringEcho(), sink, new InlineScheduler(),
                 SessionOptions.DEFAULT);
         session.start();
 
@@ -127,8 +136,21 @@ public class EchoAllocationBenchmark {
         return sink.frames();
     }
 
-    /** Sends every message back as it came. */
-    private static final class Echo implements WebSocketHandler {
+    /** Sends every message back as it came, as the demo server's echo does: text as its UTF-8 bytes, no futures. */
+    private static final class Echo implements Utf8TextHandler {
+        @Override
+        public void onUtf8Text(Connection connection, ByteBuffer utf8) {
+            connection.trySendUtf8Text(utf8);
+        }
+
+        @Override
+        public void onBinary(Connection connection, ByteBuffer data) {
+            connection.trySendBinary(data);
+        }
+    }
+
+    /** The echo before the zero-allocation API: a String in, a String and a future out. */
+    private static final class StringEcho implements WebSocketHandler {
         @Override
         public void onText(Connection connection, String text) {
             connection.sendText(text);

@@ -249,6 +249,32 @@ public final class ReconnectingConnection implements Connection {
         return send(c -> c.sendBinary(data));
     }
 
+    @Override
+    public CompletableFuture<Void> sendUtf8Text(ByteBuffer utf8) {
+        return send(c -> c.sendUtf8Text(utf8));
+    }
+
+    /** {@inheritDoc} False also while reconnecting, when there is no connection to send on. */
+    @Override
+    public boolean trySendText(CharSequence text) {
+        Connection open = current;
+        return open != null && open.trySendText(text);
+    }
+
+    /** {@inheritDoc} False also while reconnecting, when there is no connection to send on. */
+    @Override
+    public boolean trySendBinary(ByteBuffer data) {
+        Connection open = current;
+        return open != null && open.trySendBinary(data);
+    }
+
+    /** {@inheritDoc} False also while reconnecting, when there is no connection to send on. */
+    @Override
+    public boolean trySendUtf8Text(ByteBuffer utf8) {
+        Connection open = current;
+        return open != null && open.trySendUtf8Text(utf8);
+    }
+
     /**
      * {@inheritDoc} A message streamed in parts must end on the connection it started on: a part
      * sent to a new connection fails there, as a continuation without a start.

@@ -1,7 +1,7 @@
 package dev.weft.cli.command;
 
 import dev.weft.api.Connection;
-import dev.weft.api.WebSocketHandler;
+import dev.weft.api.Utf8TextHandler;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +14,7 @@ import static java.lang.System.Logger.Level.DEBUG;
  * the Autobahn|Testsuite asks of a testee, as a server ({@code /echo}) and as a client. One per
  * connection.
  */
-final class EchoHandler implements WebSocketHandler {
+final class EchoHandler implements Utf8TextHandler {
 
     private static final System.Logger LOG = System.getLogger(EchoHandler.class.getName());
 
@@ -32,15 +32,16 @@ final class EchoHandler implements WebSocketHandler {
                         .map(Object::toString).collect(Collectors.joining(", "))));
     }
 
-    // Text arrives validated, so encoding it again gives back exactly the bytes that came.
+    // Text is taken as the UTF-8 bytes that came and sent back as they are, never decoded, and
+    // nothing waits for a send: an echo allocates only its message's copy.
     @Override
-    public void onText(Connection connection, String text) {
-        connection.sendText(text);
+    public void onUtf8Text(Connection connection, ByteBuffer utf8) {
+        connection.trySendUtf8Text(utf8);
     }
 
     @Override
     public void onBinary(Connection connection, ByteBuffer data) {
-        connection.sendBinary(data);
+        connection.trySendBinary(data);
     }
 
     @Override

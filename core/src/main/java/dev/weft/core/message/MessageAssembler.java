@@ -28,6 +28,9 @@ public final class MessageAssembler {
         /** A whole text message (whole mode). */
         void onText(String text);
 
+        /** A whole text message as its validated UTF-8 bytes, owned by the receiver (whole mode, text as bytes). */
+        void onUtf8Text(ByteBuffer utf8);
+
         /** A whole binary message, owned by the receiver (whole mode). */
         void onBinary(ByteBuffer data);
 
@@ -44,6 +47,7 @@ public final class MessageAssembler {
 
     private final int maxMessageSize;
     private final boolean partial;
+    private final boolean textAsUtf8;
     private final Sink sink;
     private final Utf8Validator utf8 = new Utf8Validator();
 
@@ -67,8 +71,19 @@ public final class MessageAssembler {
      * @param sink where messages go
      */
     public MessageAssembler(int maxMessageSize, boolean partial, Sink sink) {
+        this(maxMessageSize, partial, false, sink);
+    }
+
+    /**
+     * @param maxMessageSize the largest message delivered whole (ignored in partial mode)
+     * @param partial whether to deliver parts as they arrive instead of whole messages
+     * @param textAsUtf8 whether whole text messages go to {@link Sink#onUtf8Text} undecoded
+     * @param sink where messages go
+     */
+    public MessageAssembler(int maxMessageSize, boolean partial, boolean textAsUtf8, Sink sink) {
         this.maxMessageSize = maxMessageSize;
         this.partial = partial;
+        this.textAsUtf8 = textAsUtf8;
         this.sink = sink;
     }
 
@@ -182,10 +197,12 @@ public final class MessageAssembler {
 
     private void deliverWhole(ByteBuffer bytes) {
         delivered = true;
-        if (messageType == Opcode.TEXT) {
-            sink.onText(decode(bytes));
-        } else {
+        if (messageType == Opcode.BINARY) {
             sink.onBinary(copy(bytes));
+        } else if (textAsUtf8) {
+            sink.onUtf8Text(copy(bytes));
+        } else {
+            sink.onText(decode(bytes));
         }
     }
 

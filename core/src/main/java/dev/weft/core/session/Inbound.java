@@ -5,6 +5,7 @@ import dev.weft.api.Frame;
 import dev.weft.api.FrameObserver;
 import dev.weft.api.Opcode;
 import dev.weft.api.PartialMessageHandler;
+import dev.weft.api.Utf8TextHandler;
 import dev.weft.api.WebSocketConfig;
 import dev.weft.api.WebSocketHandler;
 import dev.weft.api.metrics.ConnectionMetrics;
@@ -59,6 +60,8 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     // Made once per connection, so delivering a whole message allocates nothing but its payload.
     private final BiConsumer<Connection, String> textCallback;
     private final BiConsumer<Connection, ByteBuffer> binaryCallback;
+    /** Null unless the handler takes text as UTF-8 bytes. */
+    private final BiConsumer<Connection, ByteBuffer> utf8TextCallback;
 
     private boolean fin;
     private int rsv;
@@ -104,7 +107,9 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         this.maxFragments = config.maxFragmentsPerMessage();
         // Messages taken in parts hold nothing, so only gathered ones are timed.
         this.timesMessages = partialHandler == null && !config.messageTimeout().isZero();
-        this.assembler = new MessageAssembler(config.maxMessageSize(), partialHandler != null, this);
+        this.utf8TextCallback = partialHandler == null && handler instanceof Utf8TextHandler u ? u::onUtf8Text : null;
+        this.assembler = new MessageAssembler(config.maxMessageSize(), partialHandler != null, utf8TextCallback != null,
+                this);
     }
 
     @Override
@@ -291,6 +296,12 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     public void onText(String text) {
         metrics.messageReceived();
         callbacks.invoke(textCallback, text);
+    }
+
+    @Override
+    public void onUtf8Text(ByteBuffer utf8) {
+        metrics.messageReceived();
+        callbacks.invoke(utf8TextCallback, utf8);
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.weft.core.frame.MaskKeySource;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
+import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
 
 /**
@@ -54,22 +55,27 @@ final class Outbound {
         this.owner = owner;
     }
 
-    /** A whole data message, or a part of one when {@code streamed}. */
-    void sendData(Opcode opcode, ByteBuffer payload, boolean last, boolean streamed, CompletableFuture<Void> written) {
+    /**
+     * A whole data message, or a part of one when {@code streamed}.
+     *
+     * @param written completed once written; null when the caller asked for no future
+     * @return whether it was queued
+     */
+    boolean sendData(Opcode opcode, ByteBuffer payload, boolean last, boolean streamed, CompletableFuture<Void> written) {
         if (refuseUnlessOpen(written)) {
-            return;
+            return false;
         }
         Opcode wire = opcode;
         if (streaming != null) {
             if (!streamed || streaming != opcode) {
-                written.completeExceptionally(new IllegalStateException(
-                        "a streamed " + streaming + " message is in progress: finish it with last = true first"));
-                return;
+                refuse(written, "a streamed " + streaming + " message is in progress: finish it with last = true first");
+                return false;
             }
             wire = Opcode.CONTINUATION;
         }
         streaming = streamed && !last ? opcode : null;
         write(last, 0, wire, payload, written);
+        return true;
     }
 
     /** A ping or a pong the application asked for. */
@@ -159,7 +165,7 @@ final class Outbound {
             return;
         }
         if (streaming != null) {
-            written.completeExceptionally(new IllegalStateException("a streamed message is in progress"));
+            refuse(written, "a streamed message is in progress");
             return;
         }
         metrics.sent(frame.remaining());
@@ -171,8 +177,17 @@ final class Outbound {
         if (state.isOpen()) {
             return false;
         }
-        written.completeExceptionally(new IllegalStateException("cannot send: the connection is " + state.get()));
+        refuse(written, "cannot send: the connection is " + state.get());
         return true;
+    }
+
+    /** Fails a send: through its future, or, for a send made without one, in the debug log. */
+    private void refuse(CompletableFuture<Void> written, String why) {
+        if (written != null) {
+            written.completeExceptionally(new IllegalStateException(why));
+        } else {
+            LOG.log(DEBUG, () -> "dropped a message sent without a future on " + transport.remoteAddress() + ": " + why);
+        }
     }
 
     private void write(boolean fin, int rsv, Opcode opcode, ByteBuffer payload, CompletableFuture<Void> written) {

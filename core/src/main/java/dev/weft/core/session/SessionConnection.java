@@ -11,6 +11,7 @@ import dev.weft.api.handshake.HandshakeResponse;
 import dev.weft.core.extension.ExtensionChain;
 import dev.weft.core.handshake.Agreement;
 import dev.weft.core.message.Utf8Encoder;
+import dev.weft.core.message.Utf8Validator;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -60,6 +61,33 @@ final class SessionConnection implements Connection, Broadcast.Recipient {
     @Override
     public CompletableFuture<Void> sendBinary(ByteBuffer data) {
         return sendData(Opcode.BINARY, data.slice(), true, false);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendUtf8Text(ByteBuffer utf8) {
+        ByteBuffer payload = utf8.slice();
+        if (!Utf8Validator.isValid(payload, 0, payload.limit())) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not UTF-8"));
+        }
+        return sendData(Opcode.TEXT, payload, true, false);
+    }
+
+    @Override
+    public boolean trySendText(CharSequence text) {
+        return post(Opcode.TEXT, ByteBuffer.wrap(Utf8Encoder.encode(text)));
+    }
+
+    @Override
+    public boolean trySendBinary(ByteBuffer data) {
+        return post(Opcode.BINARY, data);
+    }
+
+    @Override
+    public boolean trySendUtf8Text(ByteBuffer utf8) {
+        if (!Utf8Validator.isValid(utf8, utf8.position(), utf8.limit())) {
+            throw new IllegalArgumentException("not UTF-8");
+        }
+        return post(Opcode.TEXT, utf8);
     }
 
     @Override
@@ -236,6 +264,18 @@ final class SessionConnection implements Connection, Broadcast.Recipient {
         CompletableFuture<Void> written = new LoopFuture<>();
         onLoop(() -> session.outbound().sendData(opcode, payload, last, streamed, written));
         return written;
+    }
+
+    /** A whole message sent without a future: on the loop thread nothing is allocated for it. */
+    private boolean post(Opcode opcode, ByteBuffer payload) {
+        if (scheduler.inEventLoop()) {
+            return session.outbound().sendData(opcode, payload, true, false, null);
+        }
+        if (!state.isOpen()) {
+            return false;
+        }
+        scheduler.execute(() -> session.outbound().sendData(opcode, payload, true, false, null));
+        return true;
     }
 
     private CompletableFuture<Void> sendControl(Opcode opcode, ByteBuffer data) {

@@ -32,6 +32,12 @@ class MessageAssemblerTest {
         }
 
         @Override
+        public void onUtf8Text(ByteBuffer utf8) {
+            binaries.add(utf8);
+            events.add("utf8:" + StandardCharsets.UTF_8.decode(utf8.duplicate()));
+        }
+
+        @Override
         public void onBinary(ByteBuffer data) {
             binaries.add(data);
             events.add("binary:" + latin1(data));
@@ -133,6 +139,23 @@ class MessageAssemblerTest {
 
         assertEquals(List.of(ByteBuffer.wrap(new byte[] {1, 2, 3}), ByteBuffer.wrap(new byte[] {4, 5}),
                 ByteBuffer.wrap(new byte[] {6, 7})), binaries, "the reused gathering buffer is not handed out");
+    }
+
+    @Test
+    void textAsUtf8IsTheValidatedBytesInACopyTheReceiverOwns() {
+        MessageAssembler a = new MessageAssembler(100, false, true, sink);
+        byte[] euro = utf8("€ 5");
+        frame(a, Opcode.TEXT, true, euro);
+        euro[0] = 'X';
+        frame(a, Opcode.TEXT, false, utf8("na"), new byte[] {(byte) 0xC3});
+        frame(a, Opcode.CONTINUATION, true, new byte[] {(byte) 0xAF}, utf8("ve"));
+
+        assertEquals(List.of("utf8:€ 5", "utf8:naïve"), events);
+        assertEquals(ByteBuffer.wrap(utf8("€ 5")), binaries.get(0), "a copy, not the input's bytes");
+        assertEquals(ProtocolViolation.INVALID_UTF8,
+                violation(() -> frame(a, Opcode.TEXT, true, new byte[] {'a', (byte) 0xC0, (byte) 0x80})),
+                "validated before it is handed on");
+        assertEquals(2, events.size());
     }
 
     @Test
