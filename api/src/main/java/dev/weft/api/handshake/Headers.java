@@ -1,6 +1,7 @@
 package dev.weft.api.handshake;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -13,14 +14,20 @@ import java.util.function.BiConsumer;
  */
 public final class Headers {
 
-    private static final Headers EMPTY = new Headers(List.of(), List.of());
+    private static final Headers EMPTY = new Headers("", new int[0]);
 
-    private final List<String> names;
-    private final List<String> values;
+    /**
+     * Every name and value, one after another, in one string. A connection keeps its opening
+     * handshake for as long as it is open, and one string (Latin-1, a byte per character) costs a
+     * fraction of two strings per field.
+     */
+    private final String packed;
+    /** Where each name and each value ends in {@link #packed}: field i's name at 2i, its value at 2i + 1. */
+    private final int[] ends;
 
-    private Headers(List<String> names, List<String> values) {
-        this.names = names;
-        this.values = values;
+    private Headers(String packed, int[] ends) {
+        this.packed = packed;
+        this.ends = ends;
     }
 
     /** No headers. */
@@ -51,71 +58,80 @@ public final class Headers {
 
     /** A builder that starts with these headers. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.names.addAll(names);
-        b.values.addAll(values);
-        return b;
+        return new Builder().addAll(this);
     }
 
     /** The first value of {@code name}, if present. */
     public Optional<String> first(String name) {
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equalsIgnoreCase(name)) {
-                return Optional.of(values.get(i));
-            }
-        }
-        return Optional.empty();
+        int i = indexOf(name, 0);
+        return i < 0 ? Optional.empty() : Optional.of(value(i));
     }
 
     /** Every value of {@code name}, in order; empty if absent. */
     public List<String> all(String name) {
-        List<String> found = null;
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equalsIgnoreCase(name)) {
-                if (found == null) {
-                    found = new ArrayList<>(2);
-                }
-                found.add(values.get(i));
-            }
+        int i = indexOf(name, 0);
+        if (i < 0) {
+            return List.of();
         }
-        return found == null ? List.of() : Collections.unmodifiableList(found);
+        List<String> found = new ArrayList<>(2);
+        for (; i >= 0; i = indexOf(name, i + 1)) {
+            found.add(value(i));
+        }
+        return Collections.unmodifiableList(found);
     }
 
     /** Whether {@code name} occurs at least once. */
     public boolean contains(String name) {
-        return first(name).isPresent();
+        return indexOf(name, 0) >= 0;
     }
 
     /** The number of header fields (a name that occurs twice counts twice). */
     public int size() {
-        return names.size();
+        return ends.length / 2;
     }
 
     /** The name of field {@code i}, as it was spelled. */
     public String name(int i) {
-        return names.get(i);
+        Objects.checkIndex(i, size());
+        return packed.substring(start(2 * i), ends[2 * i]);
     }
 
     /** The value of field {@code i}. */
     public String value(int i) {
-        return values.get(i);
+        Objects.checkIndex(i, size());
+        return packed.substring(ends[2 * i], ends[2 * i + 1]);
     }
 
     /** Calls {@code action} with each name and value, in order. */
     public void forEach(BiConsumer<String, String> action) {
-        for (int i = 0; i < names.size(); i++) {
-            action.accept(names.get(i), values.get(i));
+        for (int i = 0; i < size(); i++) {
+            action.accept(name(i), value(i));
         }
+    }
+
+    /** The first field at or after {@code from} called {@code name}, compared without regard to case; -1 if none. */
+    private int indexOf(String name, int from) {
+        for (int i = from; i < size(); i++) {
+            int start = start(2 * i);
+            if (ends[2 * i] - start == name.length() && packed.regionMatches(true, start, name, 0, name.length())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int start(int k) {
+        return k == 0 ? 0 : ends[k - 1];
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Headers h && h.names.equals(names) && h.values.equals(values);
+        return o instanceof Headers h && h.packed.equals(packed) && Arrays.equals(h.ends, ends);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(names, values);
+        return 31 * packed.hashCode() + Arrays.hashCode(ends);
     }
 
     @Override
@@ -166,14 +182,25 @@ public final class Headers {
 
         /** Adds every field of {@code headers}. */
         public Builder addAll(Headers headers) {
-            names.addAll(headers.names);
-            values.addAll(headers.values);
+            for (int i = 0; i < headers.size(); i++) {
+                names.add(headers.name(i));
+                values.add(headers.value(i));
+            }
             return this;
         }
 
         /** The headers collected so far. */
         public Headers build() {
-            return names.isEmpty() ? EMPTY : new Headers(List.copyOf(names), List.copyOf(values));
+            if (names.isEmpty()) {
+                return EMPTY;
+            }
+            StringBuilder packed = new StringBuilder();
+            int[] ends = new int[2 * names.size()];
+            for (int i = 0; i < names.size(); i++) {
+                ends[2 * i] = packed.append(names.get(i)).length();
+                ends[2 * i + 1] = packed.append(values.get(i)).length();
+            }
+            return new Headers(packed.toString(), ends);
         }
 
         private static void checkName(String name) {

@@ -129,6 +129,10 @@ public final class HttpHeadParser {
         return new HandshakeRequest(method, target, version, headers);
     }
 
+    private static String common(String parsed, String constant) {
+        return parsed.equals(constant) ? constant : parsed;
+    }
+
     /**
      * The response, once {@link #parse} has returned true.
      *
@@ -185,9 +189,10 @@ public final class HttpHeadParser {
         if (sp2 < 0 || text.indexOf(' ', sp2 + 1) >= 0) {
             throw malformed("the request line is not 'method SP target SP version'");
         }
-        method = text.substring(0, sp1);
+        // The usual spellings become shared constants: every open connection keeps its request.
+        method = common(text.substring(0, sp1), "GET");
         target = text.substring(sp1 + 1, sp2);
-        version = text.substring(sp2 + 1);
+        version = common(text.substring(sp2 + 1), "HTTP/1.1");
         if (!HttpHeads.isToken(method)) {
             throw malformed("the method is not a token");
         }

@@ -45,6 +45,8 @@ public final class MessageAssembler {
     private static final int RETAINED_BUFFER = 64 * 1024;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
+    /** Shared by every connection that holds no bytes: most are idle. */
+    private static final byte[] NO_BYTES = new byte[0];
     private final int maxMessageSize;
     private final boolean partial;
     private final boolean textAsUtf8;
@@ -62,7 +64,7 @@ public final class MessageAssembler {
     private long frameRemaining;
 
     /** Gathered bytes: the message so far, or in partial text mode an unfinished code point. */
-    private byte[] buffer = new byte[0];
+    private byte[] buffer = NO_BYTES;
     private int buffered;
 
     /**
@@ -94,7 +96,7 @@ public final class MessageAssembler {
 
     /** Lets go of the gathering buffer and any message in progress: no more input will come. */
     public void release() {
-        buffer = new byte[0];
+        buffer = NO_BYTES;
         buffered = 0;
         messageType = null;
     }
@@ -179,7 +181,7 @@ public final class MessageAssembler {
         messageType = null;
         buffered = 0;
         if (buffer.length > RETAINED_BUFFER) {
-            buffer = new byte[0];
+            buffer = NO_BYTES;
         }
     }
 

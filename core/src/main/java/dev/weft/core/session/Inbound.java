@@ -42,6 +42,8 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     /** A frame buffer up to this size is kept for the next frame; a larger one is let go. */
     private static final int RETAINED_BUFFER = 64 * 1024;
 
+    /** Shared by every connection that holds no bytes: most are idle. */
+    private static final byte[] NO_BYTES = new byte[0];
     private final WebSocketConfig config;
     private final SessionState state;
     private final Callbacks callbacks;
@@ -81,7 +83,7 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     /** When the input being decoded arrived, on the session's clock. */
     private long inputNanos;
     /** Where a frame is gathered whole; empty until the first such frame, so idle connections hold none. */
-    private byte[] frame = new byte[0];
+    private byte[] frame = NO_BYTES;
     private int frameLength;
 
     /**
@@ -225,14 +227,14 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
 
     /** Lets go of every buffer: the connection has closed, and may stay referenced a while. */
     void release() {
-        frame = new byte[0];
+        frame = NO_BYTES;
         assembler.release();
     }
 
     private void releaseLargeFrame() {
         // Kept while an extension still reads it for its pending output.
         if (!decodePending && frame.length > RETAINED_BUFFER) {
-            frame = new byte[0];
+            frame = NO_BYTES;
         }
     }
 

@@ -18,7 +18,8 @@ final class WriteQueue {
     private record Pending(ByteBuffer bytes, CompletableFuture<Void> written) {
     }
 
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    // Small at first: most connections have a frame or two queued at a time, and idle ones none.
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>(4);
     private final long highWatermark;
     private final long lowWatermark;
     private volatile long queued;
