@@ -46,6 +46,7 @@ public final class EventLoop implements Scheduler {
     private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
     private final ByteBuffer readBuffer;
     private final ByteBuffer[] gather = new ByteBuffer[64];
+    private final Stages stages = new Stages();
     private long timerSequence;
     private volatile boolean running = true;
 
@@ -91,6 +92,11 @@ public final class EventLoop implements Scheduler {
     /** The loop's shared read buffer; use it on the loop thread only, and leave nothing in it. */
     ByteBuffer readBuffer() {
         return readBuffer.clear();
+    }
+
+    /** What the loop lends its connections' write queues; on the loop thread only. */
+    Stages stages() {
+        return stages;
     }
 
     /** A scratch array for gathering writes, on the loop thread only. */

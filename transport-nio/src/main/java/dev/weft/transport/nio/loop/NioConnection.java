@@ -106,7 +106,7 @@ public final class NioConnection implements Transport, EventLoop.Ready {
         this.metrics = metrics;
         this.remote = remote;
         this.layer = layer;
-        this.queue = new WriteQueue(config.highWatermark(), config.lowWatermark());
+        this.queue = new WriteQueue(loop.stages(), config.highWatermark(), config.lowWatermark());
         this.onClosed = onClosed;
         this.opening = opening.apply(this);
     }
