@@ -51,21 +51,42 @@ public final class FrameEncoder {
         int length = payload.remaining();
         int headerLength = FrameHeader.length(length, mask);
         ByteBuffer out = ByteBuffer.allocate(mask ? headerLength + length : headerLength);
-        out.put((byte) b0);
-        int maskBit = mask ? B1_FLAG_MASK : 0;
-        if (length <= PAYLOAD_SHORT_MAX) {
-            out.put((byte) (maskBit | length));
-        } else if (length <= PAYLOAD_16_MAX) {
-            out.put((byte) (maskBit | PAYLOAD_16)).putShort((short) length);
-        } else {
-            out.put((byte) (maskBit | PAYLOAD_64)).putLong(length);
-        }
+        putHeader(out, 0, b0, length, mask);
         if (mask) {
             int key = keys.nextKey();
-            out.putInt(key);
+            out.putInt(headerLength - Integer.BYTES, key);
             Masking.mask(payload, payload.position(), out, headerLength, length, key, 0);
         }
-        return out.clear();
+        return out;
+    }
+
+    /** The length of an unmasked header, a server's, for a payload of {@code length} bytes. */
+    public static int headerLength(int length) {
+        return FrameHeader.length(length, false);
+    }
+
+    /**
+     * Writes an unmasked header, a server's, at {@code index} of {@code dst} without moving its
+     * position: where a transport wants it, with no buffer of its own.
+     *
+     * @return the header's length
+     */
+    public static int putHeader(ByteBuffer dst, int index, int b0, int length) {
+        return putHeader(dst, index, b0, length, false);
+    }
+
+    /** Writes a header, leaving room for a masking key if {@code masked}; returns its length. */
+    private static int putHeader(ByteBuffer dst, int index, int b0, int length, boolean masked) {
+        dst.put(index, (byte) b0);
+        int maskBit = masked ? B1_FLAG_MASK : 0;
+        if (length <= PAYLOAD_SHORT_MAX) {
+            dst.put(index + 1, (byte) (maskBit | length));
+        } else if (length <= PAYLOAD_16_MAX) {
+            dst.put(index + 1, (byte) (maskBit | PAYLOAD_16)).putShort(index + 2, (short) length);
+        } else {
+            dst.put(index + 1, (byte) (maskBit | PAYLOAD_64)).putLong(index + 2, length);
+        }
+        return FrameHeader.length(length, masked);
     }
 
     /** The first header byte for a frame: FIN, reserved bits (in their header positions) and opcode. */

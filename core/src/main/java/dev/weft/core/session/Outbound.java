@@ -208,11 +208,16 @@ final class Outbound {
             opcode = frame.opcode();
             payload = frame.payload();
         }
-        ByteBuffer head = encoder.encode(FrameEncoder.firstByte(fin, rsv, opcode.code()), payload);
+        int b0 = FrameEncoder.firstByte(fin, rsv, opcode.code());
         Transport.Kind kind = kind(fin, opcode);
-        ByteBuffer body = encoder.masks() || !payload.hasRemaining() ? null : payload;
-        metrics.sent(head.remaining() + (body == null ? 0 : body.remaining()));
-        transport.write(kind, head, body, written);
+        if (encoder.masks()) {
+            ByteBuffer frame = encoder.encode(b0, payload);
+            metrics.sent(frame.remaining());
+            transport.write(kind, frame, null, written);
+        } else {
+            metrics.sent(FrameEncoder.headerLength(payload.remaining()) + payload.remaining());
+            transport.writeFrame(kind, b0, payload, written);
+        }
         if (kind == Transport.Kind.FINAL_DATA) {
             metrics.messageSent();
         }

@@ -1,5 +1,7 @@
 package dev.weft.core.session;
 
+import dev.weft.core.frame.FrameEncoder;
+
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +40,21 @@ public interface Transport {
      *     exceptionally if they never will be; may be null when nobody waits
      */
     void write(Kind kind, ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written);
+
+    /**
+     * Queues one frame that goes out unmasked (a server's): its header, made from
+     * {@code firstByte} and the body's length, then {@code body}. A transport that can write the
+     * header straight into memory of its own overrides this and saves the header a buffer; by
+     * default it gets one.
+     *
+     * @param written as for {@link #write}
+     */
+    default void writeFrame(Kind kind, int firstByte, ByteBuffer body, CompletableFuture<Void> written) {
+        int length = body.remaining();
+        ByteBuffer head = ByteBuffer.allocate(FrameEncoder.headerLength(length));
+        FrameEncoder.putHeader(head, 0, firstByte, length);
+        write(kind, head, length == 0 ? null : body, written);
+    }
 
     /** Writes what is queued, then closes the connection. Calling it again has no effect. */
     void close();

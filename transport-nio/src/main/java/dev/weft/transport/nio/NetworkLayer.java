@@ -36,6 +36,14 @@ public interface NetworkLayer {
      */
     void write(ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written);
 
+    /**
+     * Whether the layer hands the protocol's bytes to the network unchanged, so that the connection
+     * may queue them itself (and write a frame's header straight into its queue).
+     */
+    default boolean passesThrough() {
+        return false;
+    }
+
     /** The protocol is done sending: flush, end the layer's own session (TLS close_notify), close the network. */
     void close();
 
@@ -102,6 +110,11 @@ public interface NetworkLayer {
         @Override
         public void write(ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written) {
             link.writeNetwork(head, body, written);
+        }
+
+        @Override
+        public boolean passesThrough() {
+            return true;
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.weft.transport.nio.loop;
 
 import dev.weft.api.CloseCodes;
 import dev.weft.api.metrics.WebSocketMetrics;
+import dev.weft.core.frame.FrameEncoder;
 import dev.weft.core.session.Session;
 import dev.weft.core.session.Transport;
 import dev.weft.transport.nio.NetworkLayer;
@@ -232,23 +233,8 @@ public final class NioConnection implements Transport, EventLoop.Ready {
 
     @Override
     public void write(Kind kind, ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written) {
-        if (closed || applicationClosed) {
-            fail(written, new ClosedChannelException());
+        if (!admit(kind, head.remaining() + (body == null ? 0 : body.remaining()), written)) {
             return;
-        }
-        long n = head.remaining() + (body == null ? 0 : body.remaining());
-        // The limit bounds what piles up behind a slow reader; a single frame larger than it still
-        // goes when nothing is queued, so memory stays under the limit plus one frame.
-        if (queue.queuedBytes() > 0 && queue.queuedBytes() + n > config.maxQueuedBytes()) {
-            if (!overflowing) {
-                overflowing = true;
-                // Deferred: this call comes from inside the session's own write.
-                loop.execute(this::overflowed);
-            }
-            if (!kind.isControl()) {
-                fail(written, new IOException("the write queue is over its limit of " + config.maxQueuedBytes() + " bytes"));
-                return;
-            }
         }
         // A pong goes out before the next ping of the same read is processed, so every ping is
         // answered while the socket keeps up; the session coalesces pongs only when it does not.
@@ -260,13 +246,57 @@ public final class NioConnection implements Transport, EventLoop.Ready {
         }
     }
 
+    @Override
+    public void writeFrame(Kind kind, int firstByte, ByteBuffer body, CompletableFuture<Void> written) {
+        if (!layer.passesThrough()) {
+            Transport.super.writeFrame(kind, firstByte, body, written);
+            return;
+        }
+        if (!admit(kind, FrameEncoder.headerLength(body.remaining()) + body.remaining(), written)) {
+            return;
+        }
+        urgent = kind.isControl();
+        try {
+            queued(queue.addFrame(firstByte, body, written));
+        } finally {
+            urgent = false;
+        }
+    }
+
+    /** Whether a write of {@code n} bytes may be queued; if not, its future has failed. */
+    private boolean admit(Kind kind, long n, CompletableFuture<Void> written) {
+        if (closed || applicationClosed) {
+            fail(written, new ClosedChannelException());
+            return false;
+        }
+        // The limit bounds what piles up behind a slow reader; a single frame larger than it still
+        // goes when nothing is queued, so memory stays under the limit plus one frame.
+        if (queue.queuedBytes() > 0 && queue.queuedBytes() + n > config.maxQueuedBytes()) {
+            if (!overflowing) {
+                overflowing = true;
+                // Deferred: this call comes from inside the session's own write.
+                loop.execute(this::overflowed);
+            }
+            if (!kind.isControl()) {
+                fail(written, new IOException("the write queue is over its limit of " + config.maxQueuedBytes() + " bytes"));
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Queues bytes for the socket and writes what it can now. */
     private void writeNetwork(ByteBuffer head, ByteBuffer body, CompletableFuture<Void> written) {
         if (closed) {
             fail(written, new ClosedChannelException());
             return;
         }
-        if (queue.add(head, body, written)) {
+        queued(queue.add(head, body, written));
+    }
+
+    /** Something was queued: pauses reading if that passed the high watermark, and writes now unless a read is being processed. */
+    private void queued(boolean pastHighWatermark) {
+        if (pastHighWatermark) {
             backpressurePaused = config.pauseReadsWhenNotWritable();
             if (session != null) {
                 session.metrics().writeQueueFull(queue.queuedBytes());

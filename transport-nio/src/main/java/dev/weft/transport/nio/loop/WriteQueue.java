@@ -1,5 +1,7 @@
 package dev.weft.transport.nio.loop;
 
+import dev.weft.core.frame.FrameEncoder;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
@@ -78,6 +80,11 @@ final class WriteQueue {
         if (body != null) {
             n += append(body);
         }
+        return added(n, written);
+    }
+
+    /** Counts {@code n} more bytes queued, the last of a write whose future is {@code written}. */
+    private boolean added(long n, CompletableFuture<Void> written) {
         added += n;
         if (written != null) {
             ring.addFuture(added, written);
@@ -91,6 +98,25 @@ final class WriteQueue {
         return false;
     }
 
+    /**
+     * Queues an unmasked frame: its header, written straight into a stage, then {@code body}.
+     *
+     * @param written completed once the frame is written; may be null
+     * @return whether this write took the queue past the high watermark
+     */
+    boolean addFrame(int firstByte, ByteBuffer body, CompletableFuture<Void> written) {
+        if (ring == null) {
+            ring = lender.takeRing();
+        }
+        int length = body.remaining();
+        int headerLength = FrameEncoder.headerLength(length);
+        ByteBuffer stage = stageWithRoom(headerLength);
+        int at = stage.limit();
+        stage.limit(at + headerLength);
+        FrameEncoder.putHeader(stage, at, firstByte, length);
+        return added(headerLength + append(body), written);
+    }
+
     private int append(ByteBuffer bytes) {
         int n = bytes.remaining();
         if (n == 0) {
@@ -101,17 +127,23 @@ final class WriteQueue {
             stageOpen = false;
             return n;
         }
+        ByteBuffer stage = stageWithRoom(n);
+        int at = stage.limit();
+        stage.limit(at + n);
+        stage.put(at, bytes, bytes.position(), n);
+        bytes.position(bytes.limit());
+        return n;
+    }
+
+    /** The open stage if it has room for {@code n} more bytes, else a new one. */
+    private ByteBuffer stageWithRoom(int n) {
         ByteBuffer stage = stageOpen ? ring.buffer(ring.size() - 1) : null;
         if (stage == null || stage.capacity() - stage.limit() < n) {
             stage = lender.take();
             ring.add(stage, true);
             stageOpen = true;
         }
-        int at = stage.limit();
-        stage.limit(at + n);
-        stage.put(at, bytes, bytes.position(), n);
-        bytes.position(bytes.limit());
-        return n;
+        return stage;
     }
 
     /**

@@ -112,6 +112,22 @@ class WriteQueueTest {
     }
 
     @Test
+    void aFrameHeaderIsWrittenStraightIntoTheStage() throws IOException {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        queue.addFrame(0x81, ByteBuffer.wrap("hi".getBytes(java.nio.charset.StandardCharsets.US_ASCII)), null);
+        queue.addFrame(0x82, ByteBuffer.allocate(200), null);
+        queue.addFrame(0x82, ByteBuffer.allocate(70_000), sent);
+        assertEquals(4 + 4 + 200 + 10 + 70_000, queue.queuedBytes());
+        queue.writeTo(socket, gather);
+        byte[] wire = socket.taken.toByteArray();
+        assertArrayEquals(new byte[] {(byte) 0x81, 2, 'h', 'i', (byte) 0x82, 126, 0, (byte) 200}, java.util.Arrays.copyOf(wire, 8));
+        assertArrayEquals(new byte[] {(byte) 0x82, 127, 0, 0, 0, 0, 0, 1, 0x11, 0x70},
+                java.util.Arrays.copyOfRange(wire, 208, 218), "a 64-bit length, RFC 6455 §5.2");
+        assertEquals(List.of(2), socket.buffersPerCall, "the staged headers and small body, then the large body");
+        assertTrue(sent.isDone());
+    }
+
+    @Test
     void futuresCompleteInOrderWhenTheirLastByteHasLeft() throws IOException {
         CompletableFuture<Void> first = new CompletableFuture<>();
         CompletableFuture<Void> second = new CompletableFuture<>();
