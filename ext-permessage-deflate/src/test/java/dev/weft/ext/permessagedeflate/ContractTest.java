@@ -20,7 +20,7 @@ class ContractTest {
     @TestFactory
     Stream<DynamicTest> keepsTheExtensionContract() {
         ExtensionContract.Builder contract = ExtensionContract.of(new PerMessageDeflate()).slicesOutput().sizes(SIZES)
-                .liveResources(Zlib::live)
+                .liveResources(Zlib::inUse)
                 .accepts("permessage-deflate",
                         "permessage-deflate")
                 .accepts("permessage-deflate; server_no_context_takeover",
