@@ -42,7 +42,6 @@ class ContractTest {
                 .accepts("permessage-deflate; client_no_context_takeover; server_no_context_takeover; client_max_window_bits=12; server_max_window_bits=15",
                         "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=15")
                 .declines(
-                        "permessage-deflate; server_max_window_bits=14",
                         "permessage-deflate; server_max_window_bits=8",
                         "permessage-deflate; server_max_window_bits",
                         "permessage-deflate; server_max_window_bits=16",
