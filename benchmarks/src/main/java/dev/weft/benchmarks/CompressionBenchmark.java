@@ -43,6 +43,12 @@ import java.util.concurrent.TimeUnit;
  * <p>The auxiliary counters give the figures to compare: {@code originalBytes} per second is the
  * speed in bytes of messages, and {@code compressedBytes / originalBytes} is the compressed size
  * as a fraction of the original (both are reported as rates over the same time).
+ *
+ * <p>Two parameters, for permessage-deflate only, are left at one value so a default run is as
+ * before; set them with {@code -p}: {@code serverWindowBits} below 15 offers
+ * {@code server_max_window_bits} (compressed on native zlib, JDK 22+), and {@code poolSize} sets
+ * the factory's pool of contexts for directions without context takeover (-1 its default; 0 makes
+ * and ends a context for every message). {@link CompressionMemory} gives the memory side.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -61,6 +67,12 @@ public class CompressionBenchmark {
 
     @Param({"true", "false"})
     public boolean contextTakeover;
+
+    @Param({"15"})
+    public int serverWindowBits;
+
+    @Param({"-1"})
+    public int poolSize;
 
     private List<ByteBuffer> corpus;
     private List<Frame> compressed;
@@ -88,14 +100,17 @@ public class CompressionBenchmark {
         boolean reset = !contextTakeover;
         // Compression level and threshold are each extension's defaults (deflate 6, zstd 3).
         if (extension.equals(PerMessageDeflate.NAME)) {
-            serverFactory = PerMessageDeflate.builder().serverNoContextTakeover(reset).build();
-            clientFactory = PerMessageDeflate.builder().serverNoContextTakeover(reset).build();
+            PerMessageDeflate.Builder deflate = PerMessageDeflate.builder().serverNoContextTakeover(reset);
+            if (poolSize >= 0) {
+                deflate.poolSize(poolSize);
+            }
+            serverFactory = deflate.build();
+            clientFactory = deflate.build();
         } else {
             serverFactory = PerMessageZstd.builder().serverNoContextTakeover(reset).build();
             clientFactory = PerMessageZstd.builder().serverNoContextTakeover(reset).build();
         }
-        ExtensionParameters offer = clientFactory.offers(CLIENT).get(0);
-        try (Extension server = accept(offer)) {
+        try (Extension server = accept(offer())) {
             response = server.parameters();
             compressed = new ArrayList<>(corpus.size());
             for (ByteBuffer message : corpus) {
@@ -116,7 +131,7 @@ public class CompressionBenchmark {
     @Benchmark
     @OperationsPerInvocation(JsonCorpus.COUNT)
     public void compress(Bytes bytes, Blackhole blackhole) {
-        try (Extension server = accept(clientFactory.offers(CLIENT).get(0))) {
+        try (Extension server = accept(offer())) {
             for (ByteBuffer message : corpus) {
                 Frame frame = server.encoder().encode(new Frame(true, 0, Opcode.TEXT, message.duplicate()));
                 bytes.originalBytes += message.remaining();
@@ -137,6 +152,11 @@ public class CompressionBenchmark {
                 blackhole.consume(plain);
             }
         }
+    }
+
+    private ExtensionParameters offer() {
+        ExtensionParameters offer = clientFactory.offers(CLIENT).get(0);
+        return serverWindowBits < 15 ? offer.with("server_max_window_bits", Integer.toString(serverWindowBits)) : offer;
     }
 
     private Extension accept(ExtensionParameters offer) {

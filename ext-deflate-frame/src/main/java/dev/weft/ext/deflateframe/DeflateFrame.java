@@ -6,6 +6,8 @@ import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
+import dev.weft.ext.zlib.Zlib;
+import dev.weft.ext.zlib.ZlibPool;
 
 import java.util.List;
 import java.util.Optional;
@@ -35,9 +37,11 @@ import static dev.weft.ext.deflateframe.FrameParameters.NO_CONTEXT_TAKEOVER;
  *     that way unasked ({@link Builder#noContextTakeover(boolean)}): the peer's decompressor cannot
  *     tell.</li>
  * <li>{@code max_window_bits} (8 to 15): compress with an LZ77 window of at most 2<sup>n</sup>
- *     bytes. The JDK's {@code Deflater} always uses 32 KiB (15), so a server declines an offer
- *     asking for less, and a client fails the handshake on a response asking for less. Neither end
- *     ever sends it: the JDK's {@code Inflater} reads any window.</li>
+ *     bytes. The JDK's {@code Deflater} always uses 32 KiB (15). On JDK 22 and later with libz,
+ *     native zlib keeps to 9 to 14 bits (see permessage-deflate's {@code PerMessageDeflate}); without
+ *     it, and for 8 (which zlib cannot do for raw DEFLATE), a server declines an offer asking for
+ *     less than 15 and a client fails the handshake on a response asking for less. Neither end ever
+ *     sends it: the JDK's {@code Inflater} reads any window.</li>
  * </ul>
  * An element with any other parameter, one given twice, or a malformed value is declined by a
  * server and refused by a client.
@@ -62,6 +66,10 @@ import static dev.weft.ext.deflateframe.FrameParameters.NO_CONTEXT_TAKEOVER;
  *     on. As with every installed extension, a client left with {@code WebSocketConfig}'s default
  *     extensions offers what {@code ServiceLoader} finds, in its order; a client that prefers
  *     permessage-deflate lists its extensions itself, permessage-deflate first.</li>
+ * <li>{@link Builder#poolSize(int) poolSize}: how many idle zlib compressors, and as many
+ *     decompressors, the factory keeps for directions without context takeover, which borrow one
+ *     for each compressed frame and give it back after it, so an idle connection holds none;
+ *     default twice the available processors.</li>
  * </ul>
  *
  * <h2>Failures</h2>
@@ -98,6 +106,7 @@ public final class DeflateFrame implements ExtensionFactory {
     private final boolean noContextTakeover;
     private final boolean requestNoContextTakeover;
     private final boolean offer;
+    private final ZlibPool pool;
 
     /**
      * {@value #NAME} with the default settings, as {@code ServiceLoader} makes it: a client offers
@@ -114,6 +123,7 @@ public final class DeflateFrame implements ExtensionFactory {
         this.noContextTakeover = b.noContextTakeover;
         this.requestNoContextTakeover = b.requestNoContextTakeover;
         this.offer = b.offer;
+        this.pool = new ZlibPool(b.compressionLevel, b.poolSize);
     }
 
     /** A builder starting from the defaults. */
@@ -147,8 +157,8 @@ public final class DeflateFrame implements ExtensionFactory {
         } catch (IllegalArgumentException malformed) {
             return Optional.empty();
         }
-        // The client asks this server to compress with a window it cannot keep to.
-        if (asked.asksForASmallerWindow()) {
+        // The client may ask this server to compress with a window it cannot keep to.
+        if (!Zlib.compressesWith(asked.windowBits())) {
             return Optional.empty();
         }
         // The response's parameters are this server's requests to the client; the client's
@@ -158,7 +168,7 @@ public final class DeflateFrame implements ExtensionFactory {
             response = response.with(NO_CONTEXT_TAKEOVER);
         }
         boolean ownResets = noContextTakeover || asked.noContextTakeover();
-        return Optional.of(extension(response, ownResets, requestNoContextTakeover, context));
+        return Optional.of(extension(response, ownResets, asked.windowBits(), requestNoContextTakeover, context));
     }
 
     /**
@@ -173,20 +183,21 @@ public final class DeflateFrame implements ExtensionFactory {
         } catch (IllegalArgumentException malformed) {
             throw refused(malformed.getMessage());
         }
-        if (asked.asksForASmallerWindow()) {
+        if (!Zlib.compressesWith(asked.windowBits())) {
             throw refused("the server asks for max_window_bits=" + asked.maxWindowBits()
-                    + ", but this client always compresses with a 32 KiB window (15)");
+                    + ", but this client compresses only with a 32 KiB window (15) here");
         }
         // By accepting the offer the server agreed to what it asked; the client's inflater relies on
         // no_context_takeover only when it asked for it.
         boolean ownResets = noContextTakeover || asked.noContextTakeover();
-        return extension(response, ownResets, requestNoContextTakeover, context);
+        return extension(response, ownResets, asked.windowBits(), requestNoContextTakeover, context);
     }
 
-    private Extension extension(ExtensionParameters agreed, boolean ownResets, boolean peerResets,
+    private Extension extension(ExtensionParameters agreed, boolean ownResets, int ownWindowBits, boolean peerResets,
                                 ExtensionContext context) {
-        return new DeflateFrameExtension(agreed, new FrameDeflater(compressionLevel, threshold, ownResets),
-                new FrameInflater(peerResets, context.maxFrameSize(), context.maxMessageSize()));
+        return new DeflateFrameExtension(agreed,
+                new FrameDeflater(compressionLevel, threshold, ownResets, ownWindowBits, pool),
+                new FrameInflater(peerResets, context.maxFrameSize(), context.maxMessageSize(), pool));
     }
 
     private WebSocketException refused(String problem) {
@@ -197,7 +208,8 @@ public final class DeflateFrame implements ExtensionFactory {
     public String toString() {
         return "DeflateFrame[" + name + ", level=" + compressionLevel + ", threshold=" + threshold
                 + ", noContextTakeover=" + noContextTakeover
-                + ", requestNoContextTakeover=" + requestNoContextTakeover + ", offer=" + offer + "]";
+                + ", requestNoContextTakeover=" + requestNoContextTakeover + ", offer=" + offer
+                + ", poolSize=" + pool.capacity() + "]";
     }
 
     /** Settings for a {@link DeflateFrame}; see its class comment for what each means. Not thread-safe. */
@@ -208,6 +220,7 @@ public final class DeflateFrame implements ExtensionFactory {
         private boolean noContextTakeover;
         private boolean requestNoContextTakeover;
         private boolean offer = true;
+        private int poolSize = ZlibPool.defaultCapacity();
 
         private Builder() {
         }
@@ -268,6 +281,21 @@ public final class DeflateFrame implements ExtensionFactory {
         /** Whether a client offers the extension (default true); a server accepts it either way. */
         public Builder offer(boolean enabled) {
             this.offer = enabled;
+            return this;
+        }
+
+        /**
+         * How many idle zlib compressors, and as many decompressors, the factory keeps for directions
+         * without context takeover (default twice the available processors); 0 makes and ends a
+         * context for every frame.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder poolSize(int contexts) {
+            if (contexts < 0) {
+                throw new IllegalArgumentException("pool size must not be negative: " + contexts);
+            }
+            this.poolSize = contexts;
             return this;
         }
 

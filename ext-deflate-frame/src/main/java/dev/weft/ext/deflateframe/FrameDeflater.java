@@ -2,11 +2,12 @@ package dev.weft.ext.deflateframe;
 
 import dev.weft.api.Frame;
 import dev.weft.api.extension.ExtensionEncoder;
+import dev.weft.ext.zlib.Compressor;
 import dev.weft.ext.zlib.Zlib;
+import dev.weft.ext.zlib.ZlibPool;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.zip.Deflater;
 
 /**
  * The sending half of deflate-frame: compresses the payload of each outgoing data frame on its
@@ -20,9 +21,11 @@ import java.util.zip.Deflater;
  * frames are never compressed.
  *
  * <p>With context takeover the compressor keeps its LZ77 window from frame to frame, so later
- * frames can refer to earlier ones; without it the compressor is reset after each frame. The zlib
- * context is made for the first compressed frame, so a connection that sends only small frames
- * never holds one.
+ * frames can refer to earlier ones; the zlib context is made for the first compressed frame, so a
+ * connection that sends only small frames never holds one, and kept until close. Without it each
+ * compressed frame borrows a context from the factory's {@link ZlibPool} and gives it back, reset,
+ * so that between frames the connection holds none. A window below 15 bits compresses on native
+ * zlib (see {@link Zlib#compressesWith}).
  */
 final class FrameDeflater implements ExtensionEncoder {
 
@@ -32,18 +35,25 @@ final class FrameDeflater implements ExtensionEncoder {
     private final int level;
     private final int threshold;
     private final boolean resetAfterFrame;
-    private Deflater deflater;
+    private final int windowBits;
+    /** Where a direction without context takeover borrows its context for each frame. */
+    private final ZlibPool pool;
+    private Compressor compressor;
 
     /**
      * @param level the zlib compression level, 0 to 9
      * @param threshold frames with fewer payload bytes than this go uncompressed
      * @param resetAfterFrame whether this end compresses without context takeover: each frame
-     *     without reference to the ones before
+     *     without reference to the ones before, with a context from {@code pool}
+     * @param windowBits the LZ77 window agreed for this direction, one {@link Zlib#compressesWith}
+     * @param pool compressors at {@code level} to borrow without context takeover
      */
-    FrameDeflater(int level, int threshold, boolean resetAfterFrame) {
+    FrameDeflater(int level, int threshold, boolean resetAfterFrame, int windowBits, ZlibPool pool) {
         this.level = level;
         this.threshold = threshold;
         this.resetAfterFrame = resetAfterFrame;
+        this.windowBits = windowBits;
+        this.pool = pool;
     }
 
     /** Whether each frame is compressed without reference to the ones before. */
@@ -53,7 +63,12 @@ final class FrameDeflater implements ExtensionEncoder {
 
     /** A new deflater with these settings and no history; thread-safe, as the settings are final. */
     FrameDeflater copySettings() {
-        return new FrameDeflater(level, threshold, resetAfterFrame);
+        return new FrameDeflater(level, threshold, resetAfterFrame, windowBits, pool);
+    }
+
+    /** Which zlib compresses this direction's frames. */
+    Compressor.Path path() {
+        return Zlib.pathFor(windowBits);
     }
 
     /** The frame to send in place of {@code frame}. */
@@ -67,12 +82,13 @@ final class FrameDeflater implements ExtensionEncoder {
     }
 
     private ByteBuffer deflate(ByteBuffer payload) {
-        if (deflater == null) {
-            deflater = Zlib.newDeflater(level);
+        if (compressor == null) {
+            compressor = resetAfterFrame ? pool.borrowCompressor(windowBits) : Zlib.newCompressor(level, windowBits);
         }
-        ByteBuffer out = Zlib.deflateFlushed(deflater, payload);
+        ByteBuffer out = compressor.deflateFlushed(payload);
         if (resetAfterFrame) {
-            deflater.reset();
+            pool.giveBack(compressor);
+            compressor = null;
         }
         // A flush after new input always ends with the empty stored block: zlib writes one for
         // SYNC_FLUSH whenever it has written anything since the last flush, and a non-empty
@@ -84,15 +100,15 @@ final class FrameDeflater implements ExtensionEncoder {
         return out.limit(length - TAIL.length);
     }
 
-    /** The native memory this deflater holds: its zlib context, once made. */
+    /** The native memory this deflater holds: its zlib context, while it has one. */
     @Override
     public long heldBytes() {
-        return deflater == null ? 0 : Zlib.DEFLATER_BYTES;
+        return compressor == null ? 0 : compressor.heldBytes();
     }
 
     @Override
     public void close() {
-        Zlib.end(deflater);
-        deflater = null;
+        Zlib.end(compressor);
+        compressor = null;
     }
 }

@@ -7,6 +7,7 @@ import dev.weft.api.WebSocketException;
 
 import dev.weft.api.extension.ExtensionDecoder;
 import dev.weft.ext.zlib.SlicedInflater;
+import dev.weft.ext.zlib.ZlibPool;
 
 import java.nio.ByteBuffer;
 import java.util.zip.DataFormatException;
@@ -27,14 +28,16 @@ import java.util.zip.DataFormatException;
  * size as it grows, and the message's (its earlier frames, compressed or not, included) against the
  * maximum message size, and output space is never made for more than one byte past either: a small
  * frame that inflates to gigabytes fails with 1009 having inflated one byte more than the limit.
- * Between frames this holds only the zlib context, made for the first compressed frame received.
+ * Between frames this holds only the zlib context, made for the first compressed frame received;
+ * if the peer compresses without context takeover, not even that: each frame borrows one from the
+ * factory's pool and gives it back.
  */
 final class FrameInflater implements ExtensionDecoder {
 
     private final boolean resetAfterFrame;
     private final int maxFrameSize;
     private final int maxMessageSize;
-    private final SlicedInflater inflater = new SlicedInflater();
+    private final SlicedInflater inflater;
     /** Payload bytes of the data message in progress, after inflation, before the current frame. */
     private long messageSize;
     /** The compressed frame whose output is being handed back, until its last slice; else null. */
@@ -47,11 +50,13 @@ final class FrameInflater implements ExtensionDecoder {
      *     starts with an empty window
      * @param maxFrameSize the largest inflated frame payload accepted, in bytes
      * @param maxMessageSize the largest inflated message accepted, in bytes
+     * @param pool where, without context takeover, each frame borrows its context
      */
-    FrameInflater(boolean resetAfterFrame, int maxFrameSize, int maxMessageSize) {
+    FrameInflater(boolean resetAfterFrame, int maxFrameSize, int maxMessageSize, ZlibPool pool) {
         this.resetAfterFrame = resetAfterFrame;
         this.maxFrameSize = maxFrameSize;
         this.maxMessageSize = maxMessageSize;
+        this.inflater = new SlicedInflater(resetAfterFrame ? pool : null);
     }
 
     /**

@@ -39,8 +39,8 @@ record FrameParameters(boolean noContextTakeover, int maxWindowBits) {
                 element.integer(MAX_WINDOW_BITS, SMALLEST_WINDOW_BITS, LARGEST_WINDOW_BITS).orElse(ABSENT));
     }
 
-    /** Whether {@code max_window_bits} asks for a window smaller than the JDK's {@code Deflater} uses. */
-    boolean asksForASmallerWindow() {
-        return maxWindowBits != ABSENT && maxWindowBits < LARGEST_WINDOW_BITS;
+    /** The window the reader of these parameters is to compress with: {@code max_window_bits}, or 15. */
+    int windowBits() {
+        return maxWindowBits == ABSENT ? LARGEST_WINDOW_BITS : maxWindowBits;
     }
 }

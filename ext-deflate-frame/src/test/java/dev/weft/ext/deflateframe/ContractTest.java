@@ -37,7 +37,7 @@ class ContractTest {
     Stream<DynamicTest> keepsTheExtensionContract() {
         int[] sizes = IntStream.concat(IntStream.of(SIZES), new Random(SEED).ints(3, 0, 300_000)).toArray();
         ExtensionContract.Builder contract = ExtensionContract.of(factory(Mode.CONTEXT_TAKEOVER, DeflateFrame.NAME))
-                .slicesOutput().sizes(sizes).liveResources(Zlib::live);
+                .slicesOutput().sizes(sizes).liveResources(Zlib::inUse);
         for (Mode mode : Mode.values()) {
             for (String name : NegotiationTest.NAMES) {
                 if (mode != Mode.CONTEXT_TAKEOVER || !name.equals(DeflateFrame.NAME)) {

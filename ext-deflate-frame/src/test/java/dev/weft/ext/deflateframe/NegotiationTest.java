@@ -11,6 +11,8 @@ import dev.weft.api.extension.ExtensionEncoder;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
 import dev.weft.core.extension.ExtensionHeader;
+import dev.weft.ext.zlib.Compressor;
+import dev.weft.ext.zlib.Zlib;
 import dev.weft.testing.InMemoryPair;
 import dev.weft.testing.Recorder;
 import org.junit.jupiter.api.Test;
@@ -65,7 +67,6 @@ class NegotiationTest {
             request | NAME                                        | NAME; no_context_takeover
             request | NAME; no_context_takeover                   | NAME; no_context_takeover
             own     | NAME                                        | NAME
-            default | NAME; max_window_bits=14                    | declined
             default | NAME; max_window_bits=8                     | declined
             default | NAME; max_window_bits                       | declined
             default | NAME; max_window_bits=16                    | declined
@@ -88,6 +89,30 @@ class NegotiationTest {
         }
     }
 
+    /**
+     * A window below 15 bits is kept to on native zlib (JDK 22 and later with libz), as the server
+     * asked of the client or the client of the server; without it, declined and refused.
+     */
+    @Test
+    void aSmallerWindowIsHonouredExactlyWhereNativeZlibIs() {
+        boolean nativeZlib = Runtime.version().feature() >= 22;
+        assertEquals(nativeZlib, Zlib.nativeAvailable());
+        for (String name : NAMES) {
+            ExtensionParameters small = element(name + "; max_window_bits=12");
+            Optional<Extension> agreed = configured(name, "default").accept(small, SERVER);
+            assertEquals(nativeZlib, agreed.isPresent(), name);
+            agreed.ifPresent(e -> assertEquals(Compressor.Path.NATIVE, ((FrameDeflater) e.encoder()).path()));
+            agreed.ifPresent(Extension::close);
+            if (nativeZlib) {
+                try (Extension client = configured(name, "default").accepted(small, CLIENT)) {
+                    assertEquals(Compressor.Path.NATIVE, ((FrameDeflater) client.encoder()).path());
+                }
+            } else {
+                assertThrows(WebSocketException.class, () -> configured(name, "default").accepted(small, CLIENT));
+            }
+        }
+    }
+
     @ParameterizedTest(name = "[{0}] response \"{1}\" -> {2}")
     @CsvSource(delimiter = '|', textBlock = """
             default | NAME                                         | agreed
@@ -95,7 +120,6 @@ class NegotiationTest {
             default | NAME; max_window_bits=15                     | agreed
             request | NAME                                         | agreed
             request | NAME; no_context_takeover                    | agreed
-            default | NAME; max_window_bits=14                     | 1002
             default | NAME; max_window_bits=8                      | 1002
             default | NAME; max_window_bits                        | 1002
             default | NAME; max_window_bits=16                     | 1002

@@ -78,8 +78,8 @@ class WithPermessageDeflateTest {
             permessage-deflate, x-webkit-deflate-frame, deflate-frame     | permessage-deflate
             x-webkit-deflate-frame, deflate-frame, permessage-deflate     | x-webkit-deflate-frame
             deflate-frame, x-webkit-deflate-frame                         | deflate-frame
-            deflate-frame; max_window_bits=10, permessage-deflate         | permessage-deflate
-            permessage-deflate; server_max_window_bits=10, deflate-frame  | deflate-frame
+            deflate-frame; max_window_bits=8, permessage-deflate          | permessage-deflate
+            permessage-deflate; server_max_window_bits=8, deflate-frame   | deflate-frame
             deflate-frame; x_unknown, x-webkit-deflate-frame              | x-webkit-deflate-frame
             Deflate-Frame, permessage-deflate                             | permessage-deflate
             x-other, deflate-frame; no_context_takeover                   | deflate-frame

@@ -3,10 +3,11 @@ package dev.weft.ext.permessagedeflate;
 import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.extension.ExtensionEncoder;
+import dev.weft.ext.zlib.Compressor;
 import dev.weft.ext.zlib.Zlib;
+import dev.weft.ext.zlib.ZlibPool;
 
 import java.nio.ByteBuffer;
-import java.util.zip.Deflater;
 
 /**
  * The sending half of permessage-deflate: compresses outgoing data messages as RFC 7692 §7.2.1
@@ -22,8 +23,11 @@ import java.util.zip.Deflater;
  * always compressed, since its size is unknown when its first frame goes out. Control frames are
  * never compressed: RFC 7692 §6 compresses data messages only.
  *
- * <p>The zlib context is made on the first compressed message, so a connection that sends only
- * small messages never holds one.
+ * <p>With context takeover the zlib context is made on the first compressed message, so a
+ * connection that sends only small messages never holds one, and kept until close. Without it, each
+ * compressed message borrows a context from the factory's {@link ZlibPool} at its first frame and
+ * gives it back, reset, after its last, so that between messages the connection holds none. A
+ * window below 15 bits compresses on native zlib (see {@link Zlib#compressesWith}).
  */
 final class MessageDeflater implements ExtensionEncoder {
 
@@ -33,7 +37,10 @@ final class MessageDeflater implements ExtensionEncoder {
     private final int level;
     private final int threshold;
     private final boolean resetAfterMessage;
-    private Deflater deflater;
+    private final int windowBits;
+    /** Where a direction without context takeover borrows its context for each message. */
+    private final ZlibPool pool;
+    private Compressor compressor;
     /** Whether the data message in progress is being compressed; set by its first frame. */
     private boolean compressing;
 
@@ -41,12 +48,16 @@ final class MessageDeflater implements ExtensionEncoder {
      * @param level the zlib compression level, 0 to 9
      * @param threshold messages in one frame shorter than this many bytes go uncompressed
      * @param resetAfterMessage whether this direction uses no context takeover: each message is
-     *     compressed without reference to the ones before
+     *     compressed without reference to the ones before, with a context from {@code pool}
+     * @param windowBits the LZ77 window agreed for this direction, one {@link Zlib#compressesWith}
+     * @param pool compressors at {@code level} to borrow without context takeover
      */
-    MessageDeflater(int level, int threshold, boolean resetAfterMessage) {
+    MessageDeflater(int level, int threshold, boolean resetAfterMessage, int windowBits, ZlibPool pool) {
         this.level = level;
         this.threshold = threshold;
         this.resetAfterMessage = resetAfterMessage;
+        this.windowBits = windowBits;
+        this.pool = pool;
     }
 
     /** Whether each message is compressed without reference to the ones before. */
@@ -56,7 +67,12 @@ final class MessageDeflater implements ExtensionEncoder {
 
     /** A new deflater with these settings and no history; thread-safe, as the settings are final. */
     MessageDeflater copySettings() {
-        return new MessageDeflater(level, threshold, resetAfterMessage);
+        return new MessageDeflater(level, threshold, resetAfterMessage, windowBits, pool);
+    }
+
+    /** Which zlib compresses this direction's messages. */
+    Compressor.Path path() {
+        return Zlib.pathFor(windowBits);
     }
 
     /** The frame to send in place of {@code frame}. */
@@ -79,14 +95,15 @@ final class MessageDeflater implements ExtensionEncoder {
     }
 
     private ByteBuffer deflate(ByteBuffer payload, boolean endOfMessage) {
-        if (deflater == null) {
-            deflater = Zlib.newDeflater(level);
+        if (compressor == null) {
+            compressor = resetAfterMessage ? pool.borrowCompressor(windowBits) : Zlib.newCompressor(level, windowBits);
         }
-        ByteBuffer out = Zlib.deflateFlushed(deflater, payload);
+        ByteBuffer out = compressor.deflateFlushed(payload);
         if (endOfMessage) {
             endMessage(out);
             if (resetAfterMessage) {
-                deflater.reset();
+                pool.giveBack(compressor);
+                compressor = null;
             }
         }
         return out;
@@ -114,15 +131,20 @@ final class MessageDeflater implements ExtensionEncoder {
         out.limit(1);
     }
 
-    /** The native memory this deflater holds: its zlib context, once made. */
+    /** The native memory this deflater holds: its zlib context, while it has one. */
     @Override
     public long heldBytes() {
-        return deflater == null ? 0 : Zlib.DEFLATER_BYTES;
+        return compressor == null ? 0 : compressor.heldBytes();
     }
 
+    /** Ends the context, or gives a borrowed one back, as when a connection closes mid-message. */
     @Override
     public void close() {
-        Zlib.end(deflater);
-        deflater = null;
+        if (resetAfterMessage) {
+            pool.giveBack(compressor);
+        } else {
+            Zlib.end(compressor);
+        }
+        compressor = null;
     }
 }

@@ -6,6 +6,7 @@ import dev.weft.api.Opcode;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.ExtensionDecoder;
 import dev.weft.ext.zlib.SlicedInflater;
+import dev.weft.ext.zlib.ZlibPool;
 
 import java.nio.ByteBuffer;
 import java.util.zip.DataFormatException;
@@ -22,13 +23,15 @@ import java.util.zip.DataFormatException;
  * size as it grows, across all of the message's frames, and output space is never made for more
  * than one byte past it: a small message that inflates to gigabytes fails with 1009 having
  * inflated one byte more than the limit. Between frames this holds only the zlib context, made on
- * the first compressed message received.
+ * the first compressed message received; if the peer compresses without context takeover, the
+ * context is borrowed from the factory's pool for each message and given back after its last frame,
+ * so that between messages there is none.
  */
 final class MessageInflater implements ExtensionDecoder {
 
     private final boolean resetAfterMessage;
     private final int maxMessageSize;
-    private final SlicedInflater inflater = new SlicedInflater();
+    private final SlicedInflater inflater;
     /** Whether the data message in progress is compressed; set by its first frame. */
     private boolean inflating;
     /** Bytes inflated so far for the message in progress, before the current frame. */
@@ -40,10 +43,12 @@ final class MessageInflater implements ExtensionDecoder {
      * @param resetAfterMessage whether the peer uses no context takeover, so each message starts a
      *     fresh DEFLATE stream
      * @param maxMessageSize the largest inflated message accepted, in bytes
+     * @param pool where, without context takeover, each message borrows its context
      */
-    MessageInflater(boolean resetAfterMessage, int maxMessageSize) {
+    MessageInflater(boolean resetAfterMessage, int maxMessageSize, ZlibPool pool) {
         this.resetAfterMessage = resetAfterMessage;
         this.maxMessageSize = maxMessageSize;
+        this.inflater = new SlicedInflater(resetAfterMessage ? pool : null);
     }
 
     /**

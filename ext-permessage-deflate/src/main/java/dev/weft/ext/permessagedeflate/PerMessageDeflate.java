@@ -6,6 +6,8 @@ import dev.weft.api.extension.Extension;
 import dev.weft.api.extension.ExtensionContext;
 import dev.weft.api.extension.ExtensionFactory;
 import dev.weft.api.extension.ExtensionParameters;
+import dev.weft.ext.zlib.Zlib;
+import dev.weft.ext.zlib.ZlibPool;
 
 import java.util.List;
 import java.util.Optional;
@@ -36,14 +38,24 @@ import static dev.weft.ext.permessagedeflate.DeflateParameters.SERVER_NO_CONTEXT
  * <li>{@link Builder#serverNoContextTakeover(boolean) serverNoContextTakeover}: the server
  *     compresses each message on its own. A client offers {@code server_no_context_takeover}; a
  *     server puts it in every response. Default off.</li>
+ * <li>{@link Builder#poolSize(int) poolSize}: how many idle zlib compressors, and as many
+ *     decompressors, this factory keeps for the directions that agreed no context takeover; default
+ *     twice the available processors.</li>
  * </ul>
  *
  * <h2>Window sizes</h2>
  * The JDK's {@code Deflater} always compresses with a 32 KiB window ({@code window_bits} 15), and
- * its {@code Inflater} takes any window. So a client never offers {@code client_max_window_bits}
- * (a server could then answer with a window it cannot keep to) and refuses a response that names
- * it, and a server declines an offer whose {@code server_max_window_bits} is below 15. Neither end
- * ever needs to limit the peer's window.
+ * its {@code Inflater} takes any window. On JDK 22 and later, where libz can be called through the
+ * Foreign Function &amp; Memory API ({@code weft-ext-zlib}'s multi-release classes), a server
+ * accepts an offer's {@code server_max_window_bits} of 9 to 14: it answers with the same value and
+ * compresses on native zlib with that window and a memLevel that keeps the compressor within
+ * 64 KiB (about 262 KiB at 15 bits; 14 bits takes about 134 KiB). An offer of 8 is declined, as
+ * everywhere else: zlib cannot compress raw DEFLATE with a 256-byte window ("a request for a
+ * 256-byte window is rejected as invalid", zlib.h), and the response may not name a larger one.
+ * Without native zlib (JDK 17 to 21, no libz, or native access denied) a server declines every
+ * offer whose {@code server_max_window_bits} is below 15. A client never offers
+ * {@code client_max_window_bits} (a server could then answer with a window it cannot keep to) and
+ * refuses a response that names it. Neither end ever needs to limit the peer's window.
  *
  * <h2>Failures</h2>
  * A server declines an offer it cannot take (the engine then tries the client's next offer). A
@@ -56,8 +68,13 @@ import static dev.weft.ext.permessagedeflate.DeflateParameters.SERVER_NO_CONTEXT
  * of the RFC's example, is taken like any other.
  *
  * <h2>Resources</h2>
- * Each end makes its zlib compressor on the first message it compresses and its decompressor on
- * the first compressed message it receives, and ends both when the connection ends. It reports
+ * With context takeover, each end makes its zlib compressor on the first message it compresses and
+ * its decompressor on the first compressed message it receives, and ends both when the connection
+ * ends. A direction without context takeover borrows its context from this factory's bounded pool
+ * at a compressed message's first frame and gives it back, reset, after its last, so an idle
+ * connection holds none; a broadcast compressed once for many connections borrows the same way. An
+ * empty pool makes a new context and a full one ends what comes back. A connection that ends
+ * mid-message gives back what it holds. It reports
  * them through {@code Extension.heldBytes()} at the size zlib documents: about 262 KiB for a
  * compressor and 39 KiB for a decompressor. A compressed frame's output is handed to the engine in
  * slices of at most 64 KiB, so that the other connections of its event loop are served between
@@ -76,6 +93,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
     private final int threshold;
     private final boolean clientNoContextTakeover;
     private final boolean serverNoContextTakeover;
+    private final ZlibPool pool;
 
     /** permessage-deflate with the default settings. */
     public PerMessageDeflate() {
@@ -87,6 +105,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
         this.threshold = b.threshold;
         this.clientNoContextTakeover = b.clientNoContextTakeover;
         this.serverNoContextTakeover = b.serverNoContextTakeover;
+        this.pool = new ZlibPool(b.compressionLevel, b.poolSize);
     }
 
     /** A builder starting from the defaults. */
@@ -124,8 +143,10 @@ public final class PerMessageDeflate implements ExtensionFactory {
             return Optional.empty();
         }
         // "A server declines an extension negotiation offer with this parameter if the server
-        // doesn't support it." (RFC 7692 §7.1.2.1) The JDK's Deflater cannot use a smaller window.
-        if (asked.serverMaxWindowBits() != ABSENT && asked.serverMaxWindowBits() < MAX_WINDOW_BITS) {
+        // doesn't support it." (RFC 7692 §7.1.2.1) The JDK's Deflater cannot use a smaller window;
+        // native zlib can, down to 9 bits.
+        int windowBits = asked.serverMaxWindowBits() == ABSENT ? MAX_WINDOW_BITS : asked.serverMaxWindowBits();
+        if (!Zlib.compressesWith(windowBits)) {
             return Optional.empty();
         }
         ExtensionParameters response = ExtensionParameters.of(NAME);
@@ -149,13 +170,13 @@ public final class PerMessageDeflate implements ExtensionFactory {
         }
         // "A server accepts an extension negotiation offer with this parameter by including the
         // "server_max_window_bits" extension parameter in the extension negotiation response [...]
-        // with the same or smaller value as the offer." (RFC 7692 §7.1.2.1) Only 15 gets this far.
+        // with the same or smaller value as the offer." (RFC 7692 §7.1.2.1) The same.
         if (asked.serverMaxWindowBits() != ABSENT) {
-            response = response.with(SERVER_MAX_WINDOW_BITS, Integer.toString(MAX_WINDOW_BITS));
+            response = response.with(SERVER_MAX_WINDOW_BITS, Integer.toString(windowBits));
         }
         // A client_max_window_bits in the offer is left unanswered: "the server MAY include" it
         // (RFC 7692 §7.1.2.2), and this server's Inflater reads any window, so it never limits it.
-        return Optional.of(extension(response, serverResets, clientResets, context));
+        return Optional.of(extension(response, serverResets, windowBits, clientResets, context));
     }
 
     /**
@@ -193,13 +214,13 @@ public final class PerMessageDeflate implements ExtensionFactory {
         // it, as its offer was "a hint that [...] the client is not going to use context takeover"
         // (RFC 7692 §7.1.1.2), and when the server asks for it.
         boolean clientResets = clientNoContextTakeover || agreed.clientNoContextTakeover();
-        return extension(response, clientResets, agreed.serverNoContextTakeover(), context);
+        return extension(response, clientResets, MAX_WINDOW_BITS, agreed.serverNoContextTakeover(), context);
     }
 
-    private Extension extension(ExtensionParameters agreed, boolean ownResets, boolean peerResets,
+    private Extension extension(ExtensionParameters agreed, boolean ownResets, int ownWindowBits, boolean peerResets,
                                 ExtensionContext context) {
-        return new DeflateExtension(agreed, new MessageDeflater(compressionLevel, threshold, ownResets),
-                new MessageInflater(peerResets, context.maxMessageSize()));
+        return new DeflateExtension(agreed, new MessageDeflater(compressionLevel, threshold, ownResets, ownWindowBits, pool),
+                new MessageInflater(peerResets, context.maxMessageSize(), pool));
     }
 
     private static WebSocketException refused(String problem) {
@@ -210,7 +231,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
     public String toString() {
         return "PerMessageDeflate[level=" + compressionLevel + ", threshold=" + threshold
                 + ", clientNoContextTakeover=" + clientNoContextTakeover
-                + ", serverNoContextTakeover=" + serverNoContextTakeover + "]";
+                + ", serverNoContextTakeover=" + serverNoContextTakeover + ", poolSize=" + pool.capacity() + "]";
     }
 
     /** Settings for a {@link PerMessageDeflate}; see its class comment for what each means. Not thread-safe. */
@@ -219,6 +240,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
         private int threshold = DEFAULT_THRESHOLD;
         private boolean clientNoContextTakeover;
         private boolean serverNoContextTakeover;
+        private int poolSize = ZlibPool.defaultCapacity();
 
         private Builder() {
         }
@@ -259,6 +281,21 @@ public final class PerMessageDeflate implements ExtensionFactory {
         /** Whether the server compresses each message without the ones before (default false). */
         public Builder serverNoContextTakeover(boolean enabled) {
             this.serverNoContextTakeover = enabled;
+            return this;
+        }
+
+        /**
+         * How many idle zlib compressors, and as many decompressors, the factory keeps for directions
+         * without context takeover (default twice the available processors); 0 makes and ends a
+         * context for every message.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder poolSize(int contexts) {
+            if (contexts < 0) {
+                throw new IllegalArgumentException("pool size must not be negative: " + contexts);
+            }
+            this.poolSize = contexts;
             return this;
         }
 

@@ -106,7 +106,7 @@ class NegotiationTest {
     @Test
     void anOfferTheServerCannotHonourIsPassedOverForTheClientsNextOne() {
         List<ExtensionParameters> offers = ExtensionHeader.parse(List.of(
-                "permessage-deflate; server_max_window_bits=10, permessage-deflate; client_max_window_bits"));
+                "permessage-deflate; server_max_window_bits=8, permessage-deflate; client_max_window_bits"));
         List<Extension> agreed = ExtensionNegotiator.accept(offers, List.of(new PerMessageDeflate()), SERVER);
         assertEquals(List.of(element("permessage-deflate")), agreed.stream().map(Extension::parameters).toList());
         ExtensionNegotiator.closeAll(agreed);

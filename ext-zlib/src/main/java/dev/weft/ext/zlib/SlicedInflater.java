@@ -18,6 +18,10 @@ import java.util.zip.Inflater;
  * each slice before it asks for the next) and dropped after the last, so between payloads this
  * holds only the zlib context, made for the first payload. The DEFLATE stream, and so the LZ77
  * window, carries over from payload to payload until {@link #resetStream()}.
+ *
+ * <p>Made with a {@link ZlibPool}, it holds a context only from a stream's first payload to
+ * {@link #resetStream()}: it borrows one there and gives it back then, so that a peer compressing
+ * without context takeover costs no zlib state between its messages.
  */
 public final class SlicedInflater implements AutoCloseable {
 
@@ -27,6 +31,8 @@ public final class SlicedInflater implements AutoCloseable {
     private static final byte[] TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
     private static final int SMALLEST_OUTPUT = 256;
 
+    /** Where the context comes from and goes back to between streams; null: it is kept until close. */
+    private final ZlibPool pool;
     private Inflater inflater;
     /** Whether the inflater's current DEFLATE stream has been given any data since it began. */
     private boolean streamStarted;
@@ -42,6 +48,19 @@ public final class SlicedInflater implements AutoCloseable {
     private byte[] out;
     private boolean pending;
 
+    /** An inflater that makes its context for the first payload and keeps it until {@link #close()}. */
+    public SlicedInflater() {
+        this(null);
+    }
+
+    /**
+     * An inflater that borrows its context from {@code pool} for each stream, from its first payload
+     * to {@link #resetStream()}; {@code null}: kept until {@link #close()}, as the one above.
+     */
+    public SlicedInflater(ZlibPool pool) {
+        this.pool = pool;
+    }
+
     /**
      * Begins inflating {@code payload}, which is read from its position and must stay unchanged
      * until the last slice.
@@ -51,7 +70,7 @@ public final class SlicedInflater implements AutoCloseable {
      */
     public void start(ByteBuffer payload, boolean appendTail, long limit) {
         if (inflater == null) {
-            inflater = Zlib.newInflater();
+            inflater = pool == null ? Zlib.newInflater() : pool.borrowInflater();
         }
         input = payload;
         tailDue = appendTail;
@@ -94,9 +113,15 @@ public final class SlicedInflater implements AutoCloseable {
         return produced > limit;
     }
 
-    /** Starts the next payload with a new DEFLATE stream and an empty window. */
+    /**
+     * Starts the next payload with a new DEFLATE stream and an empty window; a borrowed context goes
+     * back to its pool until then.
+     */
     public void resetStream() {
-        if (inflater != null) {
+        if (pool != null) {
+            pool.giveBack(inflater);
+            inflater = null;
+        } else if (inflater != null) {
             inflater.reset();
         }
         streamStarted = false;
@@ -185,7 +210,11 @@ public final class SlicedInflater implements AutoCloseable {
 
     @Override
     public void close() {
-        Zlib.end(inflater);
+        if (pool != null) {
+            pool.giveBack(inflater);
+        } else {
+            Zlib.end(inflater);
+        }
         inflater = null;
         input = null;
         out = null;
