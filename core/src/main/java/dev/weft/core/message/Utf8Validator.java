@@ -1,5 +1,7 @@
 package dev.weft.core.message;
 
+import dev.weft.core.simd.Simd;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -17,10 +19,40 @@ import java.util.Objects;
  *
  * <p>Runs of ASCII are skipped eight bytes at a time, and a code point that lies wholly within
  * the input is checked in one step; a code point split between pieces goes through a
- * deterministic automaton over byte classes, which keeps the state between calls. One instance
- * per connection; not thread-safe.
+ * deterministic automaton over byte classes, which keeps the state between calls. Where
+ * {@link Simd} allows, input of {@value #VECTOR_MIN} bytes or more that starts on a code point
+ * boundary is first scanned a vector at a time, and the scalar loop takes over where the vector
+ * scan stops: at the end of the input (on a code point boundary), or before the first bad byte,
+ * which it then finds. One instance per connection; not thread-safe.
  */
 public final class Utf8Validator {
+
+    /** Below this length the vector scan would not fill a vector or not pay for its set-up. */
+    private static final int VECTOR_MIN = 64;
+
+    /** Scans whole vectors: {@code VectorUtf8}, in the JDK 22 part of the multi-release jar. */
+    interface VectorScan {
+
+        /**
+         * Given that {@code from} is on a code point boundary, returns an index in
+         * {@code [from, to]}, also on a code point boundary, before which bytes {@code [from, to)}
+         * are valid: the scalar loop continues from there, and finds the first bad byte if any.
+         */
+        int validPrefix(ByteBuffer buf, int from, int to);
+
+        /** {@link #validPrefix(ByteBuffer, int, int)} over an array. */
+        int validPrefix(byte[] bytes, int from, int to);
+    }
+
+    /** Loaded when validation first needs it, so that the scalar path never touches the Vector API. */
+    private static final class Vector {
+        static final VectorScan SCAN = Simd.load(MethodHandles.lookup(), "VectorUtf8", VectorScan.class);
+    }
+
+    /** "vector" or "scalar": how this JVM validates long input. */
+    static String path() {
+        return Vector.SCAN != null ? "vector" : "scalar";
+    }
 
     // Byte classes: bytes that the well-formed sequences table treats alike. Continuation bytes
     // (80..BF) fall in three classes because the second byte after E0, ED, F0 and F4 is restricted.
@@ -197,7 +229,11 @@ public final class Utf8Validator {
         if (s == REJECT) {
             return from;
         }
-        for (int i = from; i < to; i++) {
+        int start = from;
+        if (s == ACCEPT && to - from >= VECTOR_MIN && Vector.SCAN != null) {
+            start = Vector.SCAN.validPrefix(buf, from, to);
+        }
+        for (int i = start; i < to; i++) {
             if (s == ACCEPT) {
                 // Between code points a word with no top bit set is eight ASCII bytes: skip it.
                 while (i <= to - Long.BYTES && (buf.getLong(i) & HIGH_BITS) == 0) {
@@ -237,7 +273,11 @@ public final class Utf8Validator {
         if (s == REJECT) {
             return from;
         }
-        for (int i = from; i < to; i++) {
+        int start = from;
+        if (s == ACCEPT && to - from >= VECTOR_MIN && Vector.SCAN != null) {
+            start = Vector.SCAN.validPrefix(bytes, from, to);
+        }
+        for (int i = start; i < to; i++) {
             if (s == ACCEPT) {
                 // As above; the (long) cast makes the VarHandle call exact, so it compiles to a load.
                 while (i <= to - Long.BYTES && ((long) LONGS.get(bytes, i) & HIGH_BITS) == 0) {
