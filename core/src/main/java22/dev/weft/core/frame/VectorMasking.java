@@ -35,16 +35,28 @@ final class VectorMasking implements Masking.VectorLoop {
 
     @Override
     public int mask(ByteBuffer src, int srcIndex, ByteBuffer dst, int dstIndex, int len, int rotatedKey) {
-        MemorySegment in = Segments.upToLimit(src);
-        MemorySegment out = src == dst ? in : Segments.upToLimit(dst);
+        // Arrays where the buffers have them, since a segment over an array is an object per call;
+        // a segment over direct memory is not, once inlined. The tests of inArray and outArray
+        // are the same in every round, so the compiler takes them out of the loop.
+        byte[] inArray = src.hasArray() ? src.array() : null;
+        byte[] outArray = dst.hasArray() ? dst.array() : null;
+        MemorySegment in = inArray == null ? Segments.upToLimit(src) : null;
+        MemorySegment out = outArray == null ? (src == dst ? in : Segments.upToLimit(dst)) : null;
+        int inBase = inArray == null ? srcIndex : src.arrayOffset() + srcIndex;
+        int outBase = outArray == null ? dstIndex : dst.arrayOffset() + dstIndex;
         // The key repeated across the lanes: lane i gets key byte i % 4. An int lane is laid out
         // little-endian among the bytes it becomes, so the first key byte goes in its low byte.
         ByteVector key = IntVector.broadcast(INTS, Integer.reverseBytes(rotatedKey)).reinterpretAsBytes();
         int done = BYTES.loopBound(len);
         for (int i = 0; i < done; i += BYTES.length()) {
-            ByteVector.fromMemorySegment(BYTES, in, srcIndex + i, ANY)
-                    .lanewise(VectorOperators.XOR, key)
-                    .intoMemorySegment(out, dstIndex + i, ANY);
+            ByteVector masked = (inArray != null
+                    ? ByteVector.fromArray(BYTES, inArray, inBase + i)
+                    : ByteVector.fromMemorySegment(BYTES, in, inBase + i, ANY)).lanewise(VectorOperators.XOR, key);
+            if (outArray != null) {
+                masked.intoArray(outArray, outBase + i);
+            } else {
+                masked.intoMemorySegment(out, outBase + i, ANY);
+            }
         }
         return done;
     }

@@ -7,7 +7,6 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -90,43 +89,53 @@ final class VectorUtf8 implements Utf8Validator.VectorScan {
     VectorUtf8() {
         String text = "caf\u00e9 \u20ac \ud83d\ude00 " + "x".repeat(2 * LANES) + "\u00e9" + "x".repeat(LANES);
         byte[] sample = text.getBytes(StandardCharsets.UTF_8);
-        if (validPrefix(MemorySegment.ofArray(sample), 0, sample.length) < 2 * LANES) {
+        if (validPrefix(sample, 0, sample.length) < 2 * LANES
+                || validPrefix(ByteBuffer.allocateDirect(sample.length).put(0, sample), 0, sample.length) < 2 * LANES) {
             throw new IllegalStateException("the vector scan rejects valid text");
         }
     }
 
     @Override
     public int validPrefix(ByteBuffer buf, int from, int to) {
-        return validPrefix(Segments.upToLimit(buf), from, to);
+        return validPrefix(null, buf, from, to);
     }
 
     @Override
     public int validPrefix(byte[] bytes, int from, int to) {
-        return validPrefix(MemorySegment.ofArray(bytes), from, to);
+        return validPrefix(bytes, null, from, to);
     }
 
-    private static int validPrefix(MemorySegment text, int from, int to) {
+    /**
+     * Over {@code array}, or if that is null, over {@code buf}: an array is read as one, since a
+     * segment over it is an object per call, and a segment over direct memory made here is not,
+     * once inlined. The test of which is the same in every round, so the compiler takes it out
+     * of the loop.
+     */
+    private static int validPrefix(byte[] array, ByteBuffer buf, int from, int to) {
+        MemorySegment segment = array == null ? Segments.upToLimit(buf) : null;
         int i = from;
         for (; i <= to - LANES; i += LANES) {
-            ByteVector input = ByteVector.fromMemorySegment(BYTES, text, i, ANY);
+            ByteVector input = load(array, segment, i);
             if (input.compare(VectorOperators.LT, 0).anyTrue()) {
                 // The bytes before from are not this text's: from is a boundary, as after ASCII.
                 boolean first = i == from;
-                ByteVector prev1 = first ? ZERO.slice(LANES - 1, input) : load(text, i - 1);
-                ByteVector prev2 = first ? ZERO.slice(LANES - 2, input) : load(text, i - 2);
-                ByteVector prev3 = first ? ZERO.slice(LANES - 3, input) : load(text, i - 3);
+                ByteVector prev1 = first ? ZERO.slice(LANES - 1, input) : load(array, segment, i - 1);
+                ByteVector prev2 = first ? ZERO.slice(LANES - 2, input) : load(array, segment, i - 2);
+                ByteVector prev3 = first ? ZERO.slice(LANES - 3, input) : load(array, segment, i - 3);
                 if (hasError(input, prev1, prev2, prev3)) {
                     break;
                 }
-            } else if (i != from && endsUnfinished(text, i)) {
+            } else if (i != from && endsUnfinished(array, buf, i)) {
                 break;
             }
         }
-        return codePointStart(text, from, i);
+        return codePointStart(array, buf, from, i);
     }
 
-    private static ByteVector load(MemorySegment text, int index) {
-        return ByteVector.fromMemorySegment(BYTES, text, index, ANY);
+    private static ByteVector load(byte[] array, MemorySegment segment, int index) {
+        return array != null
+                ? ByteVector.fromArray(BYTES, array, index)
+                : ByteVector.fromMemorySegment(BYTES, segment, index, ANY);
     }
 
     private static boolean hasError(ByteVector input, ByteVector prev1, ByteVector prev2, ByteVector prev3) {
@@ -143,17 +152,18 @@ final class VectorUtf8 implements Utf8Validator.VectorScan {
     }
 
     /** Whether the bytes before {@code i} end with a lead whose continuations should follow. */
-    private static boolean endsUnfinished(MemorySegment text, int i) {
-        return unsigned(text, i - 1) >= 0xC0 || unsigned(text, i - 2) >= 0xE0 || unsigned(text, i - 3) >= 0xF0;
+    private static boolean endsUnfinished(byte[] array, ByteBuffer buf, int i) {
+        return unsigned(array, buf, i - 1) >= 0xC0 || unsigned(array, buf, i - 2) >= 0xE0
+                || unsigned(array, buf, i - 3) >= 0xF0;
     }
 
     /**
      * The first byte of the code point that the valid bytes {@code [from, end)} end in, if that
      * may go on past {@code end}; else {@code end}.
      */
-    private static int codePointStart(MemorySegment text, int from, int end) {
+    private static int codePointStart(byte[] array, ByteBuffer buf, int from, int end) {
         for (int k = 1; k <= 3 && end - k >= from; k++) {
-            int b = unsigned(text, end - k);
+            int b = unsigned(array, buf, end - k);
             if (b < 0x80) {
                 return end - k + 1;
             }
@@ -164,7 +174,8 @@ final class VectorUtf8 implements Utf8Validator.VectorScan {
         return end;
     }
 
-    private static int unsigned(MemorySegment text, int index) {
-        return text.get(ValueLayout.JAVA_BYTE, index) & 0xFF;
+    /** A single byte, read from the buffer rather than the segment, which then stays in one method. */
+    private static int unsigned(byte[] array, ByteBuffer buf, int index) {
+        return (array != null ? array[index] : buf.get(index)) & 0xFF;
     }
 }
