@@ -24,6 +24,11 @@ import java.util.concurrent.TimeUnit;
  * size as the ceiling set by memory bandwidth. Time per payload; bytes per nanosecond is
  * {@code size / score}.
  *
+ * <p>{@code weft} masks as the JVM allows: a vector at a time on JDK 22 and later when the JVM runs
+ * with {@code --add-modules jdk.incubator.vector} (the forks inherit the options of the {@code java}
+ * that runs the benchmarks), eight bytes at a time otherwise; {@code weftScalar} always eight bytes
+ * at a time ({@code -Dweft.simd=false}), so on JDK 17 the two measure the same loop.
+ *
  * <p>{@code offset} 0 starts the payload on an 8-byte boundary of the buffer's memory, 3 off it,
  * as a payload behind a 2-, 4- or 10-byte header usually is. Buffers are in the default
  * (big-endian) order, as a transport's read buffer is.
@@ -69,9 +74,16 @@ public class MaskingBenchmark {
         return memory == Memory.HEAP ? ByteBuffer.allocate(capacity) : ByteBuffer.allocateDirect(capacity);
     }
 
-    /** Weft: eight bytes at a time as longs, in either byte order, then a byte tail. */
+    /** Weft as this JVM runs it: whole vectors, if enabled, then longs, then a byte tail. */
     @Benchmark
     public int weft() {
+        return Masking.mask(payload, offset, payload, offset, size, KEY, 0);
+    }
+
+    /** Weft's scalar loop: eight bytes at a time as longs, in either byte order, then a byte tail. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dweft.simd=false"})
+    public int weftScalar() {
         return Masking.mask(payload, offset, payload, offset, size, KEY, 0);
     }
 

@@ -26,6 +26,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code whole_*} get the message in one piece; {@code fragments_*} get it in 1 KiB fragments,
  * split wherever that falls (inside code points too), each validator carrying its state across.
+ *
+ * <p>Weft's methods validate as the JVM allows: a vector at a time first on JDK 22 and later when
+ * the JVM runs with {@code --add-modules jdk.incubator.vector} (the forks inherit the options of
+ * the {@code java} that runs the benchmarks); those ending in {@code Scalar} always run the scalar
+ * loop ({@code -Dweft.simd=false}), so on JDK 17 they measure the same loop as their twins.
  * Results are returned, so JMH's blackhole consumes them.
  */
 @State(Scope.Thread)
@@ -67,6 +72,20 @@ public class Utf8Benchmark {
         return decoders.weftValidate(direct);
     }
 
+    /** Weft's scalar validator, over a heap buffer. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dweft.simd=false"})
+    public boolean whole_weftValidateScalar() {
+        return decoders.weftValidate(heap);
+    }
+
+    /** Weft's scalar validator, over direct memory. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dweft.simd=false"})
+    public boolean whole_weftValidateDirectScalar() {
+        return decoders.weftValidate(direct);
+    }
+
     /** Weft's validator, then the decode to a String that a Weft text message gets. */
     @Benchmark
     public String whole_weftText() {
@@ -93,6 +112,12 @@ public class Utf8Benchmark {
 
     @Benchmark
     public boolean fragments_weftValidate() {
+        return decoders.weftValidateFragments(heap, FRAGMENT);
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dweft.simd=false"})
+    public boolean fragments_weftValidateScalar() {
         return decoders.weftValidateFragments(heap, FRAGMENT);
     }
 

@@ -1,5 +1,7 @@
 package dev.weft.core.message;
 
+import dev.weft.core.simd.Simd;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -16,11 +18,42 @@ import java.util.Objects;
  * that no valid UTF-8 can contain, so a connection fails as soon as the bad byte arrives.
  *
  * <p>Runs of ASCII are skipped eight bytes at a time, and a code point that lies wholly within
- * the input is checked in one step; a code point split between pieces goes through a
- * deterministic automaton over byte classes, which keeps the state between calls. One instance
- * per connection; not thread-safe.
+ * the input is checked in one step, from the four bytes it starts as one int; a code point split
+ * between pieces, and one that fails that check, go through a deterministic automaton over byte
+ * classes, which keeps the state between calls and finds the exact bad byte. Where
+ * {@link Simd} allows, input of {@value #VECTOR_MIN} bytes or more that starts on a code point
+ * boundary is first scanned a vector at a time, and the scalar loop takes over where the vector
+ * scan stops: at the end of the input (on a code point boundary), or before the first bad byte,
+ * which it then finds. One instance per connection; not thread-safe.
  */
 public final class Utf8Validator {
+
+    /** Below this length the vector scan would not fill a vector or not pay for its set-up. */
+    private static final int VECTOR_MIN = 64;
+
+    /** Scans whole vectors: {@code VectorUtf8}, in the JDK 22 part of the multi-release jar. */
+    interface VectorScan {
+
+        /**
+         * Given that {@code from} is on a code point boundary, returns an index in
+         * {@code [from, to]}, also on a code point boundary, before which bytes {@code [from, to)}
+         * are valid: the scalar loop continues from there, and finds the first bad byte if any.
+         */
+        int validPrefix(ByteBuffer buf, int from, int to);
+
+        /** {@link #validPrefix(ByteBuffer, int, int)} over an array. */
+        int validPrefix(byte[] bytes, int from, int to);
+    }
+
+    /** Loaded when validation first needs it, so that the scalar path never touches the Vector API. */
+    private static final class Vector {
+        static final VectorScan SCAN = Simd.load(MethodHandles.lookup(), "VectorUtf8", VectorScan.class);
+    }
+
+    /** "vector" or "scalar": how this JVM validates long input. */
+    static String path() {
+        return Vector.SCAN != null ? "vector" : "scalar";
+    }
 
     // Byte classes: bytes that the well-formed sequences table treats alike. Continuation bytes
     // (80..BF) fall in three classes because the second byte after E0, ED, F0 and F4 is restricted.
@@ -61,18 +94,17 @@ public final class Utf8Validator {
     private static final byte[] CLASSES = new byte[256];
     private static final byte[] TRANSITIONS = new byte[PENDING.length << ROW_BITS];
 
-    // For each first byte: the length of the sequence it starts (0 if it starts none), and the
-    // range of the second byte (Table 3-7). Used by sequence().
-    private static final byte[] LENGTH = new byte[256];
-    private static final int[] SECOND_LOW = new int[256];
-    private static final int[] SECOND_HIGH = new int[256];
-
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
-    /** The longest well-formed sequence: a code point this far from the end is checked whole. */
-    private static final int MAX_SEQUENCE = 4;
-    // The ASCII check looks at every byte's top bit, so the byte order of the view does not matter.
-    private static final VarHandle LONGS =
+    // The ASCII check looks at every byte's top bit, so the byte order of the views does not
+    // matter; a code point is read first byte highest, whatever the buffer's order.
+    private static final VarHandle ARRAY_LONGS =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle ARRAY_INTS =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BUFFER_LONGS =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BUFFER_INTS =
+            MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     static {
         classify(0x00, 0x7F, ASCII);
@@ -89,15 +121,6 @@ public final class Utf8Validator {
         classify(0xF1, 0xF3, LEAD4);
         classify(0xF4, 0xF4, LEAD4_F4);
         classify(0xF5, 0xFF, NEVER);
-
-        lead(0xC2, 0xDF, 2, 0x80, 0xBF);
-        lead(0xE0, 0xE0, 3, 0xA0, 0xBF);
-        lead(0xE1, 0xEC, 3, 0x80, 0xBF);
-        lead(0xED, 0xED, 3, 0x80, 0x9F);
-        lead(0xEE, 0xEF, 3, 0x80, 0xBF);
-        lead(0xF0, 0xF0, 4, 0x90, 0xBF);
-        lead(0xF1, 0xF3, 4, 0x80, 0xBF);
-        lead(0xF4, 0xF4, 4, 0x80, 0x8F);
 
         // Table 3-7, one row per sequence shape; anything not listed is rejected.
         Arrays.fill(TRANSITIONS, (byte) REJECT);
@@ -124,43 +147,35 @@ public final class Utf8Validator {
     }
 
     /**
-     * Checks a whole code point whose first byte {@code b0} is not ASCII, given the three bytes
-     * after it, with the ranges of Table 3-7 written out: faster than a table step per byte for the
-     * common case, a code point that does not straddle the end of the input (the automaton takes
-     * the others).
+     * Checks a whole code point from the four bytes {@code w} that start with its first byte (the
+     * highest), which is not ASCII: the rows of Table 3-7 as bit patterns, the ranges of each
+     * code point length as its bits. Faster than a table step per byte for the common case, a code
+     * point that does not straddle the end of the input.
      *
-     * @return the code point's length, 2 to 4, if it is well-formed; otherwise {@code -(k + 1)},
-     *     where {@code k} is the position within it of the first byte no valid UTF-8 could hold
+     * @return the code point's length, 2 to 4, if it is well-formed; else 0, and the automaton
+     *     finds which of its bytes is the bad one
      */
-    private static int sequence(int b0, int b1, int b2, int b3) {
-        int length = LENGTH[b0];
-        if (length == 0) {
-            return -1;                                  // a continuation byte, C0/C1 or F5..FF
+    private static int wellFormedLength(int w) {
+        switch (Integer.numberOfLeadingZeros(~w)) {                       // the lead's leading 1 bits
+            case 2 -> {                                                   // 110xxxxx 10xxxxxx
+                // C0 and C1 could only start overlong forms: some of the lead's bits 4..1 are set.
+                return (w & 0xE0C0_0000) == 0xC080_0000 && (w & 0x1E00_0000) != 0 ? 2 : 0;
+            }
+            case 3 -> {                                                   // 1110xxxx 10xxxxxx 10xxxxxx
+                // The lead's low four bits and the second byte's bit 5: E0 80..9F is overlong,
+                // ED A0..BF a surrogate.
+                int t = w >>> 21 & 0x79;
+                return (w & 0xF0C0_C000) == 0xE080_8000 && t != 0 && t != (0xD << 3 | 1) ? 3 : 0;
+            }
+            case 4 -> {                                                   // 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx
+                // Bits 20..16 of the code point: U+10000 to U+10FFFF, planes 1 to 16.
+                int plane = (w >>> 22 & 0x1C) | (w >>> 20 & 0x3);
+                return (w & 0xF8C0_C0C0) == 0xF080_8080 && plane != 0 && plane <= 16 ? 4 : 0;
+            }
+            default -> {                                                  // a continuation, F8..FF
+                return 0;
+            }
         }
-        // Only the second byte has a lead-dependent range (E0, ED, F0 and F4 narrow it).
-        if (b1 < SECOND_LOW[b0] || b1 > SECOND_HIGH[b0]) {
-            return -2;
-        }
-        if (length == 2) {
-            return 2;
-        }
-        if (!isContinuation(b2)) {
-            return -3;
-        }
-        if (length == 3) {
-            return 3;
-        }
-        return isContinuation(b3) ? 4 : -4;
-    }
-
-    private static boolean isContinuation(int b) {
-        return (b & 0xC0) == 0x80;
-    }
-
-    private static void lead(int first, int last, int length, int secondLow, int secondHigh) {
-        Arrays.fill(LENGTH, first, last + 1, (byte) length);
-        Arrays.fill(SECOND_LOW, first, last + 1, secondLow);
-        Arrays.fill(SECOND_HIGH, first, last + 1, secondHigh);
     }
 
     private static void classify(int first, int last, int byteClass) {
@@ -193,33 +208,32 @@ public final class Utf8Validator {
      */
     public int validate(ByteBuffer buf, int from, int to) {
         Objects.checkFromToIndex(from, to, buf.limit());
+        if (buf.hasArray()) {
+            int offset = buf.arrayOffset();
+            int bad = validate(buf.array(), offset + from, offset + to);
+            return bad < 0 ? bad : bad - offset;
+        }
         int s = state;
         if (s == REJECT) {
             return from;
         }
-        for (int i = from; i < to; i++) {
-            if (s == ACCEPT) {
-                // Between code points a word with no top bit set is eight ASCII bytes: skip it.
-                while (i <= to - Long.BYTES && (buf.getLong(i) & HIGH_BITS) == 0) {
-                    i += Long.BYTES;
-                }
-                if (i == to) {
-                    break;
-                }
-                int b0 = buf.get(i) & 0xFF;
-                if (b0 < 0x80) {
-                    continue;
-                }
-                if (to - i >= MAX_SEQUENCE) {
-                    int n = sequence(b0, buf.get(i + 1) & 0xFF, buf.get(i + 2) & 0xFF, buf.get(i + 3) & 0xFF);
-                    if (n < 0) {
-                        state = REJECT;
-                        return i - n - 1;
-                    }
-                    i += n - 1;
-                    continue;
-                }
+        int i = from;
+        // The rest of a code point begun in an earlier call.
+        for (; s != ACCEPT && i < to; i++) {
+            s = TRANSITIONS[s << ROW_BITS | CLASSES[buf.get(i) & 0xFF]];
+            if (s == REJECT) {
+                state = REJECT;
+                return i;
             }
+        }
+        if (s == ACCEPT) {
+            if (to - i >= VECTOR_MIN && Vector.SCAN != null) {
+                i = Vector.SCAN.validPrefix(buf, i, to);
+            }
+            i = wholeCodePoints(buf, i, to);
+        }
+        // A code point cut off by the end of the input, or a bad one.
+        for (; i < to; i++) {
             s = TRANSITIONS[s << ROW_BITS | CLASSES[buf.get(i) & 0xFF]];
             if (s == REJECT) {
                 state = REJECT;
@@ -237,29 +251,21 @@ public final class Utf8Validator {
         if (s == REJECT) {
             return from;
         }
-        for (int i = from; i < to; i++) {
-            if (s == ACCEPT) {
-                // As above; the (long) cast makes the VarHandle call exact, so it compiles to a load.
-                while (i <= to - Long.BYTES && ((long) LONGS.get(bytes, i) & HIGH_BITS) == 0) {
-                    i += Long.BYTES;
-                }
-                if (i == to) {
-                    break;
-                }
-                int b0 = bytes[i] & 0xFF;
-                if (b0 < 0x80) {
-                    continue;
-                }
-                if (to - i >= MAX_SEQUENCE) {
-                    int n = sequence(b0, bytes[i + 1] & 0xFF, bytes[i + 2] & 0xFF, bytes[i + 3] & 0xFF);
-                    if (n < 0) {
-                        state = REJECT;
-                        return i - n - 1;
-                    }
-                    i += n - 1;
-                    continue;
-                }
+        int i = from;
+        for (; s != ACCEPT && i < to; i++) {
+            s = TRANSITIONS[s << ROW_BITS | CLASSES[bytes[i] & 0xFF]];
+            if (s == REJECT) {
+                state = REJECT;
+                return i;
             }
+        }
+        if (s == ACCEPT) {
+            if (to - i >= VECTOR_MIN && Vector.SCAN != null) {
+                i = Vector.SCAN.validPrefix(bytes, i, to);
+            }
+            i = wholeCodePoints(bytes, i, to);
+        }
+        for (; i < to; i++) {
             s = TRANSITIONS[s << ROW_BITS | CLASSES[bytes[i] & 0xFF]];
             if (s == REJECT) {
                 state = REJECT;
@@ -268,6 +274,50 @@ public final class Utf8Validator {
         }
         state = s;
         return -1;
+    }
+
+    /**
+     * Skips the well-formed code points from {@code i}, a code point boundary, and returns where
+     * it stopped: at a code point that is bad or that may be cut off by {@code to}, or at
+     * {@code to}. The (long) and (int) casts make the VarHandle calls exact, so they compile to
+     * loads.
+     */
+    private static int wholeCodePoints(byte[] bytes, int i, int to) {
+        while (i < to) {
+            if (bytes[i] >= 0) {
+                i++;
+                // Where there is one ASCII byte, there are often more: eight at a time.
+                while (i <= to - Long.BYTES && ((long) ARRAY_LONGS.get(bytes, i) & HIGH_BITS) == 0) {
+                    i += Long.BYTES;
+                }
+            } else {
+                int n = i <= to - Integer.BYTES ? wellFormedLength((int) ARRAY_INTS.get(bytes, i)) : 0;
+                if (n == 0) {
+                    return i;
+                }
+                i += n;
+            }
+        }
+        return i;
+    }
+
+    /** {@link #wholeCodePoints(byte[], int, int)} over a buffer without an accessible array. */
+    private static int wholeCodePoints(ByteBuffer buf, int i, int to) {
+        while (i < to) {
+            if (buf.get(i) >= 0) {
+                i++;
+                while (i <= to - Long.BYTES && ((long) BUFFER_LONGS.get(buf, i) & HIGH_BITS) == 0) {
+                    i += Long.BYTES;
+                }
+            } else {
+                int n = i <= to - Integer.BYTES ? wellFormedLength((int) BUFFER_INTS.get(buf, i)) : 0;
+                if (n == 0) {
+                    return i;
+                }
+                i += n;
+            }
+        }
+        return i;
     }
 
     /**

@@ -95,7 +95,7 @@ class Utf8ValidatorTest {
     }
 
     /** Validates input in one call and returns what the validator concluded. */
-    private static Verdict validateWhole(byte[] input) {
+    static Verdict validateWhole(byte[] input) {
         Utf8Validator validator = new Utf8Validator();
         int bad = validator.validate(input, 0, input.length);
         return new Verdict(bad, validator.pendingBytes());
@@ -254,7 +254,7 @@ class Utf8ValidatorTest {
             } else {
                 incompleteCount++;
             }
-            assertEquals(expected, validateInRandomChunks(text, random),
+            assertEquals(expected, validateInRandomChunks(text, random, 40),
                     () -> HexFormat.ofDelimiter(" ").formatHex(text));
         }
         // The generator must exercise all three outcomes, with valid text the most common.
@@ -265,9 +265,10 @@ class Utf8ValidatorTest {
     /**
      * Feeds text to one validator in random chunks, at a random offset inside byte arrays and heap
      * and direct buffers of either byte order, checking that only the chunk holding the bad byte
-     * reports it and that earlier chunks report nothing.
+     * reports it and that earlier chunks report nothing. Half the chunks are shorter than 4 bytes,
+     * the others shorter than {@code maxChunk}.
      */
-    private static Verdict validateInRandomChunks(byte[] text, Random random) {
+    static Verdict validateInRandomChunks(byte[] text, Random random, int maxChunk) {
         int base = random.nextInt(9);
         byte[] array = new byte[base + text.length + random.nextInt(9)];
         System.arraycopy(text, 0, array, base, text.length);
@@ -280,7 +281,7 @@ class Utf8ValidatorTest {
         int end = base + text.length;
         int bad = -1;
         do {
-            int to = Math.min(end, from + (random.nextBoolean() ? random.nextInt(4) : random.nextInt(40)));
+            int to = Math.min(end, from + (random.nextBoolean() ? random.nextInt(4) : random.nextInt(maxChunk)));
             int result = switch (random.nextInt(3)) {
                 case 0 -> validator.validate(array, from, to);
                 case 1 -> validator.validate(heap, from, to);
@@ -297,7 +298,7 @@ class Utf8ValidatorTest {
     }
 
     /** Mostly valid UTF-8 weighted towards range edges, with occasional stray bytes and truncation. */
-    private static byte[] randomText(Random random) {
+    static byte[] randomText(Random random) {
         int[] edges = {0x80, 0x7FF, 0x800, 0xFFF, 0x1000, 0xD7FF, 0xE000, 0xFFFD, 0xFFFF,
                 0x10000, 0x3FFFF, 0x40000, 0xFFFFF, 0x100000, 0x10FFFF};
         ByteArrayOutputStream out = new ByteArrayOutputStream();
