@@ -221,14 +221,24 @@ public final class RedisBroker implements Broker {
         }
         StatefulRedisPubSubConnection<String, byte[]> sub = null;
         StatefulRedisConnection<String, byte[]> pub;
-        try {
-            sub = client.connectPubSub(CODEC);
-            pub = client.connect(CODEC);
-        } catch (RuntimeException e) {
-            if (sub != null) {
-                sub.close();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                sub = client.connectPubSub(CODEC);
+                pub = client.connect(CODEC);
+                break;
+            } catch (RuntimeException e) {
+                if (sub != null) {
+                    sub.close();
+                    sub = null;
+                }
+                // Lettuce closes the connection when Redis refuses its handshake (a wrong password),
+                // and the close can win the race to report, hiding Redis's answer: once more, then
+                // whatever the failure is, it is the answer.
+                if (attempt == 1 && closedBeforeAnswer(e)) {
+                    continue;
+                }
+                throw new BrokerException("cannot reach Redis at " + description + ": " + reason(e));
             }
-            throw new BrokerException("cannot reach Redis at " + description + ": " + reason(e));
         }
         this.listener = listener;
         sub.addListener(new Arrivals());
@@ -353,6 +363,15 @@ public final class RedisBroker implements Broker {
      * The innermost message of {@code e}, which says what happened (refused, timed out, rejected),
      * after what failed if it was TLS, without the password.
      */
+    private static boolean closedBeforeAnswer(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if ("Connection closed prematurely".equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private String reason(Throwable e) {
         boolean handshake = false;
         boolean certificate = false;
