@@ -61,9 +61,10 @@ async function coordinator(processes) {
     const share = Math.floor(connections / processes) + (i < connections % processes ? 1 : 0);
     const child = fork(new URL(import.meta.url), process.argv.slice(2),
       { env: { ...process.env, ECHO_LOAD_CONNECTIONS: String(share) } });
-    child.on('exit', (code) => {
+    child.exited = new Promise((resolve) => child.on('exit', (code) => {
       if (code !== 0 && !child.finished) fail(`a worker process exited with ${code}`);
-    });
+      resolve();
+    }));
     return child;
   });
   const all = (type) => Promise.all(workers.map((child) => new Promise((resolve) => {
@@ -86,6 +87,8 @@ async function coordinator(processes) {
   for (const child of workers) child.send({ type: 'stop' });
   const results = (await done).map((message) => message.result);
   for (const child of workers) child.finished = true;
+  // Reaped before this process ends, so their CPU time counts in its own (compare.sh reads it).
+  await Promise.all(workers.map((child) => child.exited));
 
   const roundTrips = new Histogram();
   const connectTimes = new Histogram();
