@@ -26,8 +26,8 @@
 #
 # node and --load node need ws: npm ci --prefix interop-tests/node first (NODE names another node).
 # Builds what it needs (cli/target/weft.jar, benchmarks/target/benchmarks.jar) unless --no-build.
-# Each scenario is warmed up by a load run of its own; the measured run follows on fresh
-# connections, and the server's CPU time over it (user + system, from /proc/PID/stat) divided by
+# Each scenario is warmed up by a run of the first load; the measured runs, one per load, follow on
+# fresh connections, and the server's CPU time over it (user + system, from /proc/PID/stat) divided by
 # the messages echoed gives the server CPU per message; the load's own CPU time (its share of the
 # cores over the run, start-up included) says whether the load rather than the server was the
 # limit. Prints, per load, the medians over the runs with Weft's ratio to each peer and their
@@ -182,8 +182,9 @@ for run in $(seq 1 "$RUNS"); do
       name=${scenario%%|*}
       opts=${scenario#*|}
       [[ $name =~ $SCENARIO_PATTERN ]] || continue
+      # The warm-up is the server's: once per scenario, with the first load.
+      run_load "${LOADS[0]}" "$opts" "$WARMUP" >/dev/null || true
       for load in "${LOADS[@]}"; do
-        run_load "$load" "$opts" "$WARMUP" >/dev/null || true
         ticks_before=$(cpu_ticks "$SERVER_PID")
         children_cpu
         load_cpu_before=$CHILDREN_CPU
@@ -213,7 +214,7 @@ for run in $(seq 1 "$RUNS"); do
           "$load_cpu" >>"$OUT"
         echo "run $run  $load load  $peer  $name: $(json_field "$result" messagesPerSecond) msg/s," \
           "p99 $(json_field "$result" p99) us, server CPU $cpu_us us/msg, load CPU $load_cpu%," \
-          "errors $(json_field "$result" errors)" >&2
+          "errors $(json_field "$result" errors)$(grep -Eo '"extensions":\["[^]]+\]' <<<"$result" | sed 's/^/, /' || true)" >&2
       done
     done
     stop_server
