@@ -96,6 +96,10 @@ for jar in "$WEFT_JAR" "$BENCH_JAR"; do
   [[ -f $jar ]] || { echo "compare.sh: $jar is missing (run without --no-build)" >&2; exit 2; }
 done
 
+# The JVMs raise their open-file limit to the hard limit by themselves; Node does not, and --idle
+# holds thousands of connections open.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
 WORK=$(mktemp -d)
 SERVER_PID=
 cleanup() {
