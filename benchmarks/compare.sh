@@ -192,7 +192,7 @@ for run in $(seq 1 "$RUNS"); do
         ticks_before=$(cpu_ticks "$SERVER_PID")
         children_cpu
         load_cpu_before=$CHILDREN_CPU
-        result=$(run_load "$load" "$opts" "$DURATION") || result=
+        result=$(run_load "$load" "$opts" "$DURATION") || true  # a run with errors still reports them
         children_cpu
         load_cpu_after=$CHILDREN_CPU
         ticks_after=$(cpu_ticks "$SERVER_PID")
