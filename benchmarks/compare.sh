@@ -1,25 +1,37 @@
 #!/usr/bin/env bash
-# Side-by-side: the Weft demo server, a Netty echo server and a Jetty echo server, each in its own
-# JVM with the same flags, measured with the same `weft bench` scenarios in one run, then each
-# holding the same number of idle connections for a resident-memory reading.
+# Side-by-side: the Weft demo server, a Netty echo server, a Jetty echo server and Node's ws, each
+# in its own process (the JVMs with the same flags), measured with the same scenarios in one run,
+# then each holding the same number of idle connections for a resident-memory reading.
 #
 #   benchmarks/compare.sh [--runs N] [--duration S] [--warmup S] [--idle N] [--out FILE] [--baseline JAR]
-#                         [--peers "weft netty jetty"] [--scenarios PATTERN] [--java PATH] [--load weft|node]
+#                         [--peers "weft netty jetty node"] [--scenarios PATTERN] [--java PATH]
+#                         [--load "weft node"] [--processes N] [--no-build]
 #
-# Builds what it needs (cli/target/weft.jar, benchmarks/target/benchmarks.jar) unless
-# --no-build; WEFT_JAR names another Weft jar to serve. --baseline JAR adds a fourth server, an
-# earlier Weft build served from JAR, measured in the same runs, for before-and-after figures.
-# --peers picks the servers (and their order in each run): weft, blocking (the Weft demo on the
-# blocking transport, a thread per connection: virtual threads on Java 21+), netty, jetty;
-# --scenarios keeps the scenarios whose name matches the extended regular expression PATTERN;
-# --java runs every JVM (servers and load) with another java, such as a JDK 25 for virtual threads;
-# --load node drives the text echo scenarios with Node's ws client (benchmarks/node/echo-load.mjs;
-# npm ci --prefix interop-tests/node first), a load generator that is not Weft: it reports no
-# latency percentiles, and the scenarios it cannot run (binary, pipelined, compressed) are left out.
-# Each scenario is warmed up by a bench run of its own; the measured run follows on fresh
-# connections, and the server's CPU time over it (user + system, from /proc/PID/stat) divided by
-# the messages echoed gives the server CPU per message. Prints a Markdown table per run and the medians over the runs; every figure also
-# goes to FILE as tab-separated lines (default: benchmarks/target/compare.tsv).
+# --runs N        measured runs (default 3); the tables give the medians over them
+# --duration S    seconds of each measured run (default 10); --warmup S, of the warm-up run before it (3)
+# --idle N        idle connections for the memory reading (default 10000; 0 skips it)
+# --out FILE      every figure as tab-separated lines (default benchmarks/target/compare.tsv)
+# --peers LIST    the servers, in the order each run starts them: weft (weft serve, NIO), blocking
+#                 (weft serve on the blocking transport, a thread per connection: virtual threads on
+#                 Java 21+), netty (Netty 4.2), jetty (Jetty 12), node (Node's ws,
+#                 benchmarks/node/echo-server.mjs); default "weft netty jetty"
+# --baseline JAR  adds a server: an earlier Weft build served from JAR, for before-and-after figures
+# --scenarios P   keeps the scenarios whose name matches the extended regular expression P
+# --java PATH     runs every JVM (servers and the weft load) with another java, such as a JDK 25
+# --load LIST     the load generators, each driving every scenario against every server: weft
+#                 (weft bench) and node (Node's ws client, benchmarks/node/echo-load.mjs, a load
+#                 generator that is not Weft; every echo checked byte for byte); default weft
+# --processes N   Node load processes sharing a scenario's connections (default 2)
+# --no-build      uses the jars as they are; WEFT_JAR names another Weft jar to serve
+#
+# node and --load node need ws: npm ci --prefix interop-tests/node first (NODE names another node).
+# Builds what it needs (cli/target/weft.jar, benchmarks/target/benchmarks.jar) unless --no-build.
+# Each scenario is warmed up by a run of the first load; the measured runs, one per load, follow on
+# fresh connections, and the server's CPU time over it (user + system, from /proc/PID/stat) divided by
+# the messages echoed gives the server CPU per message; the load's own CPU time (its share of the
+# cores over the run, start-up included) says whether the load rather than the server was the
+# limit. Prints, per load, the medians over the runs with Weft's ratio to each peer and their
+# geometric mean over the scenarios; every figure also goes to FILE.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -36,7 +48,9 @@ PEER_LIST="weft netty jetty"
 SCENARIO_PATTERN=.
 SERVER_THREADS=2
 JAVA=java
-LOAD=weft
+NODE=${NODE:-node}
+LOAD_LIST=weft
+PROCESSES=2
 # The same for every server: a fixed heap, so memory readings compare like with like.
 JVM_FLAGS=${JVM_FLAGS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 
@@ -51,12 +65,27 @@ while [[ $# -gt 0 ]]; do
     --peers) PEER_LIST=$2; shift 2 ;;
     --scenarios) SCENARIO_PATTERN=$2; shift 2 ;;
     --java) JAVA=$2; shift 2 ;;
-    --load) LOAD=$2; shift 2 ;;
+    --load) LOAD_LIST=$2; shift 2 ;;
+    --processes) PROCESSES=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
+
+read -r -a PEERS <<<"$PEER_LIST"
+[[ -n $BASELINE_JAR ]] && PEERS=(baseline "${PEERS[@]}")
+read -r -a LOADS <<<"$LOAD_LIST"
+for load in "${LOADS[@]}"; do
+  [[ $load == weft || $load == node ]] || { echo "compare.sh: unknown load $load (weft, node)" >&2; exit 2; }
+done
+for peer in "${PEERS[@]}"; do
+  [[ $peer =~ ^(weft|blocking|baseline|netty|jetty|node)$ ]] || { echo "compare.sh: unknown peer $peer" >&2; exit 2; }
+done
+if [[ " ${PEERS[*]} ${LOADS[*]} " == *" node "* && ! -d $ROOT/interop-tests/node/node_modules/ws ]]; then
+  echo "compare.sh: Node's ws is missing: npm ci --prefix interop-tests/node" >&2
+  exit 2
+fi
 
 if [[ $BUILD == 1 ]]; then
   mvn -B -q -DskipTests package -pl cli,benchmarks -am >&2
@@ -67,6 +96,10 @@ for jar in "$WEFT_JAR" "$BENCH_JAR"; do
   [[ -f $jar ]] || { echo "compare.sh: $jar is missing (run without --no-build)" >&2; exit 2; }
 done
 
+# The JVMs raise their open-file limit to the hard limit by themselves; Node does not, and --idle
+# holds thousands of connections open.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
 WORK=$(mktemp -d)
 SERVER_PID=
 cleanup() {
@@ -75,7 +108,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The scenarios: name, then weft bench options.
+# The scenarios: name, then weft bench options. The Node load takes the same options, with
+# --deflate for --extensions permessage-deflate.
 SCENARIOS=(
   "echo 64 B x100|--connections 100 --size 64"
   "echo 4 KiB x100|--connections 100 --size 4096"
@@ -83,8 +117,6 @@ SCENARIOS=(
   "echo 64 KiB x10|--connections 10 --size 65536 --binary"
   "deflate 4 KiB JSON x100|--connections 100 --size 4096 --extensions permessage-deflate"
 )
-read -r -a PEERS <<<"$PEER_LIST"
-[[ -n $BASELINE_JAR ]] && PEERS=(baseline "${PEERS[@]}")
 
 # Starts server $1 on an ephemeral port; sets SERVER_PID and URL.
 start_server() {
@@ -95,6 +127,7 @@ start_server() {
     baseline) "$JAVA" $JVM_FLAGS -jar "$BASELINE_JAR" serve --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
     netty) "$JAVA" $JVM_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.NettyEchoServer --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
     jetty) "$JAVA" $JVM_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.JettyEchoServer --port 0 --threads $SERVER_THREADS >"$log" 2>"$WORK/$1.err" & ;;
+    node)  "$NODE" "$ROOT/benchmarks/node/echo-server.mjs" --port 0 >"$log" 2>"$WORK/$1.err" & ;;
   esac
   SERVER_PID=$!
   local port=
@@ -114,17 +147,37 @@ stop_server() {
   SERVER_PID=
 }
 
+# Runs load $1 with scenario options $2 for $3 seconds against URL; prints its JSON result, its
+# errors going to $WORK/load.err.
+run_load() {
+  if [[ $1 == node ]]; then
+    # shellcheck disable=SC2086 # the options are meant to split
+    "$NODE" "$ROOT/benchmarks/node/echo-load.mjs" "$URL" ${2/--extensions permessage-deflate/--deflate} \
+      --duration "$3" --processes "$PROCESSES" 2>"$WORK/load.err"
+  else
+    # shellcheck disable=SC2086
+    "$JAVA" $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $2 --duration "$3" --warmup 0 --json 2>"$WORK/load.err"
+  fi
+}
+
 # Resident memory of a process in kB.
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 json_field() { grep -Eo "\"$2\":[0-9.]+" <<<"$1" | head -1 | cut -d: -f2; }
 
-mkdir -p "$(dirname "$OUT")"
 # CPU time (user + system) of a process in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 TICKS_PER_SECOND=$(getconf CLK_TCK)
+# Sets CHILDREN_CPU to the CPU seconds (user + system) of this shell's children that have ended,
+# such as a load run. `times` must run in this shell: a subshell has no children of its own yet.
+children_cpu() {
+  times >"$WORK/times"
+  CHILDREN_CPU=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); sum += t[1] * 60 + t[2] } print sum }' "$WORK/times")
+}
 
-printf 'run\tscenario\tpeer\tmsg_per_s\tmb_per_s\tp50_us\tp99_us\terrors\tcpu_us_per_msg\n' >"$OUT"
+mkdir -p "$(dirname "$OUT")"
+printf 'run\tload\tscenario\tpeer\tmsg_per_s\tmb_per_s\tp50_us\tp99_us\terrors\tcpu_us_per_msg\tload_cpu_percent\n' >"$OUT"
+FAILED=0
 
 for run in $(seq 1 "$RUNS"); do
   for peer in "${PEERS[@]}"; do
@@ -133,41 +186,50 @@ for run in $(seq 1 "$RUNS"); do
       name=${scenario%%|*}
       opts=${scenario#*|}
       [[ $name =~ $SCENARIO_PATTERN ]] || continue
-      if [[ $LOAD == node ]]; then
-        [[ $opts =~ --(inflight|binary|extensions) ]] && continue
-        connections=$(grep -Eo -- '--connections [0-9]+' <<<"$opts" | cut -d' ' -f2)
-        size=$(grep -Eo -- '--size [0-9]+' <<<"$opts" | cut -d' ' -f2)
-        node "$ROOT/benchmarks/node/echo-load.mjs" "$URL" "$connections" "$size" "$WARMUP" 0 >/dev/null 2>&1 || true
+      # The warm-up is the server's: once per scenario, with the first load.
+      run_load "${LOADS[0]}" "$opts" "$WARMUP" >/dev/null || true
+      for load in "${LOADS[@]}"; do
         ticks_before=$(cpu_ticks "$SERVER_PID")
-        result=$(node "$ROOT/benchmarks/node/echo-load.mjs" "$URL" "$connections" "$size" "$DURATION" 0 2>/dev/null || true)
+        children_cpu
+        load_cpu_before=$CHILDREN_CPU
+        result=$(run_load "$load" "$opts" "$DURATION") || true  # a run with errors still reports them
+        children_cpu
+        load_cpu_after=$CHILDREN_CPU
         ticks_after=$(cpu_ticks "$SERVER_PID")
-      else
-        # shellcheck disable=SC2086 # the options are meant to split
-        "$JAVA" $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$WARMUP" --warmup 0 --json >/dev/null 2>&1 || true
-        ticks_before=$(cpu_ticks "$SERVER_PID")
-        # shellcheck disable=SC2086
-        result=$("$JAVA" $JVM_FLAGS -jar "$WEFT_JAR" bench "$URL" $opts --duration "$DURATION" --warmup 0 --json 2>/dev/null || true)
-        ticks_after=$(cpu_ticks "$SERVER_PID")
-      fi
-      if [[ -z $result ]]; then
-        echo "compare.sh: run $run, $peer, $name produced no result" >&2
-        continue
-      fi
-      messages=$(json_field "$result" messages)
-      cpu_us=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$TICKS_PER_SECOND" -v m="$messages" \
-        'BEGIN { printf "%.2f", (m > 0 ? t * 1e6 / hz / m : 0) }')
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$name" "$peer" \
-        "$(json_field "$result" messagesPerSecond)" "$(json_field "$result" megabytesPerSecond)" \
-        "$(json_field "$result" p50)" "$(json_field "$result" p99)" "$(json_field "$result" errors)" "$cpu_us" >>"$OUT"
-      echo "run $run  $peer  $name: $(json_field "$result" messagesPerSecond) msg/s, p99 $(json_field "$result" p99) us, server CPU $cpu_us us/msg" >&2
+        if [[ -z $result ]]; then
+          echo "compare.sh: run $run, load $load, $peer, $name produced no result:" >&2
+          sed 's/^/    /' "$WORK/load.err" >&2
+          FAILED=$((FAILED + 1))
+          continue
+        fi
+        # A compressed scenario that ran uncompressed would compare the wrong thing.
+        if [[ $opts == *permessage-deflate* && $result != *'"extensions":["permessage-deflate'* ]]; then
+          echo "compare.sh: run $run, load $load, $peer, $name: permessage-deflate was not agreed: $result" >&2
+          FAILED=$((FAILED + 1))
+          continue
+        fi
+        messages=$(json_field "$result" messages)
+        cpu_us=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$TICKS_PER_SECOND" -v m="$messages" \
+          'BEGIN { printf "%.2f", (m > 0 ? t * 1e6 / hz / m : 0) }')
+        load_cpu=$(awk -v a="$load_cpu_before" -v b="$load_cpu_after" -v d="$DURATION" 'BEGIN { printf "%.0f", (b - a) * 100 / d }')
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$load" "$name" "$peer" \
+          "$(json_field "$result" messagesPerSecond)" "$(json_field "$result" megabytesPerSecond)" \
+          "$(json_field "$result" p50)" "$(json_field "$result" p99)" "$(json_field "$result" errors)" "$cpu_us" \
+          "$load_cpu" >>"$OUT"
+        echo "run $run  $load load  $peer  $name: $(json_field "$result" messagesPerSecond) msg/s," \
+          "p99 $(json_field "$result" p99) us, server CPU $cpu_us us/msg, load CPU $load_cpu%," \
+          "errors $(json_field "$result" errors)$(grep -Eo '"extensions":\["[^]]+\]' <<<"$result" | sed 's/^/, /' || true)" >&2
+      done
     done
     stop_server
   done
 done
 
-# Idle connections. Each server runs with its heap pre-touched, so its resident memory grows only
-# by what lives outside the heap (direct buffers, native memory, thread stacks); what the
+# Idle connections. Each JVM server runs with its heap pre-touched, so its resident memory grows
+# only by what lives outside the heap (direct buffers, native memory, thread stacks); what the
 # connections keep on the heap is read after a full GC. Their sum is the memory per connection.
+# Node has no Java heap: all its resident growth (its V8 heap, not collected first, included) is
+# in the off-heap figure, and its heap is n/a.
 heap_kb() {
   "$JCMD" "$1" GC.heap_info | awk '/PSYoungGen|ParOldGen/ {
     for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); sum += v } }
@@ -179,8 +241,9 @@ BASE_FLAGS=$JVM_FLAGS
 JVM_FLAGS="$BASE_FLAGS -XX:+AlwaysPreTouch"
 (( IDLE > 0 )) && for peer in "${PEERS[@]}"; do
   start_server "$peer"
-  "$JCMD" "$SERVER_PID" GC.run >/dev/null
-  heap_before=$(heap_kb "$SERVER_PID")
+  jvm=1
+  [[ $peer == node ]] && jvm=0
+  if (( jvm )); then "$JCMD" "$SERVER_PID" GC.run >/dev/null; heap_before=$(heap_kb "$SERVER_PID"); fi
   rss_before=$(rss_kb "$SERVER_PID")
   mkfifo "$WORK/hold"
   "$JAVA" $BASE_FLAGS -cp "$BENCH_JAR" dev.weft.benchmarks.peers.IdleClients "$URL" "$IDLE" <"$WORK/hold" >"$WORK/idle.out" 2>"$WORK/idle.err" &
@@ -192,79 +255,127 @@ JVM_FLAGS="$BASE_FLAGS -XX:+AlwaysPreTouch"
     sleep 0.1
   done
   opened=$(grep -Eo '^open [0-9]+' "$WORK/idle.out" | cut -d' ' -f2 || echo 0)
-  "$JCMD" "$SERVER_PID" GC.run >/dev/null
-  heap_after=$(heap_kb "$SERVER_PID")
+  if (( jvm )); then "$JCMD" "$SERVER_PID" GC.run >/dev/null; heap_after=$(heap_kb "$SERVER_PID"); fi
   rss_after=$(rss_kb "$SERVER_PID")
   exec 3>&-
   wait "$CLIENT_PID" 2>/dev/null || true
   rm -f "$WORK/hold"
-  heap_each=$(( opened > 0 ? (heap_after - heap_before) * 1024 / opened : 0 ))
   off_each=$(( opened > 0 ? (rss_after - rss_before) * 1024 / opened : 0 ))
-  printf 'idle\t%s\t%s\t%s\t%s\t%s\n' "$peer" "$opened" "$heap_each" "$off_each" $(( heap_each + off_each )) >>"$OUT"
+  if (( jvm )); then
+    heap_each=$(( opened > 0 ? (heap_after - heap_before) * 1024 / opened : 0 ))
+    total_each=$(( heap_each + off_each ))
+  else
+    heap_each=n/a
+    total_each=$off_each
+  fi
+  printf 'idle\t%s\t%s\t%s\t%s\t%s\n' "$peer" "$opened" "$heap_each" "$off_each" "$total_each" >>"$OUT"
   echo "idle  $peer: $opened connections, heap $heap_each + off-heap $off_each bytes each" >&2
   stop_server
 done
 JVM_FLAGS=$BASE_FLAGS
 
-# Medians over the runs, and Weft's ratio to each peer (from the medians).
-awk -F'\t' '
+# Per load: medians over the runs, Weft's ratio to each peer (from the medians) and the geometric
+# mean of each ratio over the scenarios; then the memory per idle connection.
+awk -F'\t' -v peers="${PEERS[*]}" -v loads="${LOADS[*]}" -v processes="$PROCESSES" '
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ")
     for (i = 2; i <= n; i++) { t = a[i]; j = i - 1; while (j > 0 && a[j] + 0 > t + 0) { a[j + 1] = a[j]; j-- } a[j + 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
+  function title(p) { return p == "weft" ? "Weft" : p == "netty" ? "Netty" : p == "jetty" ? "Jetty" : p == "node" ? "Node" : p }
+  function med(field, s, p) { return median(field[ld SUBSEP s SUBSEP p]) }
+  function empties(k,   row) { row = ""; while (k-- > 0) row = row "| "; return row }
+  # One ratio cell, a / b; adds its logarithm to the geometric mean of column c.
+  function ratio(a, b, c) {
+    if (a <= 0 || b <= 0) return "| – "
+    logs[c] += log(a / b); count[c]++
+    return sprintf("| %.2f ", a / b)
+  }
+  function geomeans(k,   c, row) {
+    row = ""
+    for (c = 1; c <= k; c++) row = row (count[c] ? sprintf("| **%.2f** ", exp(logs[c] / count[c])) : "| – ")
+    delete logs; delete count
+    return row
+  }
+  # Weft against the reference peers that ran with load ld: msg/s, then server CPU per message.
+  function reference_tables(   r, i, s, w, row, e, lc) {
+    printf "\n| scenario | Weft msg/s "
+    for (r = 1; r <= nr; r++) printf "| %s msg/s ", title(R[r])
+    for (r = 1; r <= nr; r++) printf "| Weft/%s ", title(R[r])
+    printf "| Weft p99 µs "
+    for (r = 1; r <= nr; r++) printf "| %s p99 µs ", title(R[r])
+    printf "| errors | load CPU %% (Weft"
+    for (r = 1; r <= nr; r++) printf "/%s", title(R[r])
+    printf ") |\n|---%s\n", rule(3 * nr + 4)
+    for (i = 1; i <= n[ld]; i++) {
+      s = order[ld SUBSEP i]; w = med(mps, s, "weft"); e = err[ld SUBSEP s SUBSEP "weft"]
+      row = sprintf("| %s | %.0f ", s, w)
+      for (r = 1; r <= nr; r++) { row = row sprintf("| %.0f ", med(mps, s, R[r])); e += err[ld SUBSEP s SUBSEP R[r]] }
+      for (r = 1; r <= nr; r++) row = row ratio(w, med(mps, s, R[r]), r)
+      row = row sprintf("| %.0f ", med(p99, s, "weft")); lc = med(lcpu, s, "weft")
+      for (r = 1; r <= nr; r++) { row = row sprintf("| %.0f ", med(p99, s, R[r])); lc = lc "/" med(lcpu, s, R[r]) }
+      printf "%s| %d | %s |\n", row, e, lc
+    }
+    printf "| geometric mean %s%s%s|\n", empties(nr + 1), geomeans(nr), empties(nr + 3)
+
+    printf "\n| scenario | Weft server CPU µs/msg "
+    for (r = 1; r <= nr; r++) printf "| %s ", title(R[r])
+    for (r = 1; r <= nr; r++) printf "| Weft/%s ", title(R[r])
+    printf "|\n|---|---:%s\n", rule(2 * nr)
+    for (i = 1; i <= n[ld]; i++) {
+      s = order[ld SUBSEP i]; w = med(cpu, s, "weft"); row = sprintf("| %s | %.2f ", s, w)
+      for (r = 1; r <= nr; r++) row = row sprintf("| %.2f ", med(cpu, s, R[r]))
+      for (r = 1; r <= nr; r++) row = row ratio(w, med(cpu, s, R[r]), r)
+      printf "%s|\n", row
+    }
+    printf "| geometric mean %s%s|\n", empties(nr + 1), geomeans(nr)
+  }
+  function rule(k,   row) { row = ""; while (k-- > 0) row = row "|---:"; return row "|" }
   NR == 1 || $1 == "" { next }
   $1 == "idle" && $2 != "peer" { heap[$2] = $4; off[$2] = $5; idle[$2] = $6; iconn[$2] = $3; next }
   $1 == "idle" { next }
-  { key = $2 SUBSEP $3; mps[key] = mps[key] " " $4; p99[key] = p99[key] " " $7; err[key] += $8; cpu[key] = cpu[key] " " $9
-    if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
+  { key = $2 SUBSEP $3 SUBSEP $4; mps[key] = mps[key] " " $5; p99[key] = p99[key] " " $8; err[key] += $9
+    cpu[key] = cpu[key] " " $10; lcpu[key] = lcpu[key] " " $11; ran[$2 SUBSEP $4] = 1
+    if (!(($2 SUBSEP $3) in seen)) { seen[$2 SUBSEP $3] = 1; order[$2 SUBSEP (++n[$2])] = $3 } }
   END {
-    others = ((order[1] SUBSEP "netty") in mps) || ((order[1] SUBSEP "jetty") in mps)
-    if (others) {
-    printf "| scenario | Weft msg/s | Netty msg/s | Jetty msg/s | Weft/Netty | Weft/Jetty | Weft p99 µs | Netty p99 µs | Jetty p99 µs | errors |\n"
-    printf "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-    for (i = 1; i <= n; i++) {
-      s = order[i]
-      w = median(mps[s SUBSEP "weft"]); nt = median(mps[s SUBSEP "netty"]); j = median(mps[s SUBSEP "jetty"])
-      printf "| %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.0f | %.0f | %.0f | %d |\n", s, w, nt, j,
-        (nt > 0 ? w / nt : 0), (j > 0 ? w / j : 0),
-        median(p99[s SUBSEP "weft"]), median(p99[s SUBSEP "netty"]), median(p99[s SUBSEP "jetty"]),
-        err[s SUBSEP "weft"] + err[s SUBSEP "netty"] + err[s SUBSEP "jetty"]
-    }
-    printf "\n| scenario | Weft server CPU µs/msg | Netty | Jetty | Weft/Netty | Weft/Jetty |\n|---|---:|---:|---:|---:|---:|\n"
-    for (i = 1; i <= n; i++) {
-      s = order[i]
-      w = median(cpu[s SUBSEP "weft"]); nt = median(cpu[s SUBSEP "netty"]); j = median(cpu[s SUBSEP "jetty"])
-      printf "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n", s, w, nt, j, (nt > 0 ? w / nt : 0), (j > 0 ? w / j : 0)
-    }
-    }
-    if ((order[1] SUBSEP "baseline") in mps) {
-      printf "\n| scenario | baseline msg/s | Weft msg/s | baseline server CPU µs/msg | Weft server CPU µs/msg | CPU Weft/baseline |\n|---|---:|---:|---:|---:|---:|\n"
-      for (i = 1; i <= n; i++) {
-        s = order[i]
-        b = median(cpu[s SUBSEP "baseline"]); w = median(cpu[s SUBSEP "weft"])
-        printf "| %s | %.0f | %.0f | %.2f | %.2f | %.2f |\n", s, median(mps[s SUBSEP "baseline"]), median(mps[s SUBSEP "weft"]), b, w, (b > 0 ? w / b : 0)
+    np = split(peers, P, " "); nl = split(loads, L, " ")
+    for (l = 1; l <= nl; l++) {
+      ld = L[l]
+      nr = 0
+      for (i = 1; i <= np; i++) if (P[i] ~ /^(netty|jetty|node)$/ && ((ld SUBSEP P[i]) in ran)) R[++nr] = P[i]
+      if (!(ld in n) || !((nr > 0 && ((ld SUBSEP "weft") in ran)) || ((ld SUBSEP "baseline") in ran) || ((ld SUBSEP "blocking") in ran))) continue
+      printf "\n### Load: %s\n", ld == "weft" ? "weft bench" : "Node ws client (benchmarks/node/echo-load.mjs, " processes " processes)"
+      if (nr > 0 && ((ld SUBSEP "weft") in ran)) reference_tables()
+      if ((ld SUBSEP "baseline") in ran) {
+        printf "\n| scenario | baseline msg/s | Weft msg/s | baseline server CPU µs/msg | Weft server CPU µs/msg | CPU Weft/baseline |\n|---|---:|---:|---:|---:|---:|\n"
+        for (i = 1; i <= n[ld]; i++) {
+          s = order[ld SUBSEP i]; b = med(cpu, s, "baseline"); w = med(cpu, s, "weft")
+          printf "| %s | %.0f | %.0f | %.2f | %.2f | %.2f |\n", s, med(mps, s, "baseline"), med(mps, s, "weft"), b, w, (b > 0 ? w / b : 0)
+        }
+      }
+      if ((ld SUBSEP "blocking") in ran) {
+        printf "\n| scenario | NIO msg/s | blocking msg/s | NIO server CPU µs/msg | blocking server CPU µs/msg | CPU blocking/NIO | NIO p99 µs | blocking p99 µs |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        for (i = 1; i <= n[ld]; i++) {
+          s = order[ld SUBSEP i]; w = med(cpu, s, "weft"); b = med(cpu, s, "blocking")
+          printf "| %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f |\n", s, med(mps, s, "weft"), med(mps, s, "blocking"),
+            w, b, (w > 0 ? b / w : 0), med(p99, s, "weft"), med(p99, s, "blocking")
+        }
       }
     }
-    if ((order[1] SUBSEP "blocking") in mps) {
-      printf "\n| scenario | NIO msg/s | blocking msg/s | NIO server CPU µs/msg | blocking server CPU µs/msg | CPU blocking/NIO | NIO p99 µs | blocking p99 µs |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
-      for (i = 1; i <= n; i++) {
-        s = order[i]
-        w = median(cpu[s SUBSEP "weft"]); b = median(cpu[s SUBSEP "blocking"])
-        printf "| %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f |\n", s, median(mps[s SUBSEP "weft"]), median(mps[s SUBSEP "blocking"]),
-          w, b, (w > 0 ? b / w : 0), median(p99[s SUBSEP "weft"]), median(p99[s SUBSEP "blocking"])
-      }
-    }
-    if (iconn["blocking"] > 0) {
-      printf "\n| bytes per idle connection (%d connections) | NIO | blocking |\n|---|---:|---:|\n", iconn["blocking"]
-      printf "| heap, live after a full GC | %d | %d |\n", heap["weft"], heap["blocking"]
-      printf "| off the heap (resident, heap pre-touched) | %d | %d |\n", off["weft"], off["blocking"]
-      printf "| total | %d | %d |\n", idle["weft"], idle["blocking"]
-    }
-    if (iconn["netty"] + iconn["jetty"] > 0) {
-      printf "\n| bytes per idle connection (%d connections) | Weft | Netty | Jetty |\n|---|---:|---:|---:|\n", iconn["weft"]
-      printf "| heap, live after a full GC | %d | %d | %d |\n", heap["weft"], heap["netty"], heap["jetty"]
-      printf "| off the heap (resident, heap pre-touched) | %d | %d | %d |\n", off["weft"], off["netty"], off["jetty"]
-      printf "| total | %d | %d | %d |\n", idle["weft"], idle["netty"], idle["jetty"]
+    # Memory per idle connection, every server that held them, in the order they ran.
+    k = 0
+    for (i = 1; i <= np; i++) if (P[i] in iconn) M[++k] = P[i]
+    if (k > 0) {
+      printf "\n| bytes per idle connection (%d connections) ", iconn[M[1]]
+      for (i = 1; i <= k; i++) printf "| %s ", (M[i] == "weft" && ("blocking" in iconn) ? "Weft NIO" : title(M[i]))
+      printf "|\n|---%s\n", rule(k)
+      printf "| heap, live after a full GC "; for (i = 1; i <= k; i++) printf "| %s ", heap[M[i]]; print "|"
+      printf "| off the heap (resident growth, heap pre-touched; Node: all of it) "; for (i = 1; i <= k; i++) printf "| %s ", off[M[i]]; print "|"
+      printf "| total "; for (i = 1; i <= k; i++) printf "| %s ", idle[M[i]]; print "|"
     }
   }' "$OUT"
+
+if (( FAILED > 0 )); then
+  echo "compare.sh: $FAILED measured runs failed (see above); their figures are missing from the tables" >&2
+  exit 1
+fi

@@ -7,8 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -23,7 +24,7 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketSe
 import java.net.InetSocketAddress;
 
 /**
- * A Netty 4.1 WebSocket echo server, the reference peer for side-by-side runs against
+ * A Netty 4.2 WebSocket echo server, the reference peer for side-by-side runs against
  * {@code weft serve}: every data frame goes back as it came (text as text, binary as binary,
  * continuations as continuations, so fragmented messages echo with their fragmentation), with
  * permessage-deflate on offer, 16 MiB frames, UTF-8 validated, on any path. Netty answers pings and
@@ -46,8 +47,8 @@ public final class NettyEchoServer {
         // NIO rather than epoll: Weft runs on java.nio selectors, so the same kind of event loop
         // keeps the comparison about the WebSocket code, not the poller. The pooled allocator,
         // Netty's default, stays.
-        EventLoopGroup boss = new NioEventLoopGroup(1);
-        EventLoopGroup workers = new NioEventLoopGroup(options.threads());
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(options.threads(), NioIoHandler.newFactory());
         try {
             Channel server = new ServerBootstrap()
                     .group(boss, workers)
