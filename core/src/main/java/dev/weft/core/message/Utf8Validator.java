@@ -343,7 +343,29 @@ public final class Utf8Validator {
 
     /** Whether bytes {@code [from, to)} of {@code buf} are valid UTF-8 ending on a whole code point. */
     public static boolean isValid(ByteBuffer buf, int from, int to) {
-        Utf8Validator validator = new Utf8Validator();
-        return validator.validate(buf, from, to) < 0 && validator.isComplete();
+        // Without a validator object: a sender checks every message it sends as UTF-8 text, and
+        // this keeps that free of garbage whatever the compiler inlines.
+        Objects.checkFromToIndex(from, to, buf.limit());
+        int s = ACCEPT;
+        if (buf.hasArray()) {
+            byte[] bytes = buf.array();
+            int i = buf.arrayOffset() + from;
+            int end = buf.arrayOffset() + to;
+            if (end - i >= VECTOR_MIN && Vector.SCAN != null) {
+                i = Vector.SCAN.validPrefix(bytes, i, end);
+            }
+            for (i = wholeCodePoints(bytes, i, end); i < end && s != REJECT; i++) {
+                s = TRANSITIONS[s << ROW_BITS | CLASSES[bytes[i] & 0xFF]];
+            }
+        } else {
+            int i = from;
+            if (to - i >= VECTOR_MIN && Vector.SCAN != null) {
+                i = Vector.SCAN.validPrefix(buf, i, to);
+            }
+            for (i = wholeCodePoints(buf, i, to); i < to && s != REJECT; i++) {
+                s = TRANSITIONS[s << ROW_BITS | CLASSES[buf.get(i) & 0xFF]];
+            }
+        }
+        return s == ACCEPT;
     }
 }

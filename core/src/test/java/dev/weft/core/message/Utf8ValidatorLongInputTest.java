@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -57,6 +58,8 @@ class Utf8ValidatorLongInputTest {
                         assertEquals(expected, Utf8ValidatorTest.validateWhole(input), label);
                         ByteBuffer heap = ByteBuffer.wrap(input);
                         ByteBuffer direct = ByteBuffer.allocateDirect(input.length).put(0, input);
+                        assertEquals(expected.validAndComplete(), Utf8Validator.isValid(heap, 0, input.length), label);
+                        assertEquals(expected.validAndComplete(), Utf8Validator.isValid(direct, 0, input.length), label);
                         for (int split = 0; split <= input.length; split++) {
                             ByteBuffer buffer = (split & 1) == 0 ? heap : direct;
                             assertEquals(expected, validateSplit(input, buffer, split), label + ", split at " + split);
@@ -83,6 +86,9 @@ class Utf8ValidatorLongInputTest {
             invalid += expected.badIndex() >= 0 ? 1 : 0;
             assertEquals(expected, Utf8ValidatorTest.validateInRandomChunks(text, random, 400),
                     () -> HexFormat.ofDelimiter(" ").formatHex(text));
+            int from = random.nextInt(4);
+            assertEquals(reference.verdict(Arrays.copyOfRange(text, from, text.length)).validAndComplete(),
+                    Utf8Validator.isValid(ByteBuffer.wrap(text), from, text.length), "from " + from);
         }
         assertTrue(invalid > 400 && invalid < 3600, invalid + " invalid");
     }
