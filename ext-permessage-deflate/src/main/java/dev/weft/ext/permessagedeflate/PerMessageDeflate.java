@@ -63,10 +63,10 @@ import static dev.weft.ext.permessagedeflate.DeflateParameters.SERVER_NO_CONTEXT
  * <p>The client's window ({@code client_max_window_bits}, RFC 7692 §7.1.2.2) bounds the server's
  * decompressor: the JDK's {@code Inflater} holds 32 KiB for any window, native zlib
  * 2<sup>n</sup> bytes (plus about 7 KiB each), so a server that compresses with 10 bits and
- * inflates with 10 holds 50 KiB per connection instead of 81. A server answers {@code client_max_window_bits} only to an
- * offer that has it, only where native zlib is there and the client keeps its context (without
- * context takeover the decompressor is borrowed per message and costs nothing while idle), and
- * only below 15: with the smaller of the offer's value (15 if it has none) and
+ * inflates with 10 holds 50 KiB per connection instead of 81. A server answers
+ * {@code client_max_window_bits} only to an offer that has it, only where native zlib is there and
+ * the client keeps its context (without context takeover the decompressor is borrowed per message
+ * and costs nothing while idle), and only below 15: with the smaller of the offer's value (15 if it has none) and
  * {@link Builder#clientMaxWindowBits(int) clientMaxWindowBits}; an 8 is left unanswered, as zlib
  * inflates from 9 bits. It then inflates that client's messages on native zlib with that window,
  * and data that refers back further fails the connection with 1007, as any data that does not
