@@ -16,8 +16,10 @@ import java.util.List;
 
 /**
  * Native zlib memory per permessage-deflate connection, server side, for each mode: context
- * takeover with a 15-bit window, with a smaller one (native zlib, JDK 22+), and without context
- * takeover (pooled contexts). Opens {@code N} agreed extensions (no sockets: the memory in question
+ * takeover with 15-bit windows, with a smaller server window ({@code server_max_window_bits},
+ * native zlib, JDK 22+), with both directions' windows smaller (the client's through
+ * {@code client_max_window_bits}, which the server then inflates with on native zlib), and without
+ * context takeover (pooled contexts). Opens {@code N} agreed extensions (no sockets: the memory in question
  * is the extension's), and for each receives one compressed message and sends one; "idle" is
  * after both, "active" is with a message half sent and half received (its first frame only).
  * "pooled, idle" is the contexts lying in the factory's pool then, shared by all connections.
@@ -44,21 +46,28 @@ public final class CompressionMemory {
                 Zlib.nativeAvailable() ? "found" : "not found", n);
         System.out.printf("%-34s %12s %12s %14s %14s %12s%n", "mode", "idle B/conn", "active B/conn",
                 "idle ctx/conn", "active ctx/conn", "pooled, idle");
-        measure("context takeover, 15 bits", false, 15, n);
+        measure("context takeover, 15 bits", false, 15, 15, n);
         for (int bits : new int[] {12, 10, 9}) {
             if (Zlib.compressesWith(bits)) {
-                measure("context takeover, " + bits + " bits (native)", false, bits, n);
+                measure("context takeover, server " + bits + " bits", false, bits, 15, n);
             }
         }
-        measure("no context takeover (pool)", true, 15, n);
+        for (int bits : new int[] {12, 11, 10, 9}) {
+            if (Zlib.compressesWith(bits)) {
+                measure("context takeover, both " + bits + " bits", false, bits, bits, n);
+            }
+        }
+        measure("no context takeover (pool)", true, 15, 15, n);
     }
 
-    private static void measure(String mode, boolean noContextTakeover, int windowBits, int n) {
+    private static void measure(String mode, boolean noContextTakeover, int serverBits, int clientBits, int n) {
+        // One factory for both roles: as a client it offers client_max_window_bits=clientBits, as a
+        // server it answers it.
         PerMessageDeflate factory = PerMessageDeflate.builder().serverNoContextTakeover(noContextTakeover)
-                .clientNoContextTakeover(noContextTakeover).build();
+                .clientNoContextTakeover(noContextTakeover).clientMaxWindowBits(clientBits).build();
         ExtensionParameters offer = factory.offers(CLIENT).get(0);
-        if (windowBits < 15) {
-            offer = offer.with("server_max_window_bits", Integer.toString(windowBits));
+        if (serverBits < 15) {
+            offer = offer.with("server_max_window_bits", Integer.toString(serverBits));
         }
         ByteBuffer message = JsonCorpus.messages().get(0);
         // What every server receives: a whole message, then the first frame of the next. Each

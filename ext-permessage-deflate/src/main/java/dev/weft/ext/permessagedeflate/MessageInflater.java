@@ -5,7 +5,9 @@ import dev.weft.api.Frame;
 import dev.weft.api.Opcode;
 import dev.weft.api.WebSocketException;
 import dev.weft.api.extension.ExtensionDecoder;
+import dev.weft.ext.zlib.Compressor;
 import dev.weft.ext.zlib.SlicedInflater;
+import dev.weft.ext.zlib.Zlib;
 import dev.weft.ext.zlib.ZlibPool;
 
 import java.nio.ByteBuffer;
@@ -25,11 +27,13 @@ import java.util.zip.DataFormatException;
  * inflated one byte more than the limit. Between frames this holds only the zlib context, made on
  * the first compressed message received; if the peer compresses without context takeover, the
  * context is borrowed from the factory's pool for each message and given back after its last frame,
- * so that between messages there is none.
+ * so that between messages there is none. A kept context has the window agreed for the peer: below
+ * 15 bits it is native zlib's, smaller, and data that refers back further fails as bad data (1007).
  */
 final class MessageInflater implements ExtensionDecoder {
 
     private final boolean resetAfterMessage;
+    private final int windowBits;
     private final int maxMessageSize;
     private final SlicedInflater inflater;
     /** Whether the data message in progress is compressed; set by its first frame. */
@@ -42,13 +46,21 @@ final class MessageInflater implements ExtensionDecoder {
     /**
      * @param resetAfterMessage whether the peer uses no context takeover, so each message starts a
      *     fresh DEFLATE stream
+     * @param windowBits the LZ77 window the peer agreed to compress within, one
+     *     {@link Zlib#decompressesWith}; without context takeover the pool's 15-bit contexts read any
      * @param maxMessageSize the largest inflated message accepted, in bytes
      * @param pool where, without context takeover, each message borrows its context
      */
-    MessageInflater(boolean resetAfterMessage, int maxMessageSize, ZlibPool pool) {
+    MessageInflater(boolean resetAfterMessage, int windowBits, int maxMessageSize, ZlibPool pool) {
         this.resetAfterMessage = resetAfterMessage;
+        this.windowBits = resetAfterMessage ? Zlib.MAX_WINDOW_BITS : windowBits;
         this.maxMessageSize = maxMessageSize;
-        this.inflater = new SlicedInflater(resetAfterMessage ? pool : null);
+        this.inflater = resetAfterMessage ? new SlicedInflater(pool) : new SlicedInflater(windowBits);
+    }
+
+    /** Which zlib decompresses this direction's messages. */
+    Compressor.Path path() {
+        return Zlib.pathFor(windowBits);
     }
 
     /**

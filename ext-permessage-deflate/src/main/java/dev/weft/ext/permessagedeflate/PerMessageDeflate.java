@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Optional;
 
 import static dev.weft.ext.permessagedeflate.DeflateParameters.ABSENT;
+import static dev.weft.ext.permessagedeflate.DeflateParameters.CLIENT_MAX_WINDOW_BITS;
 import static dev.weft.ext.permessagedeflate.DeflateParameters.CLIENT_NO_CONTEXT_TAKEOVER;
 import static dev.weft.ext.permessagedeflate.DeflateParameters.MAX_WINDOW_BITS;
+import static dev.weft.ext.permessagedeflate.DeflateParameters.NO_VALUE;
 import static dev.weft.ext.permessagedeflate.DeflateParameters.SERVER_MAX_WINDOW_BITS;
 import static dev.weft.ext.permessagedeflate.DeflateParameters.SERVER_NO_CONTEXT_TAKEOVER;
 
@@ -41,6 +43,9 @@ import static dev.weft.ext.permessagedeflate.DeflateParameters.SERVER_NO_CONTEXT
  * <li>{@link Builder#poolSize(int) poolSize}: how many idle zlib compressors, and as many
  *     decompressors, this factory keeps for the directions that agreed no context takeover; default
  *     twice the available processors.</li>
+ * <li>{@link Builder#clientMaxWindowBits(int) clientMaxWindowBits}: the largest LZ77 window, 9 to
+ *     15 bits, the client compresses with, where native zlib is there (see below); default 15,
+ *     which asks nothing.</li>
  * </ul>
  *
  * <h2>Window sizes</h2>
@@ -53,9 +58,26 @@ import static dev.weft.ext.permessagedeflate.DeflateParameters.SERVER_NO_CONTEXT
  * everywhere else: zlib cannot compress raw DEFLATE with a 256-byte window ("a request for a
  * 256-byte window is rejected as invalid", zlib.h), and the response may not name a larger one.
  * Without native zlib (JDK 17 to 21, no libz, or native access denied) a server declines every
- * offer whose {@code server_max_window_bits} is below 15. A client never offers
- * {@code client_max_window_bits} (a server could then answer with a window it cannot keep to) and
- * refuses a response that names it. Neither end ever needs to limit the peer's window.
+ * offer whose {@code server_max_window_bits} is below 15.
+ *
+ * <p>The client's window ({@code client_max_window_bits}, RFC 7692 §7.1.2.2) bounds the server's
+ * decompressor: the JDK's {@code Inflater} holds 32 KiB for any window, native zlib
+ * 2<sup>n</sup> bytes (plus about 7 KiB each), so a server that compresses with 10 bits and
+ * inflates with 10 holds 50 KiB per connection instead of 81. A server answers
+ * {@code client_max_window_bits} only to an offer that has it, only where native zlib is there and
+ * the client keeps its context (without context takeover the decompressor is borrowed per message
+ * and costs nothing while idle), and only below 15: with the smaller of the offer's value (15 if it has none) and
+ * {@link Builder#clientMaxWindowBits(int) clientMaxWindowBits}; an 8 is left unanswered, as zlib
+ * inflates from 9 bits. It then inflates that client's messages on native zlib with that window,
+ * and data that refers back further fails the connection with 1007, as any data that does not
+ * inflate. So by default a server holds a client to the window the client itself offered, which
+ * costs the client nothing, and asks a smaller one of a client that offered the parameter without
+ * a value (as browsers do) only when configured to: a smaller window compresses the client's
+ * messages less well, a trade for the server's operator to make. A client configured with a
+ * {@code clientMaxWindowBits} below 15, where native zlib is there, offers
+ * {@code client_max_window_bits} with that value and compresses with it, or with the smaller window
+ * the server answers; a response of 8 is refused (zlib cannot compress raw DEFLATE with 256 bytes).
+ * Otherwise, as on JDK 17, a client does not offer it and refuses a response that names it.
  *
  * <h2>Failures</h2>
  * A server declines an offer it cannot take (the engine then tries the client's next offer). A
@@ -76,7 +98,7 @@ import static dev.weft.ext.permessagedeflate.DeflateParameters.SERVER_NO_CONTEXT
  * empty pool makes a new context and a full one ends what comes back. A connection that ends
  * mid-message gives back what it holds. It reports
  * them through {@code Extension.heldBytes()} at the size zlib documents: about 262 KiB for a
- * compressor and 39 KiB for a decompressor. A compressed frame's output is handed to the engine in
+ * compressor and 39 KiB for a decompressor with 15-bit windows, less with smaller ones. A compressed frame's output is handed to the engine in
  * slices of at most 64 KiB, so that the other connections of its event loop are served between
  * them.
  */
@@ -94,6 +116,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
     private final boolean clientNoContextTakeover;
     private final boolean serverNoContextTakeover;
     private final ZlibPool pool;
+    private final int clientMaxWindowBits;
 
     /** permessage-deflate with the default settings. */
     public PerMessageDeflate() {
@@ -106,6 +129,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
         this.clientNoContextTakeover = b.clientNoContextTakeover;
         this.serverNoContextTakeover = b.serverNoContextTakeover;
         this.pool = new ZlibPool(b.compressionLevel, b.poolSize);
+        this.clientMaxWindowBits = b.clientMaxWindowBits;
     }
 
     /** A builder starting from the defaults. */
@@ -118,7 +142,10 @@ public final class PerMessageDeflate implements ExtensionFactory {
         return NAME;
     }
 
-    /** One offer: {@code permessage-deflate}, with the no-context-takeover parameters configured. */
+    /**
+     * One offer: {@code permessage-deflate}, with the no-context-takeover parameters configured, and
+     * {@code client_max_window_bits} where this client is configured to and can keep to it.
+     */
     @Override
     public List<ExtensionParameters> offers(ExtensionContext context) {
         ExtensionParameters offer = ExtensionParameters.of(NAME);
@@ -128,7 +155,21 @@ public final class PerMessageDeflate implements ExtensionFactory {
         if (clientNoContextTakeover) {
             offer = offer.with(CLIENT_NO_CONTEXT_TAKEOVER);
         }
+        if (offersClientWindow()) {
+            offer = offer.with(CLIENT_MAX_WINDOW_BITS, Integer.toString(clientMaxWindowBits));
+        }
         return List.of(offer);
+    }
+
+    /**
+     * Whether this client offers {@code client_max_window_bits}: "a client informs the server that
+     * the client supports the "client_max_window_bits" extension parameter in an extension
+     * negotiation response" (RFC 7692 §7.1.2.2), which it can keep to only on native zlib. Checked
+     * only below 15, so that a default client never looks for libz (the JDK warns about native
+     * access when it does).
+     */
+    private boolean offersClientWindow() {
+        return clientMaxWindowBits < MAX_WINDOW_BITS && Zlib.compressesWith(clientMaxWindowBits);
     }
 
     @Override
@@ -174,9 +215,32 @@ public final class PerMessageDeflate implements ExtensionFactory {
         if (asked.serverMaxWindowBits() != ABSENT) {
             response = response.with(SERVER_MAX_WINDOW_BITS, Integer.toString(windowBits));
         }
-        // A client_max_window_bits in the offer is left unanswered: "the server MAY include" it
-        // (RFC 7692 §7.1.2.2), and this server's Inflater reads any window, so it never limits it.
-        return Optional.of(extension(response, serverResets, windowBits, clientResets, context));
+        int clientWindowBits = clientWindowBits(asked, clientResets);
+        if (clientWindowBits != MAX_WINDOW_BITS) {
+            response = response.with(CLIENT_MAX_WINDOW_BITS, Integer.toString(clientWindowBits));
+        }
+        return Optional.of(extension(response, serverResets, windowBits, clientResets, clientWindowBits, context));
+    }
+
+    /**
+     * The window this server asks the client to compress within, and inflates its messages with;
+     * 15 leaves {@code client_max_window_bits} unanswered. "If a received extension negotiation
+     * offer doesn't have the "client_max_window_bits" extension parameter, the corresponding
+     * extension negotiation response to the offer MUST NOT include the "client_max_window_bits"
+     * extension parameter." "If a received extension negotiation offer has the
+     * "client_max_window_bits" extension parameter, the server MAY include [it] in the
+     * corresponding extension negotiation response [...] with a value equal to or smaller than the
+     * received value." (RFC 7692 §7.1.2.2) Asked only where it saves memory (a client that keeps its
+     * context) and native zlib can inflate with it; the class comment gives the policy.
+     */
+    private int clientWindowBits(DeflateParameters asked, boolean clientResets) {
+        if (asked.clientMaxWindowBits() == ABSENT || clientResets) {
+            return MAX_WINDOW_BITS;
+        }
+        int offered = asked.clientMaxWindowBits() == NO_VALUE ? MAX_WINDOW_BITS : asked.clientMaxWindowBits();
+        int bits = Math.min(offered, clientMaxWindowBits);
+        // Looked for only below 15: a default server answering a browser's bare parameter never loads libz.
+        return bits < MAX_WINDOW_BITS && Zlib.decompressesWith(bits) ? bits : MAX_WINDOW_BITS;
     }
 
     /**
@@ -195,13 +259,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
         } catch (IllegalArgumentException malformed) {
             throw refused(malformed.getMessage());
         }
-        // "If a received extension negotiation offer doesn't have the "client_max_window_bits"
-        // extension parameter, the corresponding extension negotiation response to the offer MUST
-        // NOT include the "client_max_window_bits" extension parameter." (RFC 7692 §7.1.2.2) This
-        // client never offers it: the JDK's Deflater could not keep to a smaller window.
-        if (agreed.clientMaxWindowBits() != ABSENT) {
-            throw refused("the server sent client_max_window_bits, which was not offered");
-        }
+        int ownWindowBits = ownWindowBits(agreed.clientMaxWindowBits());
         // "A server accepts an extension negotiation offer that includes the
         // "server_no_context_takeover" extension parameter by including the
         // "server_no_context_takeover" extension parameter in the corresponding extension negotiation
@@ -214,13 +272,44 @@ public final class PerMessageDeflate implements ExtensionFactory {
         // it, as its offer was "a hint that [...] the client is not going to use context takeover"
         // (RFC 7692 §7.1.1.2), and when the server asks for it.
         boolean clientResets = clientNoContextTakeover || agreed.clientNoContextTakeover();
-        return extension(response, clientResets, MAX_WINDOW_BITS, agreed.serverNoContextTakeover(), context);
+        return extension(response, clientResets, ownWindowBits, agreed.serverNoContextTakeover(), MAX_WINDOW_BITS,
+                context);
+    }
+
+    /**
+     * The window this client compresses with, given the response's {@code client_max_window_bits}:
+     * within its own offer's value, and within the answer's.
+     *
+     * @throws WebSocketException with 1002 if the response names it unasked, without a value, or
+     *     with a window this client cannot keep to
+     */
+    private int ownWindowBits(int answered) {
+        if (answered == ABSENT) {
+            return offersClientWindow() ? clientMaxWindowBits : MAX_WINDOW_BITS;
+        }
+        // "If a received extension negotiation offer doesn't have the "client_max_window_bits"
+        // extension parameter, the corresponding extension negotiation response to the offer MUST
+        // NOT include the "client_max_window_bits" extension parameter." (RFC 7692 §7.1.2.2)
+        if (!offersClientWindow()) {
+            throw refused("the server sent client_max_window_bits, which was not offered");
+        }
+        // "[...] the server [...] including the "client_max_window_bits" extension parameter in the
+        // corresponding extension negotiation response to the offer with a value" (RFC 7692 §7.1.2.2)
+        if (answered == NO_VALUE) {
+            throw refused("client_max_window_bits without a value");
+        }
+        int bits = Math.min(answered, clientMaxWindowBits);
+        if (!Zlib.compressesWith(bits)) {
+            throw refused("client_max_window_bits=" + answered + ": zlib cannot compress raw DEFLATE with a "
+                    + (1 << answered) + "-byte window");
+        }
+        return bits;
     }
 
     private Extension extension(ExtensionParameters agreed, boolean ownResets, int ownWindowBits, boolean peerResets,
-                                ExtensionContext context) {
+                                int peerWindowBits, ExtensionContext context) {
         return new DeflateExtension(agreed, new MessageDeflater(compressionLevel, threshold, ownResets, ownWindowBits, pool),
-                new MessageInflater(peerResets, context.maxMessageSize(), pool));
+                new MessageInflater(peerResets, peerWindowBits, context.maxMessageSize(), pool));
     }
 
     private static WebSocketException refused(String problem) {
@@ -231,7 +320,8 @@ public final class PerMessageDeflate implements ExtensionFactory {
     public String toString() {
         return "PerMessageDeflate[level=" + compressionLevel + ", threshold=" + threshold
                 + ", clientNoContextTakeover=" + clientNoContextTakeover
-                + ", serverNoContextTakeover=" + serverNoContextTakeover + ", poolSize=" + pool.capacity() + "]";
+                + ", serverNoContextTakeover=" + serverNoContextTakeover + ", poolSize=" + pool.capacity()
+                + ", clientMaxWindowBits=" + clientMaxWindowBits + "]";
     }
 
     /** Settings for a {@link PerMessageDeflate}; see its class comment for what each means. Not thread-safe. */
@@ -241,6 +331,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
         private boolean clientNoContextTakeover;
         private boolean serverNoContextTakeover;
         private int poolSize = ZlibPool.defaultCapacity();
+        private int clientMaxWindowBits = MAX_WINDOW_BITS;
 
         private Builder() {
         }
@@ -296,6 +387,22 @@ public final class PerMessageDeflate implements ExtensionFactory {
                 throw new IllegalArgumentException("pool size must not be negative: " + contexts);
             }
             this.poolSize = contexts;
+            return this;
+        }
+
+        /**
+         * The largest LZ77 window the client compresses with, as 2<sup>bits</sup> bytes (default 15:
+         * none asked). A server answers an offer's {@code client_max_window_bits} with at most this,
+         * and inflates with it; a client offers it and keeps to it. Both only where native zlib is
+         * there (JDK 22 and later with libz; ignored elsewhere), and as the class comment details.
+         *
+         * @throws IllegalArgumentException unless 9 to 15 (zlib cannot compress raw DEFLATE with 8)
+         */
+        public Builder clientMaxWindowBits(int bits) {
+            if (bits < Zlib.MIN_NATIVE_WINDOW_BITS || bits > MAX_WINDOW_BITS) {
+                throw new IllegalArgumentException("client_max_window_bits must be 9 to 15: " + bits);
+            }
+            this.clientMaxWindowBits = bits;
             return this;
         }
 

@@ -10,9 +10,9 @@ import java.nio.ByteBuffer;
  */
 public interface Compressor {
 
-    /** Which zlib a compressor runs on. */
+    /** Which zlib a compressor, or a {@link Decompressor}, runs on. */
     enum Path {
-        /** {@code java.util.zip.Deflater}: window bits 15 only. */
+        /** {@code java.util.zip.Deflater} or {@code Inflater}: window bits 15 only. */
         JDK,
         /** libz through the Foreign Function &amp; Memory API (JDK 22+): window bits 9 to 15. */
         NATIVE

@@ -14,4 +14,11 @@ interface NativeZlib {
      * @param memLevel 1 to 9
      */
     Compressor newDeflater(int level, int windowBits, int memLevel);
+
+    /**
+     * A raw DEFLATE decompressor on libz.
+     *
+     * @param windowBits 9 to 15
+     */
+    Decompressor newInflater(int windowBits);
 }

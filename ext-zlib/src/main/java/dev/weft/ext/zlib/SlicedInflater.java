@@ -3,7 +3,6 @@ package dev.weft.ext.zlib;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 /**
  * Inflates one compressed payload at a time, bounded in memory and in work, for both DEFLATE
@@ -21,7 +20,10 @@ import java.util.zip.Inflater;
  *
  * <p>Made with a {@link ZlibPool}, it holds a context only from a stream's first payload to
  * {@link #resetStream()}: it borrows one there and gives it back then, so that a peer compressing
- * without context takeover costs no zlib state between its messages.
+ * without context takeover costs no zlib state between its messages. Made with a window below 15
+ * bits, it keeps its context on native zlib with that window (a peer that agreed to compress within
+ * it, RFC 7692 §7.1.2.2), and fails data that refers back further as it fails any bad data. The
+ * slices and the limit are the same on either zlib: the loop below drives a {@link Decompressor}.
  */
 public final class SlicedInflater implements AutoCloseable {
 
@@ -33,7 +35,9 @@ public final class SlicedInflater implements AutoCloseable {
 
     /** Where the context comes from and goes back to between streams; null: it is kept until close. */
     private final ZlibPool pool;
-    private Inflater inflater;
+    /** The window of a context kept until close. */
+    private final int windowBits;
+    private Decompressor inflater;
     /** Whether the inflater's current DEFLATE stream has been given any data since it began. */
     private boolean streamStarted;
 
@@ -48,9 +52,12 @@ public final class SlicedInflater implements AutoCloseable {
     private byte[] out;
     private boolean pending;
 
-    /** An inflater that makes its context for the first payload and keeps it until {@link #close()}. */
+    /**
+     * An inflater that makes its context, with a 15-bit window that reads any data, for the first
+     * payload and keeps it until {@link #close()}.
+     */
     public SlicedInflater() {
-        this(null);
+        this(null, Zlib.MAX_WINDOW_BITS);
     }
 
     /**
@@ -58,7 +65,25 @@ public final class SlicedInflater implements AutoCloseable {
      * to {@link #resetStream()}; {@code null}: kept until {@link #close()}, as the one above.
      */
     public SlicedInflater(ZlibPool pool) {
+        this(pool, Zlib.MAX_WINDOW_BITS);
+    }
+
+    /**
+     * An inflater that makes its context with a window of 2<sup>windowBits</sup> bytes for the first
+     * payload and keeps it until {@link #close()}.
+     *
+     * @throws IllegalArgumentException unless {@link Zlib#decompressesWith(int) Zlib.decompressesWith(windowBits)}
+     */
+    public SlicedInflater(int windowBits) {
+        this(null, windowBits);
+        if (!Zlib.decompressesWith(windowBits)) {
+            throw new IllegalArgumentException("no decompressor keeps to window bits " + windowBits);
+        }
+    }
+
+    private SlicedInflater(ZlibPool pool, int windowBits) {
         this.pool = pool;
+        this.windowBits = windowBits;
     }
 
     /**
@@ -70,7 +95,7 @@ public final class SlicedInflater implements AutoCloseable {
      */
     public void start(ByteBuffer payload, boolean appendTail, long limit) {
         if (inflater == null) {
-            inflater = pool == null ? Zlib.newInflater() : pool.borrowInflater();
+            inflater = pool == null ? Zlib.newDecompressor(windowBits) : pool.borrowDecompressor();
         }
         input = payload;
         tailDue = appendTail;
@@ -83,7 +108,8 @@ public final class SlicedInflater implements AutoCloseable {
     /**
      * The next slice of the payload's output: a view of a buffer that the slice after it reuses.
      *
-     * @throws DataFormatException if the payload is not DEFLATE data
+     * @throws DataFormatException if the payload is not DEFLATE data, or refers back further than
+     *     the window
      */
     public ByteBuffer nextSlice() throws DataFormatException {
         int length = fill();
@@ -205,7 +231,7 @@ public final class SlicedInflater implements AutoCloseable {
      * output is pending, the buffer of its slices.
      */
     public long heldBytes() {
-        return (inflater == null ? 0 : Zlib.INFLATER_BYTES) + (out == null ? 0 : out.length);
+        return (inflater == null ? 0 : inflater.heldBytes()) + (out == null ? 0 : out.length);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.weft.ext.zlib;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.Inflater;
 
 /**
  * Makes and ends the DEFLATE extensions' zlib contexts, and counts the live ones. Each context
@@ -33,11 +32,10 @@ public final class Zlib {
      */
     public static final long DEFLATER_BYTES = deflaterBytes(MAX_WINDOW_BITS, 8);
     /**
-     * The native memory one decompressor holds. zlib's zconf.h: "The memory requirements for inflate
-     * are (in bytes) 1 << windowBits that is, 32K for windowBits=15 (default value) plus about 7
-     * kilobytes for small objects." A raw Inflater takes any window up to 15 bits.
+     * The native memory one JDK decompressor holds: {@link #inflaterBytes} at 15 bits, as the JDK's
+     * Inflater always takes, to read any window up to 32 KiB.
      */
-    public static final long INFLATER_BYTES = (1 << 15) + 7 * 1024;
+    public static final long INFLATER_BYTES = inflaterBytes(MAX_WINDOW_BITS);
 
     private static final AtomicInteger LIVE = new AtomicInteger();
     private static final AtomicInteger POOLED = new AtomicInteger();
@@ -111,11 +109,43 @@ public final class Zlib {
         return n + n / 64 + 16;
     }
 
-    /** A raw DEFLATE decompressor; it reads data compressed with any window up to 32 KiB. */
-    public static Inflater newInflater() {
-        Inflater inflater = new Inflater(true);
+    /**
+     * The native memory of a decompressor. zlib's zconf.h: "The memory requirements for inflate are
+     * (in bytes) 1 << windowBits that is, 32K for windowBits=15 (default value) plus about 7
+     * kilobytes for small objects."
+     */
+    public static long inflaterBytes(int windowBits) {
+        return (1L << windowBits) + 7 * 1024;
+    }
+
+    /**
+     * A raw DEFLATE decompressor that keeps a window of 2<sup>windowBits</sup> bytes, and so reads
+     * only data whose back-references reach no further: the JDK's {@code Inflater} for 15, which
+     * reads every window, native zlib below.
+     *
+     * @throws IllegalArgumentException unless {@link #decompressesWith(int) decompressesWith(windowBits)}
+     */
+    public static Decompressor newDecompressor(int windowBits) {
+        Decompressor decompressor;
+        if (windowBits == MAX_WINDOW_BITS) {
+            decompressor = new JdkDecompressor();
+        } else if (decompressesWith(windowBits)) {
+            decompressor = Native.ZLIB.newInflater(windowBits);
+        } else {
+            throw new IllegalArgumentException("cannot decompress with window bits " + windowBits
+                    + (Native.ZLIB == null ? " without native zlib (JDK 22+ and libz.so.1)" : ""));
+        }
         LIVE.incrementAndGet();
-        return inflater;
+        return decompressor;
+    }
+
+    /**
+     * Whether {@link #newDecompressor} can keep to a window of {@code windowBits}: the same windows
+     * as {@link #compressesWith}. (zlib inflates raw DEFLATE with 8 bits as well, but data
+     * compressed within 256 bytes reads as well with 9, and 512 bytes more are not worth a case.)
+     */
+    public static boolean decompressesWith(int windowBits) {
+        return compressesWith(windowBits);
     }
 
     /** Frees {@code compressor}'s native memory; {@code null} (never made) is fine. */
@@ -126,10 +156,10 @@ public final class Zlib {
         }
     }
 
-    /** Frees {@code inflater}'s native memory; {@code null} (never made) is fine. */
-    public static void end(Inflater inflater) {
-        if (inflater != null) {
-            inflater.end();
+    /** Frees {@code decompressor}'s native memory; {@code null} (never made) is fine. */
+    public static void end(Decompressor decompressor) {
+        if (decompressor != null) {
+            decompressor.end();
             LIVE.decrementAndGet();
         }
     }
@@ -179,7 +209,7 @@ public final class Zlib {
                         .getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError | RuntimeException notThere) {
                 // Not in a multi-release jar, libz missing, or native access denied
-                // (--illegal-native-access=deny): compress with the JDK's 15 bits only.
+                // (--illegal-native-access=deny): the JDK's 15 bits only, both ways.
                 return null;
             }
         }

@@ -1,7 +1,5 @@
 package dev.weft.ext.zlib;
 
-import java.util.zip.Inflater;
-
 /**
  * Idle zlib contexts for connections that agreed no context takeover, so that between messages
  * they hold none: a direction that starts every message with an empty window borrows its
@@ -17,8 +15,9 @@ public final class ZlibPool {
     /** Idle compressors, any window; the ones at the top were returned last. */
     private final Compressor[] compressors;
     private int compressorCount;
-    private final Inflater[] inflaters;
-    private int inflaterCount;
+    /** Idle decompressors, all the JDK's: they read any window. */
+    private final Decompressor[] decompressors;
+    private int decompressorCount;
 
     /**
      * @param level the compression level of the compressors it lends
@@ -32,7 +31,7 @@ public final class ZlibPool {
         this.level = level;
         this.capacity = capacity;
         this.compressors = new Compressor[capacity];
-        this.inflaters = new Inflater[capacity];
+        this.decompressors = new Decompressor[capacity];
     }
 
     /** The default capacity: twice the available processors, enough for every event loop's messages in flight. */
@@ -77,37 +76,40 @@ public final class ZlibPool {
         Zlib.end(compressor);
     }
 
-    /** An idle raw decompressor, or a new one; hand it back with {@link #giveBack(Inflater)}. */
-    public Inflater borrowInflater() {
+    /**
+     * An idle raw decompressor with a 15-bit window, or a new one; hand it back with
+     * {@link #giveBack(Decompressor)}. Lent for one message, it reads any window at no cost while idle.
+     */
+    public Decompressor borrowDecompressor() {
         synchronized (this) {
-            if (inflaterCount > 0) {
-                Inflater i = inflaters[--inflaterCount];
-                inflaters[inflaterCount] = null;
+            if (decompressorCount > 0) {
+                Decompressor d = decompressors[--decompressorCount];
+                decompressors[decompressorCount] = null;
                 Zlib.pooledChanged(-1);
-                return i;
+                return d;
             }
         }
-        return Zlib.newInflater();
+        return Zlib.newDecompressor(Zlib.MAX_WINDOW_BITS);
     }
 
     /** Takes back a borrowed decompressor with a fresh stream, or ends it if the pool is full; null is fine. */
-    public void giveBack(Inflater inflater) {
-        if (inflater == null) {
+    public void giveBack(Decompressor decompressor) {
+        if (decompressor == null) {
             return;
         }
-        inflater.reset();
+        decompressor.reset();
         synchronized (this) {
-            if (inflaterCount < capacity) {
-                inflaters[inflaterCount++] = inflater;
+            if (decompressorCount < capacity) {
+                decompressors[decompressorCount++] = decompressor;
                 Zlib.pooledChanged(1);
                 return;
             }
         }
-        Zlib.end(inflater);
+        Zlib.end(decompressor);
     }
 
     /** How many contexts lie idle here. */
     public synchronized int idle() {
-        return compressorCount + inflaterCount;
+        return compressorCount + decompressorCount;
     }
 }

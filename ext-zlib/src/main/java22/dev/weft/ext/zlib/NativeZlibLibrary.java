@@ -11,7 +11,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * libz's compression functions, looked up once through the Foreign Function &amp; Memory API (JDK
+ * libz's compression and decompression functions, looked up once through the Foreign Function &amp; Memory API (JDK
  * 22). Exists only in the jar's {@code META-INF/versions/22}; {@link Zlib} loads it by name, and
  * the constructor fails if libz cannot be loaded or native access is denied. Thread-safe: the
  * handles are immutable and zlib's functions keep no global state.
@@ -25,7 +25,11 @@ final class NativeZlibLibrary implements NativeZlib {
     final MethodHandle deflate;
     final MethodHandle deflateReset;
     final MethodHandle deflateEnd;
-    /** zlibVersion(), which deflateInit2_ checks against the library's own (zlib.h's ZLIB_VERSION). */
+    final MethodHandle inflateInit2;
+    final MethodHandle inflate;
+    final MethodHandle inflateReset;
+    final MethodHandle inflateEnd;
+    /** zlibVersion(), which deflateInit2_ and inflateInit2_ check against the library's own (zlib.h's ZLIB_VERSION). */
     final MemorySegment version;
 
     NativeZlibLibrary() {
@@ -37,6 +41,11 @@ final class NativeZlibLibrary implements NativeZlib {
         deflate = linker.downcallHandle(symbol(libz, "deflate"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         deflateReset = linker.downcallHandle(symbol(libz, "deflateReset"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
         deflateEnd = linker.downcallHandle(symbol(libz, "deflateEnd"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        inflateInit2 = linker.downcallHandle(symbol(libz, "inflateInit2_"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+        inflate = linker.downcallHandle(symbol(libz, "inflate"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        inflateReset = linker.downcallHandle(symbol(libz, "inflateReset"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        inflateEnd = linker.downcallHandle(symbol(libz, "inflateEnd"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
         MethodHandle zlibVersion = linker.downcallHandle(symbol(libz, "zlibVersion"), FunctionDescriptor.of(ADDRESS));
         try {
             version = ((MemorySegment) zlibVersion.invokeExact()).reinterpret(64);
@@ -64,5 +73,10 @@ final class NativeZlibLibrary implements NativeZlib {
     @Override
     public Compressor newDeflater(int level, int windowBits, int memLevel) {
         return new NativeDeflater(this, level, windowBits, memLevel);
+    }
+
+    @Override
+    public Decompressor newInflater(int windowBits) {
+        return new NativeInflater(this, windowBits);
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.zip.Inflater;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -39,17 +38,17 @@ class ZlibPoolTest {
         ZlibPool pool = new ZlibPool(6, 2);
         int live = Zlib.live();
         List<Compressor> lent = new ArrayList<>();
-        List<Inflater> inflaters = new ArrayList<>();
+        List<Decompressor> inflaters = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             lent.add(pool.borrowCompressor(Zlib.MAX_WINDOW_BITS));
-            inflaters.add(pool.borrowInflater());
+            inflaters.add(pool.borrowDecompressor());
         }
         assertEquals(live + 10, Zlib.live(), "an empty pool makes a context for each borrower");
         lent.forEach(pool::giveBack);
         inflaters.forEach(pool::giveBack);
         assertEquals(4, pool.idle(), "two of each kept");
         assertEquals(live + 4, Zlib.live(), "the rest ended");
-        assertNotSame(pool.borrowInflater(), pool.borrowInflater());
+        assertNotSame(pool.borrowDecompressor(), pool.borrowDecompressor());
     }
 
     @Test
@@ -78,7 +77,7 @@ class ZlibPoolTest {
                         Compressor c = pool.borrowCompressor(Zlib.MAX_WINDOW_BITS);
                         c.deflateFlushed(TEXT.duplicate());
                         pool.giveBack(c);
-                        pool.giveBack(pool.borrowInflater());
+                        pool.giveBack(pool.borrowDecompressor());
                     }
                 }));
             }
