@@ -71,13 +71,16 @@ class BenchmarksWorkTest {
 
     @Test
     void echo() {
-        for (int size : new int[] {64, 65536}) {
-            EchoAllocationBenchmark b = new EchoAllocationBenchmark();
-            b.size = size;
-            b.setUp();  // checks that one text and one binary message are echoed
-            assertEquals(3, b.echoText());
-            assertEquals(4, b.echoBinary());
-            b.checkStillOpen();
+        for (String echo : new String[] {"bytes", "string"}) {
+            for (int size : new int[] {64, 65536}) {
+                EchoAllocationBenchmark b = new EchoAllocationBenchmark();
+                b.size = size;
+                b.echo = echo;
+                b.setUp();  // checks that one text and one binary message are echoed
+                assertEquals(3, b.echoText());
+                assertEquals(4, b.echoBinary());
+                b.checkStillOpen();
+            }
         }
     }
 
@@ -88,6 +91,8 @@ class BenchmarksWorkTest {
                 CompressionBenchmark b = new CompressionBenchmark();
                 b.extension = extension;
                 b.contextTakeover = takeover;
+                b.serverWindowBits = 15;
+                b.poolSize = -1;
                 b.setUp();  // checks that the corpus comes back intact
                 CompressionBenchmark.Bytes compressed = new CompressionBenchmark.Bytes();
                 b.compress(compressed, BLACKHOLE);

@@ -59,7 +59,7 @@ final class DemoSite {
         };
         Function<HandshakeRequest, WebSocketHandler> chat = request -> new ChatHandler(rooms, ChatHandler.roomOf(request.path()));
         this.endpoints = List.of(
-                new Endpoint("/echo", request -> new EchoHandler()),
+                new Endpoint("/echo", request -> EchoHandler.SHARED),
                 new Endpoint("/chat", chat),
                 new Endpoint("/chat/*", chat));
     }

@@ -4,25 +4,28 @@ import dev.weft.api.Connection;
 import dev.weft.api.Utf8TextHandler;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
 /**
  * Sends every message back as it came, text as text and binary as binary, byte for byte: what
- * the Autobahn|Testsuite asks of a testee, as a server ({@code /echo}) and as a client. One per
- * connection.
+ * the Autobahn|Testsuite asks of a testee, as a server ({@code /echo}) and as a client. It keeps
+ * no state of a connection's, so a server shares one among all its connections.
  */
 final class EchoHandler implements Utf8TextHandler {
 
+    /** The one a server's connections share. */
+    static final EchoHandler SHARED = new EchoHandler(status -> { });
+
     private static final System.Logger LOG = System.getLogger(EchoHandler.class.getName());
 
-    private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+    private final Consumer<CloseStatus> onClosed;
 
-    /** Completes when the connection has closed. */
-    CompletableFuture<CloseStatus> closed() {
-        return closed;
+    /** @param onClosed told how a connection closed */
+    EchoHandler(Consumer<CloseStatus> onClosed) {
+        this.onClosed = onClosed;
     }
 
     @Override
@@ -53,6 +56,6 @@ final class EchoHandler implements Utf8TextHandler {
     public void onClose(Connection connection, int code, String reason) {
         CloseStatus status = new CloseStatus(code, reason);
         LOG.log(DEBUG, () -> "echo: closed " + status + ", " + connection.remoteAddress());
-        closed.complete(status);
+        onClosed.accept(status);
     }
 }

@@ -134,10 +134,10 @@ final class TesteeClientCommand implements Callable<Integer> {
     /** Connects to {@code uri}, echoes whatever comes, and returns once the server has closed. */
     private static CloseStatus echoUntilClosed(Dialer client, URI uri)
             throws ExecutionException, InterruptedException {
-        EchoHandler echo = new EchoHandler();
-        client.connect(uri, Headers.empty(), echo);
+        CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+        client.connect(uri, Headers.empty(), new EchoHandler(closed::complete));
         // The session's idle and close timeouts bound this wait.
-        return echo.closed().get();
+        return closed.get();
     }
 
     /** The number the server sends on {@code getCaseCount}, as one text message before it closes. */

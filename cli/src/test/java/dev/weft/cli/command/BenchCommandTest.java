@@ -34,7 +34,7 @@ class BenchCommandTest {
     static void startServers() {
         AtomicLong echoes = new AtomicLong();
         server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1)
-                .endpoint("/echo", EchoHandler::new)
+                .endpoint("/echo", request -> EchoHandler.SHARED)
                 .endpoint("/faulty", () -> new WebSocketHandler() {
                     @Override
                     public void onText(Connection c, String text) {

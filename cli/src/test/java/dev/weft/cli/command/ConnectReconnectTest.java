@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ConnectReconnectTest {
 
     private static WebSocketServer echoServer() {
-        return WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).endpoint("/echo", EchoHandler::new)
+        return WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).endpoint("/echo", request -> EchoHandler.SHARED)
                 .build().start();
     }
 

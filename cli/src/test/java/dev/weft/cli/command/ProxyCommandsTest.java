@@ -26,7 +26,7 @@ class ProxyCommandsTest {
 
     @BeforeAll
     static void startServer() {
-        server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).endpoint("/echo", EchoHandler::new)
+        server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).endpoint("/echo", request -> EchoHandler.SHARED)
                 .build().start();
         target = "127.0.0.1:" + server.port();
     }

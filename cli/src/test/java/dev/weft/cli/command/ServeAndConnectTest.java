@@ -245,7 +245,7 @@ class ServeAndConnectTest {
         try (WebSocketServer server = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1).config(config)
                 .endpoint("/h", request -> {
                     header.complete(request.header("X-Token").orElse("(none)"));
-                    return new EchoHandler();
+                    return EchoHandler.SHARED;
                 }).build().start()) {
             String url = "ws://127.0.0.1:" + server.port() + "/h";
             CliRun connect = CliRun.start("x\n", "connect", url, "-H", "X-Token: s3cret", "--subprotocol", "chat.v1",

@@ -73,7 +73,7 @@ class TesteeClientCommandTest {
     @ValueSource(strings = {"nio", "blocking"})
     void noFuzzingServerMeansStatusTwo(String transport) throws Exception {
         try (WebSocketServer elsewhere = WebSocketServer.builder().bind("127.0.0.1", 0).threads(1)
-                .endpoint("/other", EchoHandler::new).build().start()) {
+                .endpoint("/other", request -> EchoHandler.SHARED).build().start()) {
             CliRun testee = CliRun.run("testee-client", "ws://127.0.0.1:" + elsewhere.port(), "--transport", transport);
 
             assertEquals(2, testee.exitCode());

@@ -12,7 +12,8 @@ import static dev.weft.core.frame.FrameHeader.PAYLOAD_64;
 import static dev.weft.core.frame.FrameHeader.PAYLOAD_SHORT_MAX;
 
 /**
- * An RFC 6455 frame writer. Not thread safe.
+ * An RFC 6455 frame writer. A client's is not thread safe (its masking keys come from one
+ * source); a server's keeps no state.
  *
  * <p>A server's frame goes out as two buffers, the header and the caller's payload untouched, for
  * one gathering write: the payload is never copied to prepend a header. A client must mask, which
@@ -20,6 +21,9 @@ import static dev.weft.core.frame.FrameHeader.PAYLOAD_SHORT_MAX;
  * Lengths always take their shortest form (RFC 6455 §5.2).
  */
 public final class FrameEncoder {
+
+    /** A server's encoder: it masks nothing and so keeps no state, and every server session shares it. */
+    public static final FrameEncoder SERVER = new FrameEncoder(Role.SERVER, null);
 
     private final boolean mask;
     private final MaskKeySource keys;

@@ -1,9 +1,9 @@
 package dev.weft.core.session;
 
 import dev.weft.api.Connection;
+import dev.weft.api.WebSocketHandler;
 
 import java.util.concurrent.Executor;
-import java.util.function.BiConsumer;
 
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -72,20 +72,25 @@ final class Callbacks {
         }
     }
 
+    /** A handler method that takes the connection and one argument; one instance serves every connection. */
+    interface Delivery<T> {
+        void deliver(WebSocketHandler handler, Connection connection, T argument);
+    }
+
     /**
-     * Runs {@code callback} with the connection and {@code argument}. On the loop thread nothing is
-     * allocated: the per-message path (a callback made once per connection, a payload) stays free
-     * of garbage.
+     * Has {@code handler} take {@code argument} through {@code delivery}. On the loop thread
+     * nothing is allocated: the per-message path (a shared delivery, a payload) stays free of
+     * garbage.
      */
-    <T> void invoke(BiConsumer<? super Connection, T> callback, T argument) {
+    <T> void invoke(Delivery<T> delivery, WebSocketHandler handler, T argument) {
         if (executor == null) {
             try {
-                callback.accept(connection, argument);
+                delivery.deliver(handler, connection, argument);
             } catch (Throwable t) {
                 handlerFailed.handlerFailed(t);
             }
         } else {
-            invoke(() -> callback.accept(connection, argument));
+            invoke(() -> delivery.deliver(handler, connection, argument));
         }
     }
 

@@ -16,7 +16,6 @@ import dev.weft.core.message.Capacity;
 import dev.weft.core.message.MessageAssembler;
 
 import java.nio.ByteBuffer;
-import java.util.function.BiConsumer;
 
 /**
  * Routes decoded frames inside a {@link Session}: pings and pongs to the handler (a ping answered
@@ -42,8 +41,14 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     /** A frame buffer up to this size is kept for the next frame; a larger one is let go. */
     private static final int RETAINED_BUFFER = 64 * 1024;
 
+    // Shared by every connection, so delivering a whole message allocates nothing but its payload.
+    private static final Callbacks.Delivery<String> TEXT = WebSocketHandler::onText;
+    private static final Callbacks.Delivery<ByteBuffer> BINARY = WebSocketHandler::onBinary;
+    private static final Callbacks.Delivery<ByteBuffer> UTF8_TEXT =
+            (handler, connection, utf8) -> ((Utf8TextHandler) handler).onUtf8Text(connection, utf8);
     /** Shared by every connection that holds no bytes: most are idle. */
     private static final byte[] NO_BYTES = new byte[0];
+
     private final WebSocketConfig config;
     private final SessionState state;
     private final Callbacks callbacks;
@@ -59,11 +64,6 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     private final boolean gatherDataFrames;
     private final int maxFragments;
     private final boolean timesMessages;
-    // Made once per connection, so delivering a whole message allocates nothing but its payload.
-    private final BiConsumer<Connection, String> textCallback;
-    private final BiConsumer<Connection, ByteBuffer> binaryCallback;
-    /** Null unless the handler takes text as UTF-8 bytes. */
-    private final BiConsumer<Connection, ByteBuffer> utf8TextCallback;
 
     private boolean fin;
     private int rsv;
@@ -104,14 +104,11 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
         this.observer = handler instanceof FrameObserver o ? o : null;
         this.extensions = extensions;
         this.gatherDataFrames = !extensions.isEmpty() || observer != null;
-        this.textCallback = handler::onText;
-        this.binaryCallback = handler::onBinary;
         this.maxFragments = config.maxFragmentsPerMessage();
         // Messages taken in parts hold nothing, so only gathered ones are timed.
         this.timesMessages = partialHandler == null && !config.messageTimeout().isZero();
-        this.utf8TextCallback = partialHandler == null && handler instanceof Utf8TextHandler u ? u::onUtf8Text : null;
-        this.assembler = new MessageAssembler(config.maxMessageSize(), partialHandler != null, utf8TextCallback != null,
-                this);
+        this.assembler = new MessageAssembler(config.maxMessageSize(), partialHandler != null,
+                partialHandler == null && handler instanceof Utf8TextHandler, this);
     }
 
     @Override
@@ -297,19 +294,19 @@ final class Inbound implements FrameDecoder.Listener, MessageAssembler.Sink {
     @Override
     public void onText(String text) {
         metrics.messageReceived();
-        callbacks.invoke(textCallback, text);
+        callbacks.invoke(TEXT, handler, text);
     }
 
     @Override
     public void onUtf8Text(ByteBuffer utf8) {
         metrics.messageReceived();
-        callbacks.invoke(utf8TextCallback, utf8);
+        callbacks.invoke(UTF8_TEXT, handler, utf8);
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
         metrics.messageReceived();
-        callbacks.invoke(binaryCallback, data);
+        callbacks.invoke(BINARY, handler, data);
     }
 
     @Override

@@ -49,7 +49,7 @@ final class Outbound {
         this.role = role;
         this.transport = transport;
         this.extensions = extensions;
-        this.encoder = new FrameEncoder(role, maskKeys);
+        this.encoder = role == Role.SERVER ? FrameEncoder.SERVER : new FrameEncoder(role, maskKeys);
         this.state = state;
         this.metrics = metrics;
         this.owner = owner;
