@@ -1,6 +1,7 @@
 package dev.weft.transport.nio;
 
 import dev.weft.transport.nio.loop.Counters;
+import dev.weft.transport.nio.loop.Lanes;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,22 +53,22 @@ public final class TransportStats {
 
     /** Whole messages received. */
     public long messagesIn() {
-        return counters.messagesIn.sum();
+        return counters.traffic.sum(Lanes.Count.MESSAGES_IN);
     }
 
     /** Whole messages sent (counted when their final frame is queued). */
     public long messagesOut() {
-        return counters.messagesOut.sum();
+        return counters.traffic.sum(Lanes.Count.MESSAGES_OUT);
     }
 
     /** Bytes read from sockets, handshakes included. */
     public long bytesIn() {
-        return counters.bytesIn.sum();
+        return counters.traffic.sum(Lanes.Count.BYTES_IN);
     }
 
     /** Bytes written to sockets, handshakes included. */
     public long bytesOut() {
-        return counters.bytesOut.sum();
+        return counters.traffic.sum(Lanes.Count.BYTES_OUT);
     }
 
     /** Connections failed for the peer's fault: protocol errors, invalid text, messages too big. */

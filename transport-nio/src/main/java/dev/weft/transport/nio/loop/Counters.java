@@ -21,10 +21,8 @@ public final class Counters implements WebSocketMetrics, ConnectionMetrics {
 
     public final AtomicLong connectionsOpen = new AtomicLong();
     public final LongAdder connectionsTotal = new LongAdder();
-    public final LongAdder messagesIn = new LongAdder();
-    public final LongAdder messagesOut = new LongAdder();
-    public final LongAdder bytesIn = new LongAdder();
-    public final LongAdder bytesOut = new LongAdder();
+    /** Messages and bytes, counted per message and per read and write: by each thread in a lane of its own. */
+    public final Lanes traffic = new Lanes();
     public final LongAdder protocolErrors = new LongAdder();
     public final LongAdder slicesDecoded = new LongAdder();
     public final ConcurrentHashMap<Integer, LongAdder> closes = new ConcurrentHashMap<>();
@@ -64,12 +62,12 @@ public final class Counters implements WebSocketMetrics, ConnectionMetrics {
 
     @Override
     public void bytesRead(long bytes) {
-        bytesIn.add(bytes);
+        traffic.add(Lanes.Count.BYTES_IN, bytes);
     }
 
     @Override
     public void bytesWritten(long bytes) {
-        bytesOut.add(bytes);
+        traffic.add(Lanes.Count.BYTES_OUT, bytes);
     }
 
     @Override
@@ -88,12 +86,12 @@ public final class Counters implements WebSocketMetrics, ConnectionMetrics {
 
     @Override
     public void messageReceived() {
-        messagesIn.increment();
+        traffic.add(Lanes.Count.MESSAGES_IN, 1);
     }
 
     @Override
     public void messageSent() {
-        messagesOut.increment();
+        traffic.add(Lanes.Count.MESSAGES_OUT, 1);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
@@ -47,6 +48,7 @@ public final class EventLoop implements Scheduler {
     private final ByteBuffer readBuffer;
     private final ByteBuffer[] gather = new ByteBuffer[64];
     private final Stages stages = new Stages();
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
     private long timerSequence;
     private volatile boolean running = true;
 
@@ -125,10 +127,6 @@ public final class EventLoop implements Scheduler {
         try {
             while (running) {
                 select();
-                for (SelectionKey key : selector.selectedKeys()) {
-                    dispatch(key);
-                }
-                selector.selectedKeys().clear();
                 runTasks();
                 runTimers();
             }
@@ -139,21 +137,24 @@ public final class EventLoop implements Scheduler {
         }
     }
 
+    /** Waits for ready channels, or until a task or the next timer is due, and serves each ready one. */
     private void select() {
+        // Ready keys go straight to dispatch, not through the selected-key set, whose bookkeeping
+        // (a hash-set entry per ready key) would cost every wake-up.
         try {
             if (!tasks.isEmpty()) {
-                selector.selectNow();
+                selector.selectNow(dispatch);
                 return;
             }
             LoopTimer next = timers.peek();
             if (next == null) {
-                selector.select();
+                selector.select(dispatch);
             } else {
                 long waitMillis = TimeUnit.NANOSECONDS.toMillis(next.due - System.nanoTime() + 999_999);
                 if (waitMillis <= 0) {
-                    selector.selectNow();
+                    selector.selectNow(dispatch);
                 } else {
-                    selector.select(waitMillis);
+                    selector.select(dispatch, waitMillis);
                 }
             }
         } catch (IOException e) {
