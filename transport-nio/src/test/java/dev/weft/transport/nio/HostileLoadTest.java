@@ -98,8 +98,12 @@ class HostileLoadTest {
                 });
             }
             awaitTrue(() -> server.stats().closedByBudget() >= 1, "the budget closes the largest holder");
-            assertTrue(server.stats().heldBytes() <= budget + MIB, "within the budget and one read per loop: "
-                    + server.stats().heldBytes());
+            // The evicted connection's holdings count until its eviction runs on the loop (they are
+            // left out of the budget's decisions meanwhile, so the others may hold up to the budget).
+            assertTrue(server.stats().heldBytes() <= 2 * budget + MIB,
+                    "within the budget and one read per loop, plus the evicted holder's: " + server.stats().heldBytes());
+            awaitTrue(() -> server.stats().heldBytes() <= budget + MIB,
+                    "within the budget and one read per loop once the eviction has run");
             assertEchoes(server, "a well-behaved client is still served");
 
             int closedWith1013 = 0;
