@@ -70,15 +70,6 @@ public final class MessageAssembler {
     /**
      * @param maxMessageSize the largest message delivered whole (ignored in partial mode)
      * @param partial whether to deliver parts as they arrive instead of whole messages
-     * @param sink where messages go
-     */
-    public MessageAssembler(int maxMessageSize, boolean partial, Sink sink) {
-        this(maxMessageSize, partial, false, sink);
-    }
-
-    /**
-     * @param maxMessageSize the largest message delivered whole (ignored in partial mode)
-     * @param partial whether to deliver parts as they arrive instead of whole messages
      * @param textAsUtf8 whether whole text messages go to {@link Sink#onUtf8Text} undecoded
      * @param sink where messages go
      */

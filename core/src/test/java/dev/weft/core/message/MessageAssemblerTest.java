@@ -74,11 +74,11 @@ class MessageAssemblerTest {
     }
 
     private MessageAssembler whole(int maxMessageSize) {
-        return new MessageAssembler(maxMessageSize, false, sink);
+        return new MessageAssembler(maxMessageSize, false, false, sink);
     }
 
     private MessageAssembler partial(int maxMessageSize) {
-        return new MessageAssembler(maxMessageSize, true, sink);
+        return new MessageAssembler(maxMessageSize, true, false, sink);
     }
 
     /** One frame whose payload arrives as the given chunks. */
